@@ -1,0 +1,59 @@
+"""Real headless Chromium (Debian's package) driven by Playwright; never a downloaded browser."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium")
+    assert executable, "Debian's chromium is not installed: run `make test`, which installs it"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """Folder for screenshots a person can look at (git-ignored)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+def tablet_context(browser, landscape: bool = False, **kwargs):
+    """A 10-inch tablet (800x1280 CSS px) in portrait or landscape, Dutch by default."""
+    size = {"width": 1280, "height": 800} if landscape else {"width": 800, "height": 1280}
+    kwargs.setdefault("locale", "nl-NL")
+    return browser.new_context(viewport=size, has_touch=True, **kwargs)
+
+
+@pytest.fixture
+def no_third_party(request):
+    """Fail the test when a page asks for anything that is not on the local server."""
+    seen: list[str] = []
+
+    def watch(page):
+        page.on("request", lambda req: seen.append(req.url))
+        return page
+
+    yield watch
+    foreign = [u for u in seen if not u.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:"))]
+    assert not foreign, f"third-party requests: {foreign}"

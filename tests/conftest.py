@@ -1,0 +1,135 @@
+"""Shared fixtures: an in-process app for protocol tests, real server processes for the rest."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ADMIN_PASSWORD = "test-admin-password-not-secret"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    """A real `spiegel run` process on 127.0.0.1 with its own instance folder."""
+
+    instance: Path
+    port: int = field(default_factory=free_port)
+    async_mode: str = "eventlet"
+    database_url: str | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
+    proc: subprocess.Popen | None = None
+    admin_password: str = ADMIN_PASSWORD
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30.0) -> LiveServer:
+        env = dict(os.environ)
+        env.update(
+            SPIEGEL_INSTANCE_PATH=str(self.instance),
+            SPIEGEL_ADMIN_PASSWORD=self.admin_password,
+            SPIEGEL_ASYNC_MODE=self.async_mode,
+            SPIEGEL_PUBLIC_URL=self.url,
+            PYTHONUNBUFFERED="1",
+        )
+        if self.database_url:
+            env["DATABASE_URL"] = self.database_url
+        env.update(self.extra_env)
+        self.instance.mkdir(parents=True, exist_ok=True)
+        log = open(self.instance / "server.log", "ab")  # noqa: SIM115 - closed with the process
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "spiegel", "run", "--host", "127.0.0.1", "--port", str(self.port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as r:
+                    if r.status == 200:
+                        return self
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.1)
+        raise RuntimeError(f"server did not answer in {timeout}s:\n{self.log()}")
+
+    def log(self) -> str:
+        path = self.instance / "server.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown handler runs, like a power cut."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def api(self, method: str, path: str, body: dict | None = None, admin: bool = False) -> tuple[int, dict]:
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.url + path, data=data, method=method)
+        req.add_header("Content-Type", "application/json")
+        if admin:
+            req.add_header("Authorization", f"Bearer {self.admin_password}")
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status, json.loads(r.read() or b"{}")
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"{}")
+
+    def create_meeting(self, **fields) -> dict:
+        """Create a meeting through the admin API; returns the create answer (with moderator_key)."""
+        body = {"title": "Testbijeenkomst", "theme": "Verzonnen thema voor tests", "format": "common", "open": True}
+        body.update(fields)
+        status, answer = self.api("POST", "/api/admin/meetings", body, admin=True)
+        assert status == 201, answer
+        return answer
+
+    def join(self, code: str, **fields) -> dict:
+        status, answer = self.api("POST", f"/api/meetings/{code}/join", fields)
+        assert status == 201, answer
+        return answer
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+    server = LiveServer(instance=tmp_path / "instance").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One server for a whole module: each test creates its own meeting."""
+    server = LiveServer(instance=tmp_path_factory.mktemp("instance")).start()
+    yield server
+    server.stop()
