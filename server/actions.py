@@ -1,0 +1,38 @@
+"""Plugin-defined events (the ``action`` event) and the context every handler works in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel
+
+
+@dataclass(frozen=True)
+class Action:
+    """An event a plugin adds.
+
+    Exactly one of ``listener_action`` (a key phases list in ``Phase.listener``) or ``right``
+    (a staff right: ``run``, ``questions``, ``outcomes``, ``setup``) says who may send it.
+    """
+
+    name: str
+    schema: type[BaseModel]
+    handler: Callable
+    listener_action: str | None = None
+    right: str | None = None
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if (self.listener_action is None) == (self.right is None):
+            raise ValueError(f"action {self.name!r}: set exactly one of listener_action or right")
+
+
+@dataclass
+class Outbox:
+    """Messages to broadcast once the transaction has committed (never before)."""
+
+    messages: list[tuple[str, dict, str]] = field(default_factory=list)
+
+    def add(self, event: str, payload: dict, room: str) -> None:
+        self.messages.append((event, payload, room))

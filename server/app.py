@@ -1,0 +1,154 @@
+"""The application factory and the per-app runtime (database, plugins, presence, clock)."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import time
+from collections.abc import Callable
+
+from flask import Flask
+from flask_socketio import SocketIO
+from sqlalchemy import select
+
+from . import __version__
+from .config import admin_password, load_config
+from .context import Ctx, staff_room
+from .db import Database, migrate
+from .models import Meeting
+from .plugin_manager import collect_actions, collect_formats, make_manager
+from .presence import Presence
+from .realtime import register
+
+log = logging.getLogger("spiegel")
+
+
+class Spiegel:
+    """Everything one app holds, in ``app.extensions['spiegel']`` (no module globals)."""
+
+    def __init__(self, app: Flask, clock: Callable[[], float] = time.time):
+        config = app.config
+        self.app = app
+        self.clock = clock
+        self.db = Database(config["DATABASE_URL"])
+        self.pm = make_manager(config.get("PLUGINS_DIR"), _split(config.get("PLUGINS")))
+        self.hook = self.pm.hook
+        self.actions = collect_actions(self.pm)
+        self.formats = collect_formats(self.pm, self.actions)
+        self.presence = Presence()
+        self.connections: dict[str, tuple[str, str]] = {}
+        self.socketio = SocketIO()
+        self.admin_password, self.admin_password_generated = admin_password(config)
+        self._watching = False
+
+    # URLs -----------------------------------------------------------------------------------
+    @property
+    def public_url(self) -> str:
+        return (self.app.config.get("PUBLIC_URL") or default_public_url(self.app.config)).rstrip("/")
+
+    def join_url(self, code: str) -> str:
+        return f"{self.public_url}/join/{code}"
+
+    def moderator_url(self, meeting_id: str, key: str) -> str:
+        # The key travels in the fragment: browsers never send it, so no access log holds it.
+        return f"{self.public_url}/moderate/{meeting_id}#key={key}"
+
+    def display_url(self, code: str, key: str) -> str:
+        return f"{self.public_url}/display/{code}#key={key}"
+
+    # Broadcasts outside an event ----------------------------------------------------------------
+    def context(self, session, meeting: Meeting) -> Ctx:
+        return Ctx(spiegel=self, session=session, meeting=meeting, participant=None,
+                   fmt=self.formats[meeting.format], now=self.clock())
+
+    def broadcast_presence(self, meeting_id: str) -> None:
+        with self.db.transaction() as session:
+            meeting = session.get(Meeting, meeting_id)
+            if meeting is None:
+                return
+            ctx = self.context(session, meeting)
+            payload = {"version": meeting.version, "presence": self.presence.view(ctx)}
+        self.socketio.emit("presence", payload, to=staff_room(meeting_id))
+
+    def check_timers(self) -> int:
+        """Tell staff (only) about timers that ran out; nothing else changes. Returns how many."""
+        now = self.clock()
+        told = []
+        with self.db.transaction() as session:
+            due = session.scalars(select(Meeting).where(
+                Meeting.timer_running.is_(True), Meeting.timer_deadline <= now,
+                Meeting.timer_expired_notified.is_(False))).all()
+            for meeting in due:
+                meeting.timer_expired_notified = True
+                ctx = self.context(session, meeting)
+                told.append((meeting.id, {"version": ctx.version(), "phase": meeting.phase_key}))
+        for meeting_id, payload in told:
+            self.socketio.emit("timer.expired", payload, to=staff_room(meeting_id))
+        return len(told)
+
+    def watch_timers(self, interval: float = 0.5) -> None:
+        """Background task: a cheap indexed query twice a second, no per-second broadcasts."""
+        if self._watching:
+            return
+        self._watching = True
+
+        def loop() -> None:
+            while True:
+                self.socketio.sleep(interval)
+                try:
+                    with self.app.app_context():
+                        self.check_timers()
+                except Exception:  # noqa: BLE001 - keep watching; the next round may work
+                    log.exception("timer check failed")
+
+        self.socketio.start_background_task(loop)
+
+
+def _split(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+def default_public_url(config: dict) -> str:
+    """The LAN address tablets can reach (no packet is sent: UDP connect only picks a route)."""
+    host = config.get("HOST") or "127.0.0.1"
+    if host in ("0.0.0.0", "::", ""):
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                s.connect(("10.255.255.255", 1))
+                host = s.getsockname()[0]
+        except OSError:
+            host = "127.0.0.1"
+    return f"http://{host}:{config.get('PORT', 5000)}"
+
+
+def create_app(config: dict | None = None, clock: Callable[[], float] = time.time) -> Flask:
+    """Defaults, then the environment, then ``config`` (tests)."""
+    app = Flask(__name__, static_folder=None)
+    settings = load_config(config)
+    app.config.update(settings)
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        MAX_CONTENT_LENGTH=256 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    logging.basicConfig(level=settings["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    spiegel = Spiegel(app, clock)
+    app.extensions["spiegel"] = spiegel
+    migrate(spiegel.db.engine)
+    spiegel.socketio.init_app(
+        app,
+        async_mode=settings["ASYNC_MODE"],
+        max_http_buffer_size=settings["MAX_MESSAGE_BYTES"],
+        ping_interval=10,
+        ping_timeout=20,
+        logger=False,
+        engineio_logger=False,
+    )
+    register(spiegel.socketio)
+
+    from .web import bp
+
+    app.register_blueprint(bp)
+    app.config["SPIEGEL_VERSION"] = __version__
+    return app

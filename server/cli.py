@@ -1,0 +1,107 @@
+"""The `spiegel` command: run the server, create a meeting, list plugins.
+
+Imports stay inside the commands: `spiegel run` must monkey-patch eventlet before Flask,
+SQLAlchemy or the socket modules are imported anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _eventlet_patch() -> None:
+    import warnings
+
+    # eventlet announces on import that it is in maintenance mode. We know, chose it as the
+    # default deliberately (it is what Flask-SocketIO serves best in one process) and offer
+    # SPIEGEL_ASYNC_MODE=threading; the README says so. Silence that one warning only.
+    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+    import eventlet
+
+    eventlet.monkey_patch()
+
+
+def cmd_run(args: argparse.Namespace) -> None:
+    overrides = {"HOST": args.host or os.environ.get("SPIEGEL_HOST", "0.0.0.0")}
+    overrides["PORT"] = args.port or int(os.environ.get("SPIEGEL_PORT", "5000"))
+    from .app import create_app
+    from .config import ASYNC_MODES  # noqa: F401 - validated in load_config
+
+    app = create_app(overrides)
+    sp = app.extensions["spiegel"]
+    print(f"Spiegel {app.config['SPIEGEL_VERSION']} ({app.config['ASYNC_MODE']}, "
+          f"{sp.db.engine.url.get_backend_name()})", flush=True)
+    print(f"  Open the admin page: {sp.public_url}/admin", flush=True)
+    if sp.admin_password_generated:
+        print(f"  Admin password (shown once, kept in {app.config['INSTANCE_PATH']}/admin-password): "
+              f"{sp.admin_password}", flush=True)
+    elif not app.config.get("ADMIN_PASSWORD"):
+        print(f"  Admin password: in {app.config['INSTANCE_PATH']}/admin-password", flush=True)
+    if args.meeting:
+        _print_new_meeting(app, args.meeting, "common", open_now=True)
+    sp.watch_timers()
+    sp.socketio.run(app, host=overrides["HOST"], port=overrides["PORT"], log_output=False,
+                    allow_unsafe_werkzeug=True, use_reloader=False)
+
+
+def _print_new_meeting(app, title: str, fmt: str, open_now: bool) -> None:
+    from .meetings import create_meeting
+    from .qr import terminal
+    from .schemas import MeetingCreate, validate
+
+    sp = app.extensions["spiegel"]
+    data = validate(MeetingCreate, {"title": title, "format": fmt, "open": open_now})
+    with sp.db.transaction() as s:
+        meeting, key = create_meeting(sp, s, data, sp.clock())
+    print(f"\nMeeting “{meeting.title}” ({meeting.state}), code {meeting.code}")
+    print(f"  Moderator (keep this link to yourself, shown once): {sp.moderator_url(meeting.id, key)}")
+    print(f"  Listeners join at: {sp.join_url(meeting.code)}")
+    print(terminal(sp.join_url(meeting.code)), flush=True)
+
+
+def cmd_create(args: argparse.Namespace) -> None:
+    from .app import create_app
+    from .errors import SpiegelError
+
+    app = create_app()
+    try:
+        _print_new_meeting(app, args.title, args.format, open_now=args.open)
+    except SpiegelError as exc:
+        sys.exit(f"spiegel create: {exc.message}")
+
+
+def cmd_plugins(_args: argparse.Namespace) -> None:
+    import json
+
+    from .app import create_app
+    from .plugin_manager import describe
+
+    sp = create_app().extensions["spiegel"]
+    print(json.dumps(describe(sp.pm, sp.formats), indent=2))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="spiegel", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="start the server")
+    run.add_argument("--host")
+    run.add_argument("--port", type=int)
+    run.add_argument("--meeting", metavar="TITLE", help="also create and open a meeting of the common form")
+    run.set_defaults(func=cmd_run)
+    create = sub.add_parser("create", help="create a meeting and print its links")
+    create.add_argument("title")
+    create.add_argument("--format", default="common")
+    create.add_argument("--open", action="store_true", help="open it for joining at once")
+    create.set_defaults(func=cmd_create)
+    plugins = sub.add_parser("plugins", help="list loaded plugins and formats")
+    plugins.set_defaults(func=cmd_plugins)
+    args = parser.parse_args(argv)
+    if args.command == "run" and os.environ.get("SPIEGEL_ASYNC_MODE", "eventlet") == "eventlet":
+        _eventlet_patch()
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""Configuration from the environment, with defaults that are safe for one hospital room.
+
+Every setting is listed in README.md's configuration table; `tests/test_config.py` keeps the
+two in step.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ASYNC_MODES = ("eventlet", "threading")
+
+#: (environment variable, config key, default, description). The default ``None`` means
+#: "derived at start" (see :func:`load_config`).
+SETTINGS: tuple[tuple[str, str, object, str], ...] = (
+    ("SPIEGEL_INSTANCE_PATH", "INSTANCE_PATH", "./instance",
+     "Folder for the SQLite database, the generated admin password and secret key."),
+    ("DATABASE_URL", "DATABASE_URL", None,
+     "SQLAlchemy URL; default SQLite `spiegel.db` in the instance folder (WAL). "
+     "`postgresql+psycopg://...` for PostgreSQL."),
+    ("SPIEGEL_ASYNC_MODE", "ASYNC_MODE", "eventlet",
+     "`eventlet` (default) or `threading`. Set explicitly, never auto-detected."),
+    ("SPIEGEL_HOST", "HOST", "0.0.0.0", "Address `spiegel run` listens on (tablets reach it over the LAN)."),
+    ("SPIEGEL_PORT", "PORT", 5000, "Port `spiegel run` listens on."),
+    ("SPIEGEL_PUBLIC_URL", "PUBLIC_URL", None,
+     "Base URL printed and encoded in QR codes, e.g. `https://spiegel.example.org`; "
+     "default: this machine's LAN address and port."),
+    ("SPIEGEL_ADMIN_PASSWORD", "ADMIN_PASSWORD", None,
+     "Admin password; when unset one is generated on first run, stored in the instance "
+     "folder (mode 600) and printed once."),
+    ("SPIEGEL_SECRET_KEY", "SECRET_KEY", None,
+     "Flask session key; generated and kept in the instance folder when unset."),
+    ("SPIEGEL_PLUGINS_DIR", "PLUGINS_DIR", None, "Folder of one-off plugin `.py` files to load."),
+    ("SPIEGEL_PLUGINS", "PLUGINS", None,
+     "Comma-separated names of installed (entry-point) plugins to load; default all."),
+    ("SPIEGEL_MAX_MESSAGE_BYTES", "MAX_MESSAGE_BYTES", 65536,
+     "Largest Socket.IO message accepted; larger ones close the connection."),
+    ("SPIEGEL_LOG_LEVEL", "LOG_LEVEL", "INFO", "Python log level. Logs never hold note or question text."),
+)
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    """Defaults, then the environment, then explicit overrides (tests)."""
+    config: dict = {}
+    for env, key, default, _ in SETTINGS:
+        value = os.environ.get(env)
+        if value is None or value == "":
+            value = default
+        elif isinstance(default, int):
+            value = int(value)
+        config[key] = value
+    config.update(overrides or {})
+    if config["ASYNC_MODE"] not in ASYNC_MODES:
+        raise ValueError(f"SPIEGEL_ASYNC_MODE must be one of {ASYNC_MODES}, not {config['ASYNC_MODE']!r}")
+    instance = Path(config["INSTANCE_PATH"]).resolve()
+    instance.mkdir(parents=True, exist_ok=True)
+    config["INSTANCE_PATH"] = str(instance)
+    if not config["DATABASE_URL"]:
+        config["DATABASE_URL"] = f"sqlite:///{instance / 'spiegel.db'}"
+    if not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = _instance_secret(instance / "secret-key", secrets.token_hex(32))
+    return config
+
+
+def _instance_secret(path: Path, fresh: str) -> str:
+    """Read a secret kept in the instance folder, creating it (mode 600) on first use."""
+    if path.exists():
+        return path.read_text().strip()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(fresh)
+    return fresh
+
+
+def admin_password(config: dict) -> tuple[str, bool]:
+    """The admin password and whether it was generated just now (so it is printed once)."""
+    if config.get("ADMIN_PASSWORD"):
+        return config["ADMIN_PASSWORD"], False
+    path = Path(config["INSTANCE_PATH"]) / "admin-password"
+    existed = path.exists()
+    return _instance_secret(path, secrets.token_urlsafe(12)), not existed

@@ -1,0 +1,1 @@
+"""Built-in meeting formats, registered through the same plugin manager as installed ones."""

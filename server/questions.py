@@ -1,0 +1,196 @@
+"""Clarifying questions: parked by listeners, chosen and ordered by the moderator.
+
+Statuses: parked → selected → asked, or dismissed / withdrawn / merged. The author sees
+their own question's status and place in the asking order; staff see the whole queue.
+Nobody else sees a listener's question.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from .context import Ctx
+from .errors import SpiegelError
+from .models import Question
+from .schemas import (
+    ItemRef,
+    QuestionAdd,
+    QuestionEdit,
+    QuestionMerge,
+    QuestionReorder,
+    QuestionUpdate,
+)
+from .snapshots import positions, question_view, staff_question, staff_questions
+
+STAFF_TRANSITIONS = {
+    "parked": {"selected", "dismissed"},
+    "selected": {"parked", "asked", "dismissed"},
+    "asked": {"selected"},
+    "dismissed": {"parked"},
+}
+
+
+def _get(ctx: Ctx, question_id: str) -> Question:
+    q = ctx.session.get(Question, question_id)
+    if q is None or q.meeting_id != ctx.meeting.id:
+        raise SpiegelError("not_found", "No question with that id in this meeting.")
+    return q
+
+
+def _own(ctx: Ctx, question_id: str) -> Question:
+    q = _get(ctx, question_id)
+    if q.participant_id != ctx.participant.id:
+        raise SpiegelError("not_found", "You have no question with that id.")
+    return q
+
+
+def _publish(ctx: Ctx, q: Question) -> None:
+    """Tell the author (own view) and staff (staff view) about one question."""
+    version = q.version
+    ctx.to_participant(q.participant_id, "question",
+                       {"version": version, "question": question_view(q, positions(ctx).get(q.id))})
+    ctx.to_staff("question", {"version": version, "question": staff_question(ctx, q)})
+
+
+def _publish_queue(ctx: Ctx, touched: list[Question]) -> None:
+    """After a reorder or merge: the full queue to staff, and each author their question."""
+    pos = positions(ctx)
+    for q in touched:
+        ctx.to_participant(q.participant_id, "question",
+                           {"version": q.version, "question": question_view(q, pos.get(q.id))})
+    ctx.to_staff("queue", {"version": ctx.meeting.version, "questions": staff_questions(ctx)})
+
+
+def _touch(ctx: Ctx, q: Question) -> None:
+    q.version, q.updated_at = ctx.version(), ctx.now
+
+
+def _stored(ctx: Ctx, question_id: str) -> dict | None:
+    existing = ctx.session.get(Question, question_id)
+    if existing is None:
+        return None
+    if existing.participant_id != ctx.participant.id:
+        raise SpiegelError("id_conflict")
+    return {"question": question_view(existing, positions(ctx).get(existing.id)), "duplicate": True}
+
+
+def add_question(ctx: Ctx, data: QuestionAdd) -> dict:
+    """Park a question once per UUID; a resend returns the stored one."""
+    stored = _stored(ctx, data.id)
+    if stored:
+        return stored
+    last = ctx.session.scalar(select(func.max(Question.order)).where(Question.meeting_id == ctx.meeting.id))
+    q = Question(id=data.id, meeting_id=ctx.meeting.id, participant_id=ctx.participant.id, text=data.text,
+                 order=(last or 0) + 1, created_at=ctx.now, updated_at=ctx.now, version=ctx.version())
+    if not ctx.insert_once(q):
+        return _stored(ctx, data.id)
+    _publish(ctx, q)
+    return {"question": question_view(q, None), "duplicate": False}
+
+
+def edit_question(ctx: Ctx, data: QuestionEdit) -> dict:
+    q = _own(ctx, data.id)
+    if q.status != "parked":
+        raise SpiegelError("question_locked", f"The question is {q.status} and can no longer be edited.")
+    q.text = data.text
+    _touch(ctx, q)
+    _publish(ctx, q)
+    return {"question": question_view(q, None)}
+
+
+def delete_question(ctx: Ctx, data: ItemRef) -> dict:
+    q = _own(ctx, data.id)
+    if q.status != "parked":
+        raise SpiegelError("question_locked",
+                           f"The moderator has {q.status} this question; withdraw it instead of deleting it."
+                           if q.status == "selected" else f"The question is {q.status} and can no longer be deleted.")
+    ctx.session.delete(q)
+    version = ctx.version()
+    ctx.to_participant(q.participant_id, "question.removed", {"version": version, "id": q.id})
+    ctx.to_staff("question.removed", {"version": version, "id": q.id})
+    return {"id": q.id}
+
+
+def withdraw_question(ctx: Ctx, data: ItemRef) -> dict:
+    q = _own(ctx, data.id)
+    if q.status not in ("parked", "selected"):
+        raise SpiegelError("invalid_transition", f"A question that is {q.status} cannot be withdrawn.")
+    q.status = "withdrawn"
+    _touch(ctx, q)
+    _publish(ctx, q)
+    return {"question": question_view(q, None)}
+
+
+def update_question(ctx: Ctx, data: QuestionUpdate) -> dict:
+    q = _get(ctx, data.id)
+    fields = data.model_dump(exclude_unset=True, exclude={"id"})
+    if "triage" in fields:
+        q.triage = fields["triage"]
+        if q.triage != "clarifying" and q.status == "selected":
+            q.status = "parked"
+    if "prepared_id" in fields:
+        if fields["prepared_id"] is not None and fields["prepared_id"] not in {
+                p["id"] for p in ctx.meeting.prepared or []}:
+            raise SpiegelError("not_found", "No prepared question has that id.")
+        q.prepared_id = fields["prepared_id"]
+    if "reason" in fields:
+        q.reason = fields["reason"] or None
+    status = fields.get("status")
+    if status is not None and status != q.status:
+        if status not in STAFF_TRANSITIONS.get(q.status, set()):
+            raise SpiegelError("invalid_transition", f"A {q.status} question cannot become {status}.")
+        if status == "selected" and q.triage != "clarifying":
+            raise SpiegelError("invalid_transition", "Only clarifying questions can be selected now.")
+        if status == "selected" and q.status == "parked":
+            # Newly selected questions join the end of the asking order.
+            last = ctx.session.scalar(select(func.max(Question.order)).where(
+                Question.meeting_id == ctx.meeting.id, Question.status == "selected"))
+            q.order = (last or 0) + 1
+        q.status = status
+        q.asked_at = ctx.now if status == "asked" else None
+    _touch(ctx, q)
+    # A status change moves other questions' positions too: send the whole queue.
+    others = ctx.session.scalars(select(Question).where(
+        Question.meeting_id == ctx.meeting.id, Question.status == "selected", Question.id != q.id)).all()
+    _publish_queue(ctx, [q, *others])
+    return {"question": staff_question(ctx, q)}
+
+
+def reorder_questions(ctx: Ctx, data: QuestionReorder) -> dict:
+    """Give the listed questions orders 1, 2, 3 …; unlisted ones keep theirs after them."""
+    rows = {q.id: q for q in ctx.session.scalars(select(Question).where(Question.meeting_id == ctx.meeting.id))}
+    missing = [qid for qid in data.ids if qid not in rows]
+    if missing:
+        raise SpiegelError("not_found", f"No question with id {missing[0]!r} in this meeting.")
+    if len(set(data.ids)) != len(data.ids):
+        raise SpiegelError("invalid_payload", "An id appears twice in the order.",
+                           [{"field": "ids", "problem": "duplicate"}])
+    version = ctx.version()
+    listed = set(data.ids)
+    rest = sorted((q for q in rows.values() if q.id not in listed), key=lambda q: (q.order, q.created_at))
+    for i, qid in enumerate([*data.ids, *(q.id for q in rest)], start=1):
+        q = rows[qid]
+        if q.order != i:
+            q.order, q.version, q.updated_at = i, version, ctx.now
+    _publish_queue(ctx, [q for q in rows.values() if q.version == version])
+    return {"questions": staff_questions(ctx)}
+
+
+def merge_questions(ctx: Ctx, data: QuestionMerge) -> dict:
+    """Fold duplicates into one question; their authors see "merged with a similar question"."""
+    target = _get(ctx, data.into)
+    if target.status in ("merged", "withdrawn"):
+        raise SpiegelError("invalid_transition", f"Cannot merge into a {target.status} question.")
+    merged = []
+    for qid in dict.fromkeys(data.ids):
+        if qid == target.id:
+            continue
+        q = _get(ctx, qid)
+        if q.status not in ("parked", "selected", "dismissed"):
+            raise SpiegelError("invalid_transition", f"A {q.status} question cannot be merged.")
+        q.status, q.merged_into = "merged", target.id
+        _touch(ctx, q)
+        merged.append(q)
+    _touch(ctx, target)
+    _publish_queue(ctx, [target, *merged])
+    return {"questions": staff_questions(ctx)}

@@ -1,0 +1,264 @@
+"""Payload schemas of every client→server message, and the text limits.
+
+The server validates with these models and `tests/test_protocol_docs.py` reads the same
+models to check `docs/protocol.md`, so code and documentation cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
+
+from .errors import SpiegelError
+
+NOTE_MAX = 4000
+QUESTION_MAX = 1000
+OUTCOME_MAX = 2000
+NAME_MAX = 60
+DISCIPLINE_MAX = 80
+TITLE_MAX = 200
+THEME_MAX = 1000
+PREPARED_MAX = 500
+REASON_MAX = 300
+
+NOTE_TAGS = ("positive", "improvement", "later")
+QUESTION_STATUSES = ("parked", "selected", "asked", "dismissed", "withdrawn", "merged")
+TRIAGE = ("clarifying", "later", "discussion")
+OUTCOME_KINDS = ("improvement", "decision", "priority", "action")
+STAFF_RIGHTS = ("run", "questions", "outcomes", "setup")
+ASSISTANT_RIGHTS = ("run", "questions", "outcomes")
+TURN_STATES = ("none", "waiting", "speaking", "done")
+
+
+def _text(max_length: int, min_length: int = 1):
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)]
+
+
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class Payload(BaseModel):
+    """Base: unknown fields are refused, so a typo is an error and not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ClientId(Payload):
+    id: str
+
+    @field_validator("id")
+    @classmethod
+    def _uuid(cls, value: str) -> str:
+        try:
+            return str(uuid.UUID(value))
+        except ValueError as exc:
+            raise ValueError("must be a UUID") from exc
+
+
+class Empty(Payload):
+    pass
+
+
+class ItemRef(ClientId):
+    pass
+
+
+class JoinRequest(Payload):
+    name: _text(NAME_MAX, 0) | None = None
+    discipline: _text(DISCIPLINE_MAX, 0) | None = None
+
+
+class PreparedItem(Payload):
+    id: Id | None = None
+    text: _text(PREPARED_MAX)
+    phase: Id | None = None
+
+
+class MeetingCreate(Payload):
+    title: _text(TITLE_MAX)
+    theme: _text(THEME_MAX, 0) = ""
+    format: Id = "common"
+    language: Literal["nl", "en"] = "nl"
+    scheduled_for: datetime | None = None
+    expected_listeners: int | None = Field(default=None, ge=0, le=500)
+    prepared: list[PreparedItem] = Field(default_factory=list, max_length=50)
+    durations: dict[Id, int] = Field(default_factory=dict)
+    open: bool = False
+
+    @field_validator("durations")
+    @classmethod
+    def _durations(cls, value: dict[str, int]) -> dict[str, int]:
+        for key, seconds in value.items():
+            if not 0 <= seconds <= 6 * 3600:
+                raise ValueError(f"duration of {key!r} must be between 0 and 21600 seconds")
+        return value
+
+
+class MeetingUpdate(Payload):
+    title: _text(TITLE_MAX) | None = None
+    theme: _text(THEME_MAX, 0) | None = None
+    language: Literal["nl", "en"] | None = None
+    scheduled_for: datetime | None = None
+    expected_listeners: int | None = Field(default=None, ge=0, le=500)
+    durations: dict[Id, int] | None = None
+    queue_visibility: Literal["live", "count", "hidden"] | None = None
+
+    _durations = field_validator("durations")(MeetingCreate._durations.__func__)
+
+
+class NoteAdd(ClientId):
+    text: _text(NOTE_MAX)
+    tags: list[Literal[NOTE_TAGS]] = Field(default_factory=list, max_length=3)  # type: ignore[valid-type]
+    prompt_id: Id | None = None
+
+
+class NoteEdit(ClientId):
+    text: _text(NOTE_MAX) | None = None
+    tags: list[Literal[NOTE_TAGS]] | None = Field(default=None, max_length=3)  # type: ignore[valid-type]
+
+
+class NoteShare(ClientId):
+    shared: bool
+
+
+class QuestionAdd(ClientId):
+    text: _text(QUESTION_MAX)
+
+
+class QuestionEdit(ClientId):
+    text: _text(QUESTION_MAX)
+
+
+class QuestionUpdate(ClientId):
+    status: Literal["parked", "selected", "asked", "dismissed"] | None = None
+    reason: _text(REASON_MAX, 0) | None = None
+    triage: Literal[TRIAGE] | None = None  # type: ignore[valid-type]
+    prepared_id: Id | None = None
+
+
+class QuestionReorder(Payload):
+    ids: list[str] = Field(min_length=1, max_length=500)
+
+
+class QuestionMerge(Payload):
+    into: str
+    ids: list[str] = Field(min_length=1, max_length=50)
+
+
+class TurnSet(Payload):
+    state: Literal[TURN_STATES]  # type: ignore[valid-type]
+
+
+class PhaseGoto(Payload):
+    key: Id
+    from_: Id | None = Field(default=None, alias="from")
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class TimerStart(Payload):
+    seconds: int | None = Field(default=None, ge=1, le=6 * 3600)
+
+
+class TimerAdjust(Payload):
+    seconds: int = Field(ge=-3600, le=3600)
+
+    @field_validator("seconds")
+    @classmethod
+    def _not_zero(cls, value: int) -> int:
+        if value == 0:
+            raise ValueError("must not be 0")
+        return value
+
+
+class TimerReset(Payload):
+    seconds: int | None = Field(default=None, ge=0, le=6 * 3600)
+
+
+class PreparedSet(Payload):
+    items: list[PreparedItem] = Field(max_length=50)
+
+
+class PromptSet(Payload):
+    id: Id | None = None
+    shown: bool = True
+
+
+class OutcomeAdd(ClientId):
+    kind: Literal[OUTCOME_KINDS]  # type: ignore[valid-type]
+    text: _text(OUTCOME_MAX)
+    owner: _text(NAME_MAX * 2, 0) | None = None
+    due: _text(40, 0) | None = None
+
+
+class OutcomeEdit(ClientId):
+    kind: Literal[OUTCOME_KINDS] | None = None  # type: ignore[valid-type]
+    text: _text(OUTCOME_MAX) | None = None
+    owner: _text(NAME_MAX * 2, 0) | None = None
+    due: _text(40, 0) | None = None
+
+
+class PollOption(Payload):
+    id: Id
+    text: _text(200)
+
+
+class PollOpen(ClientId):
+    kind: Literal["vote", "rank"]
+    title: _text(300)
+    options: list[PollOption] = Field(min_length=2, max_length=20)
+
+
+class PollAnswer(Payload):
+    poll_id: str
+    choices: list[Id] = Field(min_length=1, max_length=20)
+
+
+class AssistantCreate(Payload):
+    rights: list[Literal[ASSISTANT_RIGHTS]] = Field(max_length=3)  # type: ignore[valid-type]
+    label: _text(NAME_MAX, 0) | None = None
+
+
+class PluginAction(Payload):
+    name: Id
+    data: dict = Field(default_factory=dict)
+
+
+_TOO_LONG = {"string_too_long", "too_long"}
+
+
+def validate(model: type[Payload], data: object) -> Payload:
+    """Parse ``data`` or raise a SpiegelError naming every field that is wrong."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise SpiegelError("invalid_payload", "The payload must be a JSON object.")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        details = [
+            {
+                "field": ".".join(str(p) for p in err["loc"]) or "(payload)",
+                "problem": err["type"],
+                **({"limit": err["ctx"]["max_length"]} if "max_length" in err.get("ctx", {}) else {}),
+            }
+            for err in exc.errors(include_url=False, include_input=False)
+        ]
+        too_long = [d for d in details if d["problem"] == "string_too_long"]
+        if too_long:
+            field = too_long[0]["field"]
+            raise SpiegelError(
+                "text_too_long", f"{field} is longer than {too_long[0]['limit']} characters.", details
+            ) from None
+        fields = ", ".join(sorted({d["field"] for d in details}))
+        raise SpiegelError("invalid_payload", f"Invalid field(s): {fields}.", details) from None

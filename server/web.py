@@ -1,0 +1,253 @@
+"""HTTP: the pages (static files from ``clients/``), the join and admin API, QR codes.
+
+Pages carry a strict Content-Security-Policy: every script, style, image and connection
+comes from this server, so a page cannot leak a note to anyone else even by mistake.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict, deque
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, jsonify, request, send_from_directory, session
+from sqlalchemy import select
+
+from . import qr
+from .access import normalise_code, same_secret
+from .errors import SpiegelError
+from .meetings import create_meeting, duplicate_meeting, join
+from .models import Meeting, Participant
+from .schemas import JoinRequest, MeetingCreate, validate
+from .snapshots import meeting_view, participant_label
+
+bp = Blueprint("spiegel", __name__)
+
+CLIENTS = Path(__file__).resolve().parent.parent / "clients"
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+       "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+       "form-action 'self'")
+LOGIN_WINDOW, LOGIN_TRIES = 300.0, 10
+_failed_logins: dict[str, deque] = defaultdict(deque)
+
+
+def _sp():
+    return current_app.extensions["spiegel"]
+
+
+@bp.after_request
+def _headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if request.path.startswith("/api/"):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.errorhandler(SpiegelError)
+def _refused(exc: SpiegelError):
+    return jsonify(exc.to_ack()), exc.http_status
+
+
+def _page(folder: str, name: str):
+    response = send_from_directory(CLIENTS / folder, name)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/healthz")
+def healthz():
+    return {"ok": True}
+
+
+@bp.get("/")
+def start_page():
+    return _page("listener", "start.html")
+
+
+@bp.get("/join/<code>")
+def join_page(code: str):
+    return _page("listener", "index.html")
+
+
+@bp.get("/moderate/<meeting_id>")
+def moderator_page(meeting_id: str):
+    return _page("moderator", "index.html")
+
+
+@bp.get("/display/<code>")
+def display_page(code: str):
+    return _page("moderator", "display.html")
+
+
+@bp.get("/admin")
+def admin_page():
+    return _page("moderator", "admin.html")
+
+
+@bp.get("/static/<path:path>")
+def static_file(path: str):
+    response = send_from_directory(CLIENTS, path)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def _meeting_by_code(session, code: str) -> Meeting:
+    meeting = session.scalar(select(Meeting).where(Meeting.code == normalise_code(code)))
+    if meeting is None:
+        raise SpiegelError("unknown_code", f"No meeting has the code {normalise_code(code)!r}.")
+    return meeting
+
+
+def _json_body() -> object:
+    data = request.get_json(silent=True)
+    if data is None and request.data:
+        raise SpiegelError("invalid_payload", "The body is not valid JSON.")
+    return data or {}
+
+
+@bp.get("/api/meetings/<code>")
+def meeting_info(code: str):
+    sp = _sp()
+    with sp.db.transaction() as s:
+        m = _meeting_by_code(s, code)
+        fmt = sp.formats[m.format]
+        return {"ok": True, "meeting": {
+            "title": m.title, "theme": m.theme, "language": m.language, "state": m.state, "code": m.code,
+            "format_title": fmt.title.get(m.language, fmt.title["nl"]),
+            "joinable": m.state in ("open", "running"),
+        }}
+
+
+@bp.post("/api/meetings/<code>/join")
+def join_meeting(code: str):
+    sp = _sp()
+    data = validate(JoinRequest, _json_body())
+    with sp.db.transaction() as s:
+        meeting = _meeting_by_code(s, code)
+        listener, token = join(s, meeting, data, sp.clock())
+        s.flush()
+        body = {"ok": True, "token": token, "meeting_id": meeting.id, "participant": {
+            "id": listener.id, "name": listener.name, "discipline": listener.discipline,
+            "label": participant_label(listener, meeting.language)}}
+    return jsonify(body), 201
+
+
+@bp.get("/api/formats")
+def formats():
+    language = request.args.get("lang", "nl")
+    return {"ok": True, "formats": [f.to_wire(language) for f in _sp().formats.values()]}
+
+
+@bp.get("/qr/<code>.<kind>")
+def qr_code(code: str, kind: str):
+    sp = _sp()
+    with sp.db.transaction() as s:
+        url = sp.join_url(_meeting_by_code(s, code).code)
+    if kind == "svg":
+        return Response(qr.svg(url), mimetype="image/svg+xml")
+    if kind == "png":
+        return Response(qr.png(url), mimetype="image/png")
+    raise SpiegelError("not_found", "QR codes come as .svg or .png.")
+
+
+# --- admin -----------------------------------------------------------------------------------
+
+def _require_admin() -> None:
+    if session.get("admin"):
+        return
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer ") and same_secret(header[7:], _sp().admin_password):
+        return
+    raise SpiegelError("not_authenticated", "Sign in with the admin password.")
+
+
+@bp.post("/api/admin/login")
+def admin_login():
+    now, who = time.monotonic(), request.remote_addr or "?"
+    tries = _failed_logins[who]
+    while tries and now - tries[0] > LOGIN_WINDOW:
+        tries.popleft()
+    if len(tries) >= LOGIN_TRIES:
+        raise SpiegelError("rate_limited", "Too many wrong passwords; wait five minutes.")
+    body = _json_body()
+    password = body.get("password") if isinstance(body, dict) else None
+    if not isinstance(password, str) or not same_secret(password, _sp().admin_password):
+        tries.append(now)
+        raise SpiegelError("not_authenticated", "Wrong admin password.")
+    session.clear()
+    session["admin"] = True
+    session.permanent = False
+    return {"ok": True}
+
+
+@bp.post("/api/admin/logout")
+def admin_logout():
+    session.clear()
+    return {"ok": True}
+
+
+@bp.get("/api/admin/session")
+def admin_session():
+    return {"ok": True, "signed_in": bool(session.get("admin"))}
+
+
+def _admin_meeting_view(sp, s, m: Meeting) -> dict:
+    listeners = s.scalar(select(Participant.id).where(Participant.meeting_id == m.id,
+                                                      Participant.role == "listener").limit(1))
+    fmt = sp.formats.get(m.format)
+    return {**meeting_view(m), "format_title": fmt.title.get(m.language, fmt.title["nl"]) if fmt else m.format,
+            "phase": m.phase_key, "created_at": round(m.created_at * 1000), "has_listeners": listeners is not None,
+            "join_url": sp.join_url(m.code), "prepared": m.prepared, "durations": m.durations}
+
+
+def _created(sp, s, meeting: Meeting, key: str):
+    body = {"ok": True, "meeting": _admin_meeting_view(sp, s, meeting), "moderator_key": key,
+            "moderator_url": sp.moderator_url(meeting.id, key), "join_url": sp.join_url(meeting.code)}
+    return jsonify(body), 201
+
+
+@bp.get("/api/admin/meetings")
+def admin_meetings():
+    _require_admin()
+    sp = _sp()
+    with sp.db.transaction() as s:
+        rows = s.scalars(select(Meeting).order_by(Meeting.created_at.desc())).all()
+        return {"ok": True, "meetings": [_admin_meeting_view(sp, s, m) for m in rows]}
+
+
+@bp.post("/api/admin/meetings")
+def admin_create():
+    _require_admin()
+    sp = _sp()
+    data = validate(MeetingCreate, _json_body())
+    with sp.db.transaction() as s:
+        meeting, key = create_meeting(sp, s, data, sp.clock())
+        return _created(sp, s, meeting, key)
+
+
+@bp.post("/api/admin/meetings/<meeting_id>/duplicate")
+def admin_duplicate(meeting_id: str):
+    _require_admin()
+    sp = _sp()
+    with sp.db.transaction() as s:
+        source = s.get(Meeting, meeting_id)
+        if source is None:
+            raise SpiegelError("not_found", "No meeting with that id.")
+        meeting, key = duplicate_meeting(sp, s, source, sp.clock())
+        return _created(sp, s, meeting, key)
+
+
+@bp.app_errorhandler(404)
+def _not_found(_exc):
+    if request.path.startswith("/api/"):
+        return jsonify(SpiegelError("not_found", "No such API path.").to_ack()), 404
+    return "Not found", 404
+
+
+@bp.app_errorhandler(413)
+def _too_large(_exc):
+    return jsonify(SpiegelError("text_too_long", "The request body is too large.").to_ack()), 413
