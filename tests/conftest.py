@@ -133,3 +133,93 @@ def shared_live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Liv
     server = LiveServer(instance=tmp_path_factory.mktemp("instance")).start()
     yield server
     server.stop()
+
+
+# --- in-process app for protocol and unit tests ---------------------------------------------------
+
+
+class FakeClock:
+    """A clock the test moves by hand: timers are checked without waiting."""
+
+    def __init__(self, now: float = 1_800_000_000.0):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def app(tmp_path: Path, clock: FakeClock):
+    from spiegel.app import create_app
+
+    return create_app(
+        {
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "ASYNC_MODE": "threading",
+            "ADMIN_PASSWORD": ADMIN_PASSWORD,
+            "PUBLIC_URL": "http://spiegel.test",
+            "DATABASE_URL": None,
+        },
+        clock=clock,
+    )
+
+
+class Room:
+    """A meeting in the in-process app, with helpers to connect Flask-SocketIO test clients."""
+
+    def __init__(self, app, created: dict):
+        self.app = app
+        self.created = created
+        self.code = created["meeting"]["code"]
+        self.meeting_id = created["meeting"]["id"]
+        self.moderator_key = created["moderator_key"]
+        self.http = app.test_client()
+
+    def connect(self, token: str):
+        sio = self.app.extensions["spiegel"].socketio
+        client = sio.test_client(self.app, flask_test_client=self.http, auth={"token": token})
+        assert client.is_connected(), "connection refused"
+        return client
+
+    def moderator(self):
+        return self.connect(self.moderator_key)
+
+    def join(self, **fields) -> dict:
+        r = self.http.post(f"/api/meetings/{self.code}/join", json=fields)
+        assert r.status_code == 201, r.get_json()
+        return r.get_json()
+
+    def listener(self, **fields):
+        return self.connect(self.join(**fields)["token"])
+
+
+def call(client, event: str, data: dict | None = None) -> dict:
+    """Emit with an ack and return the ack (what a real client's callback gets)."""
+    return client.emit(event, data if data is not None else {}, callback=True)
+
+
+def received(client, name: str) -> list[dict]:
+    """Payloads of the events called ``name`` that reached this client since the last look."""
+    return [e["args"][0] for e in client.get_received() if e["name"] == name]
+
+
+@pytest.fixture
+def make_room(app):
+    def make(**fields) -> Room:
+        body = {"title": "Testbijeenkomst", "theme": "Verzonnen thema", "format": "common", "open": True}
+        body.update(fields)
+        r = app.test_client().post(
+            "/api/admin/meetings", json=body, headers={"Authorization": f"Bearer {ADMIN_PASSWORD}"}
+        )
+        assert r.status_code == 201, r.get_json()
+        return Room(app, r.get_json())
+
+    return make
