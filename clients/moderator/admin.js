@@ -1,0 +1,289 @@
+/* Spiegel admin page: sign in, prepare meetings (format, questions, durations), list and duplicate. */
+(function () {
+  'use strict';
+  const S = window.Spiegel;
+  const { t, el } = S;
+  const $ = (id) => document.getElementById(id);
+  const LANG_STORE = 'spiegel.admin.lang';
+
+  let formats = [];
+  let prepared = [];
+  let durations = {};
+  let submitMode = 'draft';
+
+  function setLang(l) {
+    S.setLang(l);
+    $('lang').value = S.lang();
+    S.applyI18n(document);
+    document.title = `Spiegel · ${t('admin.title')}`;
+  }
+  setLang(localStorage.getItem(LANG_STORE) || 'nl');
+  $('lang').addEventListener('change', (e) => {
+    try { localStorage.setItem(LANG_STORE, e.target.value); } catch (err) { /* ignore */ }
+    setLang(e.target.value);
+    renderFormats();
+    renderDurations();
+    renderPrepared();
+    loadMeetings();
+  });
+
+  let toastTimer = null;
+  function toast(msg, kind) {
+    const box = $('toast');
+    box.textContent = msg;
+    box.className = `toast show ${kind || ''}`;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { box.className = 'toast'; }, 4000);
+  }
+
+  async function api(method, path, body) {
+    try {
+      const r = await fetch(path, {
+        method,
+        headers: body ? { 'Content-Type': 'application/json' } : {},
+        body: body ? JSON.stringify(body) : undefined,
+        credentials: 'same-origin',
+      });
+      let data = {};
+      try { data = await r.json(); } catch (e) { data = { ok: false, error: { code: 'internal_error' } }; }
+      if (r.status === 401) showLogin();
+      return Object.assign({ status: r.status }, data);
+    } catch (e) {
+      return { ok: false, status: 0, error: { code: 'offline' } };
+    }
+  }
+
+  // ---------------------------------------------------------------- session
+  function showLogin() {
+    $('login').hidden = false;
+    $('app').hidden = true;
+    $('logout').hidden = true;
+    $('password').focus();
+  }
+  async function showApp() {
+    $('login').hidden = true;
+    $('app').hidden = false;
+    $('logout').hidden = false;
+    await loadFormats();
+    loadMeetings();
+  }
+  $('login-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const ans = await api('POST', '/api/admin/login', { password: $('password').value });
+    if (ans.ok) {
+      $('password').value = '';
+      $('login-error').hidden = true;
+      showApp();
+    } else {
+      $('login-error').textContent = ans.status === 401 ? t('admin.login.wrong') : S.errorText(ans.error);
+      $('login-error').hidden = false;
+      $('password').focus();
+    }
+  });
+  $('logout').addEventListener('click', async () => {
+    await api('POST', '/api/admin/logout');
+    showLogin();
+  });
+
+  // ---------------------------------------------------------------- formats and durations
+  async function loadFormats() {
+    const ans = await api('GET', `/api/formats?lang=${S.lang()}`);
+    const list = ans.formats || (Array.isArray(ans) ? ans : []);
+    formats = Array.isArray(list) ? list : Object.values(list);
+    renderFormats();
+    renderDurations();
+    renderPrepared();
+  }
+  const currentFormat = () => {
+    const chosen = document.querySelector('input[name="format"]:checked');
+    const name = chosen ? chosen.value : 'common';
+    return formats.find((f) => f.name === name) || formats[0] || { name: 'common', phases: [] };
+  };
+  function phaseTitle(p) {
+    if (p.title && typeof p.title === 'object') return p.title[S.lang()] || p.title.nl || p.key;
+    return p.title || p.key;
+  }
+  const text = (v) => (v && typeof v === 'object' ? v[S.lang()] || v.nl || '' : v || '');
+
+  function renderFormats() {
+    const chosen = (document.querySelector('input[name="format"]:checked') || {}).value || 'common';
+    S.rebuild($('formats'), (frag) => {
+      if (!formats.length) { frag.append(el('p', { class: 'hint' }, t('admin.formats.none'))); return; }
+      formats.forEach((f) => {
+        const id = `fmt-${f.name}`;
+        frag.append(el('label', { class: 'format-card', for: id },
+          el('input', { type: 'radio', name: 'format', value: f.name, id, checked: f.name === chosen || (formats.length === 1), 'data-fk': id,
+            onchange: () => { durations = {}; renderDurations(); renderPrepared(); } }),
+          el('span', { class: 'fc-body' },
+            el('span', { class: 'fc-title' }, text(f.title) || f.name),
+            el('span', { class: 'fc-desc' }, text(f.description)),
+            el('ol', { class: 'fc-phases', 'aria-label': t('admin.phasePlan') }, (f.phases || []).map((p) =>
+              el('li', null, phaseTitle(p), p.duration ? el('span', { class: 'fc-min' }, ` · ${t('phase.minutes', { n: Math.round(p.duration / 60) })}`) : null))))));
+      });
+    });
+    if (!document.querySelector('input[name="format"]:checked')) {
+      const first = document.querySelector('input[name="format"]');
+      if (first) first.checked = true;
+    }
+  }
+
+  function timedPhases() {
+    return (currentFormat().phases || []).filter((p) => p.key !== 'ended' && (p.duration || p.key !== 'lobby'));
+  }
+
+  function renderDurations() {
+    S.rebuild($('durations'), (frag) => {
+      timedPhases().forEach((p) => {
+        const val = durations[p.key] != null ? durations[p.key] : p.duration ? Math.round(p.duration / 60) : '';
+        frag.append(el('label', { class: 'dur' }, el('span', null, phaseTitle(p)),
+          el('input', { type: 'number', min: '0', max: '600', value: val, 'data-fk': `dur-${p.key}`, 'data-phase': p.key,
+            'aria-label': t('details.durationFor', { phase: phaseTitle(p) }),
+            oninput: (e) => { durations[p.key] = e.target.value; } }),
+          el('span', { class: 'unit' }, t('unit.min'))));
+      });
+    });
+  }
+
+  // ---------------------------------------------------------------- prepared questions
+  function defaultPhaseKey() {
+    const ph = currentFormat().phases || [];
+    const silent = ph.find((p) => p.silent);
+    return silent ? silent.key : ph[1] ? ph[1].key : null;
+  }
+  function renderPrepared() {
+    const ph = (currentFormat().phases || []).filter((p) => p.key !== 'ended');
+    S.rebuild($('prep-list'), (frag) => {
+      prepared.forEach((it, i) => {
+        frag.append(el('li', { class: 'prep' },
+          el('textarea', { rows: '2', maxlength: '500', 'data-fk': `pt-${it.id}`, 'aria-label': t('prepared.textFor', { n: i + 1 }), oninput: (e) => { it.text = e.target.value; } }, it.text),
+          el('div', { class: 'prep-tools' },
+            el('select', { 'aria-label': t('prepared.phaseFor', { n: i + 1 }), 'data-fk': `pp-${it.id}`, onchange: (e) => { it.phase = e.target.value || null; } },
+              el('option', { value: '' }, t('prepared.anyPhase')),
+              ph.map((p) => el('option', { value: p.key, selected: it.phase === p.key }, phaseTitle(p)))),
+            el('button', { type: 'button', class: 'btn icon', 'data-fk': `pu-${it.id}`, disabled: i === 0, 'aria-label': t('prepared.up', { n: i + 1 }), onclick: () => { prepared.splice(i - 1, 0, prepared.splice(i, 1)[0]); renderPrepared(); } }, '↑'),
+            el('button', { type: 'button', class: 'btn icon', 'data-fk': `pd-${it.id}`, disabled: i === prepared.length - 1, 'aria-label': t('prepared.down', { n: i + 1 }), onclick: () => { prepared.splice(i + 1, 0, prepared.splice(i, 1)[0]); renderPrepared(); } }, '↓'),
+            el('button', { type: 'button', class: 'btn ghost small', 'aria-label': t('prepared.remove', { n: i + 1 }), onclick: () => { prepared.splice(i, 1); renderPrepared(); } }, t('common.delete')))));
+      });
+    });
+  }
+  $('prep-add').addEventListener('click', () => {
+    prepared.push({ id: S.uuid(), text: '', phase: defaultPhaseKey() });
+    renderPrepared();
+    const areas = $('prep-list').querySelectorAll('textarea');
+    areas[areas.length - 1].focus();
+  });
+
+  // ---------------------------------------------------------------- create
+  $('save-draft').addEventListener('click', () => { submitMode = 'draft'; });
+  $('save-open').addEventListener('click', () => { submitMode = 'open'; });
+  $('create').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (e.submitter && e.submitter.value) submitMode = e.submitter.value;
+    const err = $('create-error');
+    err.hidden = true;
+    const title = $('f-title').value.trim();
+    if (!title) {
+      err.textContent = t('admin.new.needTitle');
+      err.hidden = false;
+      $('f-title').setAttribute('aria-invalid', 'true');
+      $('f-title').focus();
+      return;
+    }
+    $('f-title').removeAttribute('aria-invalid');
+    const body = {
+      title,
+      format: currentFormat().name,
+      language: (document.querySelector('input[name="language"]:checked') || {}).value || 'nl',
+      open: submitMode === 'open',
+    };
+    const theme = $('f-theme').value.trim();
+    if (theme) body.theme = theme;
+    if ($('f-date').value) body.scheduled_for = new Date($('f-date').value).toISOString();
+    if ($('f-expected').value !== '') body.expected_listeners = Number($('f-expected').value);
+    const items = prepared.map((p) => ({ id: p.id, text: (p.text || '').trim(), phase: p.phase || undefined })).filter((p) => p.text);
+    if (items.length) body.prepared = items;
+    const durs = {};
+    document.querySelectorAll('#durations input[data-phase]').forEach((input) => {
+      if (input.value !== '') durs[input.dataset.phase] = Math.round(Number(input.value) * 60);
+    });
+    if (Object.keys(durs).length) body.durations = durs;
+    const ans = await api('POST', '/api/admin/meetings', body);
+    if (!ans.ok) {
+      const details = ans.error && ans.error.details ? ` (${ans.error.details.map((d) => d.field).join(', ')})` : '';
+      err.textContent = S.errorText(ans.error) + details;
+      err.hidden = false;
+      return;
+    }
+    showCreated(ans);
+    $('create').reset();
+    prepared = [];
+    durations = {};
+    renderFormats();
+    renderDurations();
+    renderPrepared();
+    loadMeetings();
+  });
+
+  function showCreated(ans) {
+    const box = $('created');
+    const modUrl = ans.moderator_url || '';
+    const joinUrl = ans.join_url || '';
+    const code = (ans.meeting && ans.meeting.code) || '';
+    $('mod-url').value = modUrl;
+    $('join-url').value = joinUrl;
+    $('created-code').textContent = code;
+    $('open-mod').href = modUrl;
+    $('open-print').href = `/static/moderator/print.html?code=${encodeURIComponent(code)}&url=${encodeURIComponent(joinUrl)}`;
+    box.hidden = false;
+    box.scrollIntoView({ block: 'start' });
+    box.focus();
+  }
+  $('copy-mod').addEventListener('click', async () => toast(await S.copy($('mod-url').value, $('mod-url')) ? t('common.copied') : t('common.copyFailed')));
+  $('copy-join').addEventListener('click', async () => toast(await S.copy($('join-url').value, $('join-url')) ? t('common.copied') : t('common.copyFailed')));
+  $('created-done').addEventListener('click', () => {
+    // The key is shown once: clear it from the page.
+    $('mod-url').value = '';
+    $('open-mod').removeAttribute('href');
+    $('created').hidden = true;
+    $('f-title').focus();
+  });
+
+  // ---------------------------------------------------------------- list
+  async function loadMeetings() {
+    const ans = await api('GET', '/api/admin/meetings');
+    if (!ans.ok) return;
+    const list = (ans.meetings || []).slice().sort((a, b) => String(b.scheduled_for || b.created_at || '').localeCompare(String(a.scheduled_for || a.created_at || '')));
+    S.rebuild($('meetings'), (frag) => {
+      if (!list.length) { frag.append(el('p', { class: 'empty' }, t('admin.list.empty'))); return; }
+      const ul = el('ul', { class: 'mlist', id: 'meeting-list' });
+      list.forEach((m) => {
+        const fmt = formats.find((f) => f.name === (m.format || m.format_name));
+        ul.append(el('li', { class: 'm', dataset: { id: m.id } },
+          el('div', { class: 'm-body' },
+            el('p', { class: 'm-title' }, m.title),
+            el('p', { class: 'q-meta' },
+              el('span', { class: `badge state-${m.state}` }, t(`state.${m.state}`)),
+              m.scheduled_for ? el('span', null, S.fmtDate(m.scheduled_for)) : null,
+              fmt ? el('span', null, text(fmt.title)) : m.format_title ? el('span', null, m.format_title) : null,
+              m.code ? el('span', { class: 'mono' }, m.code) : null)),
+          el('div', { class: 'm-actions' },
+            m.code ? el('a', { class: 'btn ghost small', target: '_blank', rel: 'noopener', href: `/static/moderator/print.html?code=${encodeURIComponent(m.code)}` }, t('admin.list.print')) : null,
+            el('button', { type: 'button', class: 'btn small', 'data-fk': `dup-${m.id}`, 'aria-label': t('admin.list.duplicateLabel', { title: m.title }), onclick: () => duplicate(m) }, t('admin.list.duplicate')))));
+      });
+      frag.append(ul);
+    });
+  }
+
+  async function duplicate(m) {
+    const ans = await api('POST', `/api/admin/meetings/${encodeURIComponent(m.id)}/duplicate`, {});
+    if (!ans.ok) { toast(S.errorText(ans.error), 'error'); return; }
+    showCreated(ans);
+    loadMeetings();
+  }
+
+  // ---------------------------------------------------------------- start
+  api('GET', '/api/admin/session').then((ans) => {
+    if (ans.ok && ans.signed_in) showApp();
+    else showLogin();
+  });
+})();

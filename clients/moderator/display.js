@@ -1,0 +1,155 @@
+/* Spiegel room display: read only, for a projector or TV. Shows nothing listeners wrote. */
+(function () {
+  'use strict';
+  const S = window.Spiegel;
+  const { t } = S;
+  const $ = (id) => document.getElementById(id);
+  const code = decodeURIComponent(location.pathname.split('/').filter(Boolean).pop() || '');
+  const STORE = `spiegel.display.${code}`;
+  const st = { version: -1, meeting: null, format: null, phase: null, timer: null, prompt: null, joinUrl: '' };
+
+  function show(which) {
+    for (const id of ['lobby', 'stage', 'message']) $(id).hidden = id !== which;
+    document.body.dataset.view = which;
+  }
+  function message(title, text) {
+    $('message-title').textContent = title;
+    $('message-text').textContent = text;
+    show('message');
+  }
+
+  S.setLang('nl');
+  S.applyI18n(document);
+  const key = S.takeKey(STORE);
+  if (!key) {
+    message(t('display.nokey.title'), t('display.nokey.text'));
+    return;
+  }
+
+  const socket = io({ auth: { token: key }, reconnectionDelayMax: 4000 });
+  socket.on('connect', () => { $('conn').hidden = true; });
+  socket.on('disconnect', (reason) => {
+    $('conn').hidden = false;
+    $('conn').textContent = t('conn.offline');
+    if (reason === 'io server disconnect') socket.connect();
+  });
+  socket.on('connect_error', (err) => {
+    const c = err && err.data && err.data.code;
+    if (c === 'token_unknown' || c === 'not_authenticated') {
+      S.forgetKey(STORE);
+      socket.disconnect();
+      message(t('display.token.title'), t('display.token.text'));
+    } else {
+      $('conn').hidden = false;
+      $('conn').textContent = t('conn.offline');
+    }
+  });
+  socket.on('snapshot', (snap) => {
+    if (!snap) return;
+    if (snap.role !== 'display' && snap.role !== 'moderator' && snap.role !== 'assistant') {
+      socket.disconnect();
+      message(t('display.token.title'), t('display.role.text'));
+      return;
+    }
+    S.clock.update(snap.server_time);
+    st.version = snap.version ?? 0;
+    st.meeting = snap.meeting;
+    st.format = snap.format;
+    st.phase = snap.phase;
+    st.timer = snap.timer;
+    st.prompt = snap.prompt;
+    st.joinUrl = snap.join_url || st.joinUrl;
+    render();
+  });
+  socket.on('state', (s) => {
+    if (!s || (typeof s.version === 'number' && s.version < st.version)) return;
+    S.clock.update(s.server_time);
+    st.version = s.version ?? st.version;
+    if (s.meeting) st.meeting = Object.assign({}, st.meeting, s.meeting);
+    if ('phase' in s) st.phase = s.phase;
+    if ('timer' in s) st.timer = s.timer;
+    if ('prompt' in s) st.prompt = s.prompt;
+    render();
+  });
+
+  function joining() {
+    const state = st.meeting && st.meeting.state;
+    if (state === 'draft' || state === 'open') return true;
+    const phases = (st.format && st.format.phases) || [];
+    return !!(st.phase && phases.length && phases[0].key === st.phase.key && state !== 'ended' && state !== 'archived');
+  }
+
+  function render() {
+    if (!st.meeting) return;
+    S.setLang(st.meeting.language || 'nl');
+    S.applyI18n(document);
+    document.title = `${st.meeting.title} · ${t('display.title')}`;
+    const state = st.meeting.state;
+    const url = st.joinUrl || `${location.origin}/join/${st.meeting.code}`;
+    if (state === 'ended' || state === 'archived') {
+      message(t('display.thanks.title'), st.meeting.title);
+      return;
+    }
+    if (joining()) {
+      $('lobby-title').textContent = st.meeting.title;
+      $('lobby-code').textContent = st.meeting.code;
+      $('lobby-host').textContent = url.replace(/^https?:\/\//, '').replace(/\/[^/]*$/, '');
+      const img = $('lobby-qr');
+      const src = `/qr/${encodeURIComponent(st.meeting.code)}.svg`;
+      if (img.getAttribute('src') !== src) img.src = src;
+      img.alt = t('display.qrAlt', { url });
+      show('lobby');
+      renderTimer();
+      return;
+    }
+    $('stage-phase').textContent = (st.phase && st.phase.title) || '';
+    $('stage-meeting').textContent = st.meeting.title;
+    $('stage-rule').textContent = (st.phase && st.phase.rule) || '';
+    const hasPrompt = !!(st.prompt && st.prompt.text);
+    $('stage-label').textContent = hasPrompt ? t('display.question') : t('display.theme');
+    $('stage-prompt').textContent = hasPrompt ? st.prompt.text : (st.meeting.theme || st.meeting.title);
+    $('stage-prompt').classList.toggle('is-prompt', hasPrompt);
+    $('stage-join').textContent = st.meeting.code ? t('display.joinSmall', { code: st.meeting.code }) : '';
+    document.body.classList.toggle('silent', !!(st.phase && st.phase.silent));
+    show('stage');
+    renderTimer();
+  }
+
+  function renderTimer() {
+    const tm = st.timer;
+    const box = $('stage-timer');
+    if (!tm || (!tm.running && !tm.duration_ms && !tm.remaining_ms)) {
+      box.textContent = '';
+      box.hidden = true;
+      return;
+    }
+    box.hidden = false;
+    const rem = Math.max(0, S.timerRemaining(tm));
+    const text = S.formatClock(rem);
+    if (box.textContent !== text) box.textContent = text;
+    box.classList.toggle('paused', !tm.running);
+  }
+  setInterval(renderTimer, 250);
+
+  // Full screen on click or F; hide the cursor and the button when the mouse rests.
+  const fs = $('fs');
+  const toggleFs = () => {
+    if (document.fullscreenElement) document.exitFullscreen();
+    else if (document.documentElement.requestFullscreen) document.documentElement.requestFullscreen().catch(() => {});
+  };
+  fs.addEventListener('click', toggleFs);
+  document.addEventListener('keydown', (e) => { if ((e.key === 'f' || e.key === 'F') && !e.ctrlKey && !e.metaKey) toggleFs(); });
+  let idle = null;
+  const wake = () => {
+    document.body.classList.remove('idle');
+    clearTimeout(idle);
+    idle = setTimeout(() => document.body.classList.add('idle'), 3000);
+  };
+  document.addEventListener('mousemove', wake);
+  wake();
+  if (navigator.wakeLock) {
+    const lock = () => navigator.wakeLock.request('screen').catch(() => {});
+    lock();
+    document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') lock(); });
+  }
+})();
