@@ -293,6 +293,7 @@
   function renderRights() {
     const show = (id, ok) => { const n = $(id); if (n) n.hidden = !ok; };
     show('timer-controls', can('run') && running());
+    document.querySelector('.timer-card').hidden = !running() && meetingState() !== 'draft';
     show('p-edit', can('setup'));
     show('mi-details', can('setup'));
     show('mi-prepared', can('setup'));
@@ -385,8 +386,13 @@
       const ok = await confirmDialog(t('phase.end.title'), t('phase.end.text'), t('phase.end.ok'));
       if (!ok) return;
     }
+    const shownBefore = st.prompt && st.prompt.id ? st.prepared.find((p) => p.id === st.prompt.id) : null;
     const ack = await send('phase.goto', { key: target.key, from: st.phase.key });
     if (ack.ok) {
+      // A prepared question shown for another phase leaves the room with that phase.
+      if (shownBefore && shownBefore.phase && shownBefore.phase !== target.key) {
+        await send('prompt.set', { id: null, shown: false }, { quiet: true });
+      }
       ui.tab = null;
       ui.peek = false;
       toast(t(how === 'back' ? 'phase.toast.back' : 'phase.toast.next', { title: target.title }));
@@ -529,6 +535,7 @@
 
   // ---- tabs
   function defaultTab() {
+    if (!running()) return 'outcomes';
     const acts = listenerActions();
     if ((acts.includes('vote') || acts.includes('turn')) && st.phase && !st.phase.silent) return 'live';
     if (st.phase && st.phase.silent) return 'outcomes';
@@ -629,7 +636,7 @@
         frag.append(el('p', { class: 'peek-bar' }, t('queue.peeking'), ' ',
           el('button', { type: 'button', class: 'btn link', 'data-fk': 'unpeek', onclick: () => { ui.peek = false; renderQueue(); } }, t('queue.unpeek'))));
       }
-      const manage = can('questions');
+      const manage = can('questions') && meetingState() !== 'archived';
       // To ask, in asking order
       frag.append(el('h3', { class: 'group-h' }, t('queue.selected'), ' ', el('span', { class: 'count' }, String(selected.length))));
       if (!selected.length) frag.append(el('p', { class: 'empty' }, t(manage ? 'queue.selected.empty' : 'queue.selected.emptyRO')));
@@ -737,7 +744,7 @@
     }
     acts.append(
       el('button', { type: 'button', class: 'btn small', 'data-fk': `merge-${q.id}`, 'data-action': 'merge', 'aria-expanded': String(isOpen(q.id, 'merge')), onclick: () => toggleExpand(q.id, 'merge') }, t('queue.merge')),
-      el('button', { type: 'button', class: 'btn small', 'data-fk': `link-${q.id}`, 'data-action': 'link', 'aria-expanded': String(isOpen(q.id, 'link')), onclick: () => toggleExpand(q.id, 'link') }, t('queue.link')),
+      !st.prepared.length ? null : el('button', { type: 'button', class: 'btn small', 'data-fk': `link-${q.id}`, 'data-action': 'link', 'aria-expanded': String(isOpen(q.id, 'link')), onclick: () => toggleExpand(q.id, 'link') }, t('queue.link')),
       el('button', { type: 'button', class: 'btn small', 'data-fk': `dis-${q.id}`, 'data-action': 'dismiss', 'aria-expanded': String(isOpen(q.id, 'dismiss')), onclick: () => toggleExpand(q.id, 'dismiss') }, t('queue.dismiss')));
     if (sel) acts.append(sel);
     li.append(acts);

@@ -1,0 +1,316 @@
+"""Moderator screen and room display (issue 5) in real headless Chromium against a real server.
+
+The moderator drives everything through the page; listeners are python-socketio clients (and
+one real listener page), so every assertion is about what the server really sent them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import socketio
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def _load_tablet_context():
+    # tests/ is not a package: load the helper from the browser conftest by path
+    spec = importlib.util.spec_from_file_location("_moderator_browser_conftest", Path(__file__).with_name("conftest.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.tablet_context
+
+
+tablet_context = _load_tablet_context()
+
+LAPTOP = {"width": 1366, "height": 860}
+PROJECTOR = {"width": 1280, "height": 720}
+
+PREPARED = [
+    {"id": "p1", "text": "Hoe was het eerste contact met het team op de afdeling?", "phase": "listening"},
+    {"id": "p2", "text": "Wat hielp u in de eerste week thuis?", "phase": "listening"},
+    {"id": "p3", "text": "Wat had u anders gewild bij het ontslag?", "phase": "listening"},
+    {"id": "p4", "text": "Wat neemt u mee uit dit gesprek?", "phase": "closing"},
+]
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+class Listener:
+    """A listener tablet as a socket: records every event the server sends it."""
+
+    def __init__(self, server, code: str, **fields):
+        joined = server.join(code, **fields)
+        self.token = joined["token"]
+        self.id = joined["participant"]["id"]
+        self.events: list[tuple[str, object]] = []
+        self.lock = threading.Lock()
+        self.sio = socketio.Client(reconnection=False)
+        self.sio.on("*", self._record)
+        self.sio.connect(server.url, auth={"token": self.token}, transports=["websocket"], wait_timeout=10)
+        self.wait_for(lambda e, d: e == "snapshot")
+
+    def _record(self, event, data=None):
+        with self.lock:
+            self.events.append((event, data))
+
+    def wait_for(self, match, timeout: float = 5.0):
+        """The first recorded event (from the start) for which match(event, data) is true."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                for event, data in self.events:
+                    if match(event, data):
+                        return data
+            time.sleep(0.02)
+        with self.lock:
+            seen = [e for e, _ in self.events]
+        raise AssertionError(f"listener never got the expected event; got {seen}")
+
+    def wait_question(self, qid: str, timeout: float = 5.0, **want):
+        def match(event, data):
+            if event != "question":
+                return False
+            q = data["question"]
+            return q["id"] == qid and all(q.get(k) == v for k, v in want.items())
+
+        return self.wait_for(match, timeout)["question"]
+
+    def wait_phase(self, key: str, timeout: float = 5.0):
+        return self.wait_for(lambda e, d: e == "state" and d["phase"]["key"] == key, timeout)
+
+    def call(self, event: str, payload: dict | None = None) -> dict:
+        return self.sio.call(event, payload or {}, timeout=10)
+
+    def park(self, text: str) -> str:
+        qid = str(uuid.uuid4())
+        ack = self.call("question.add", {"id": qid, "text": text})
+        assert ack["ok"], ack
+        return qid
+
+    def close(self) -> None:
+        self.sio.disconnect()
+
+
+def moderator_page(browser, url: str, no_third_party, viewport=LAPTOP):
+    ctx = browser.new_context(viewport=viewport, locale="nl-NL")
+    page = ctx.new_page()
+    no_third_party(page)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.errors = errors
+    page.goto(url)
+    expect(page.locator("#main")).to_be_visible()
+    expect(page.locator("#conn")).to_have_class(re.compile(r"\bok\b"))
+    return ctx, page
+
+
+def open_display(browser, page, no_third_party):
+    """Create a room display link through the moderator's menu and open it like a projector would."""
+    page.locator("#btn-menu").click()
+    page.locator("#mi-display").click()
+    page.locator("#display-create").click()
+    url_field = page.locator("#display-out input.once-url")
+    expect(url_field).to_have_value(re.compile(r"/display/\w+#key="))
+    url = url_field.input_value()
+    page.locator("#dlg-x").click()
+    ctx = browser.new_context(viewport=PROJECTOR, locale="nl-NL")
+    display = ctx.new_page()
+    no_third_party(display)
+    display.goto(url)
+    return ctx, display, url
+
+
+def join_listener_page(browser, server, code: str, no_third_party, name: str = ""):
+    ctx = tablet_context(browser)
+    page = ctx.new_page()
+    no_third_party(page)
+    page.goto(f"{server.url}/join/{code}")
+    if name:
+        page.locator("#join-name").fill(name)
+    page.locator("#join-go").click()
+    expect(page.locator("#screen-meeting")).to_be_visible()
+    return ctx, page
+
+
+def shot(page, artifacts: Path, name: str, full: bool = False) -> None:
+    page.screenshot(path=str(artifacts / f"{name}.png"), full_page=full)
+
+
+def next_phase(page, title: str) -> None:
+    page.locator("#btn-next").click()
+    expect(page.locator("#phase-title")).to_have_text(title)
+
+
+# ----------------------------------------------------------------------------- tests
+
+
+def test_run_all_phases_with_five_listeners(browser, shared_live_server, no_third_party, artifacts):
+    """Lobby → listening → questions → closing → ended from the page, with five listeners joined;
+    timer controls and a shown prompt reach the room display and a listener page within a second."""
+    server = shared_live_server
+    created = server.create_meeting(title="Nazorg na de kinder-IC", theme="Hoe ervaren ouders de nazorg thuis?",
+                                    prepared=PREPARED, expected_listeners=8)
+    code = created["meeting"]["code"]
+    listeners = [Listener(server, code, **({"name": f"Deelnemer {i}", "discipline": "verpleegkundige"} if i % 2 else {}))
+                 for i in range(4)]
+    mctx, page = moderator_page(browser, created["moderator_url"], no_third_party)
+    # the key left the address bar at once
+    assert "key=" not in page.url
+    lctx, tablet = join_listener_page(browser, server, code, no_third_party, name="Fenna")
+    listeners_total = 5
+
+    expect(page.locator("#presence-connected")).to_have_text(f"{listeners_total} verbonden")
+    expect(page.locator("#presence-joined")).to_have_text(f"{listeners_total} aangemeld")
+    expect(page.locator("#phase-title")).to_have_text("Welkom")
+    expect(page.locator("#steps li")).to_have_count(5)
+    expect(page.locator("#steps li[aria-current=step]")).to_contain_text("Welkom")
+
+    dctx, display, display_url = open_display(browser, page, no_third_party)
+    # lobby: QR code and join code large, nothing else
+    expect(display.locator("#lobby")).to_be_visible()
+    expect(display.locator("#lobby-code")).to_have_text(code)
+    expect(display.locator("#lobby-qr")).to_have_attribute("src", f"/qr/{code}.svg")
+    display.wait_for_function("document.getElementById('lobby-qr').naturalWidth > 0")
+    assert "key=" not in display.url
+    shot(page, artifacts, "moderator-1-lobby")
+    shot(display, artifacts, "display-1-lobby")
+
+    # listening
+    next_phase(page, "Luisteren")
+    for lis in listeners:
+        lis.wait_phase("listening")
+    expect(display.locator("#stage")).to_be_visible()
+    expect(display.locator("#stage-phase")).to_have_text("Luisteren")
+    expect(display.locator("#stage-rule")).to_contain_text("Alleen luisteren")
+    expect(display.locator("#stage-prompt")).to_have_text("Hoe ervaren ouders de nazorg thuis?")
+
+    # timer: every control reaches the display and the listener page within one second
+    timer_display = display.locator("#stage-timer")
+    timer_tablet = tablet.locator("#timer")
+    expect(page.locator("#timer")).to_have_text("1:00:00")
+    page.locator("#t-toggle").click()
+    expect(timer_display).not_to_have_class(re.compile("paused"), timeout=1000)
+    expect(timer_display).to_have_text(re.compile(r"^(1:00:00|59:5\d)$"), timeout=1000)
+    expect(timer_tablet).to_have_text(re.compile("nog ongeveer 60 min"), timeout=1000)
+    expect(page.locator("#t-toggle")).to_have_text("Pauzeren")
+
+    page.locator("#t-toggle").click()
+    expect(timer_display).to_have_class(re.compile("paused"), timeout=1000)
+    expect(timer_tablet).to_have_text(re.compile("gepauzeerd"), timeout=1000)
+    expect(page.locator("#t-toggle")).to_have_text("Hervatten")
+
+    page.locator("#t-plus").click()
+    expect(timer_display).to_have_text(re.compile(r"^1:0[45]:\d\d$"), timeout=1000)
+    expect(timer_tablet).to_have_text(re.compile("65 min"), timeout=1000)
+    page.locator("#t-minus").click()
+    page.locator("#t-minus").click()
+    expect(timer_display).to_have_text(re.compile(r"^5[45]:\d\d$"), timeout=1000)
+    expect(timer_tablet).to_have_text(re.compile("55 min"), timeout=1000)
+    page.locator("#t-reset").click()
+    expect(timer_display).to_have_text("1:00:00", timeout=1000)  # back to the phase's duration, stopped
+    expect(timer_tablet).to_have_text(re.compile("gepauzeerd · 60 min"), timeout=1000)
+    expect(page.locator("#t-toggle")).to_have_text("Starten")
+    page.locator("#t-toggle").click()  # start again for the rest of the phase
+    expect(timer_tablet).to_have_text(re.compile("nog ongeveer 60 min"), timeout=1000)
+
+    # teleprompter: current question large, the next visible, shown in the room on request
+    expect(page.locator("#prompt-current")).to_have_text(PREPARED[0]["text"])
+    expect(page.locator(".prompt-next")).to_contain_text(PREPARED[1]["text"])
+    page.locator("#p-show").click()
+    expect(display.locator("#stage-prompt")).to_have_text(PREPARED[0]["text"], timeout=1000)
+    expect(display.locator("#stage-label")).to_have_text("Vraag")
+    page.locator("#p-next").click()  # moving on while shown moves the room along
+    expect(page.locator("#prompt-current")).to_have_text(PREPARED[1]["text"])
+    expect(display.locator("#stage-prompt")).to_have_text(PREPARED[1]["text"], timeout=1000)
+    for lis in listeners:
+        lis.wait_for(lambda e, d: e == "state" and (d.get("prompt") or {}).get("id") == "p2")
+
+    # questions arrive during listening: only their number shows (the format's default setting)
+    for i, lis in enumerate(listeners):
+        lis.park(f"Vraag {i + 1}: wie regelde de overdracht naar de huisarts?")
+    expect(page.locator("#tab-questions .count")).to_have_text("4")
+    page.locator("#tab-questions").click()
+    expect(page.locator("#queue-count")).to_have_text("4")
+    expect(page.locator("#panel-questions")).not_to_contain_text("overdracht")
+    # … and nothing of it on the room display
+    expect(display.locator("body")).not_to_contain_text("overdracht")
+
+    # outcomes are captured while people speak
+    page.locator("#tab-outcomes").click()
+    page.locator("#cap-text").fill("Ouders willen één vast aanspreekpunt na ontslag")
+    page.locator("#cap-text").press("Enter")
+    expect(page.locator("#outcome-list li")).to_have_count(1)
+    expect(page.locator("#outcome-list")).to_contain_text("Verbeterpunt")
+    shot(page, artifacts, "moderator-2-listening")
+    shot(display, artifacts, "display-2-listening")
+
+    # clarifying questions
+    next_phase(page, "Verhelderende vragen")
+    expect(display.locator("#stage-phase")).to_have_text("Verhelderende vragen", timeout=1000)
+    expect(page.locator("#tab-questions")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#q-parked > li")).to_have_count(4)
+    first = page.locator("#q-parked > li").first
+    first.locator("[data-action=select]").click()
+    expect(page.locator("#q-selected > li")).to_have_count(1)
+    page.locator("#t-toggle").click()
+    shot(page, artifacts, "moderator-3-questions")
+    shot(display, artifacts, "display-3-questions")
+
+    # closing
+    next_phase(page, "Afronding en opvolging")
+    expect(display.locator("#stage-phase")).to_have_text("Afronding en opvolging", timeout=1000)
+    expect(page.locator("#prompt-current")).to_have_text(PREPARED[3]["text"])
+    # the question shown during listening left the room with its phase: the theme is back
+    expect(display.locator("#stage-prompt")).to_have_text("Hoe ervaren ouders de nazorg thuis?", timeout=1000)
+    page.locator("#tab-outcomes").click()
+    page.locator(".seg.kind-action").click()
+    page.locator("#cap-text").fill("Ontslagbrief binnen 24 uur naar de huisarts")
+    page.locator("#cap-owner").fill("Afdelingshoofd")
+    page.locator("#capture button[type=submit]").click()
+    expect(page.locator("#outcome-list li")).to_have_count(2)
+    expect(page.locator("#outcome-list li").first).to_contain_text("Afdelingshoofd")
+    page.locator(".seg.kind-decision").click()
+    page.locator("#cap-text").fill("Vanaf volgende maand een nazorgbelletje na een week")
+    page.locator("#cap-text").press("Enter")
+    expect(page.locator("#outcome-list li")).to_have_count(3)
+    shot(page, artifacts, "moderator-4-closing")
+    shot(display, artifacts, "display-4-closing")
+
+    # going back is possible and needs no confirmation
+    page.locator("#btn-prev").click()
+    expect(page.locator("#phase-title")).to_have_text("Verhelderende vragen")
+    expect(page.locator("#dlg")).not_to_be_visible()
+    next_phase(page, "Afronding en opvolging")
+
+    # ending cannot be undone: it asks first, and Cancel really cancels
+    page.locator("#btn-next").click()
+    expect(page.locator("#dlg")).to_be_visible()
+    page.locator("#dlg-foot button", has_text="Annuleren").click()
+    expect(page.locator("#phase-title")).to_have_text("Afronding en opvolging")
+    page.locator("#btn-next").click()
+    page.locator("#dlg-ok").click()
+    expect(page.locator("#phase-title")).to_have_text("Afgelopen")
+    expect(page.locator("#meeting-state")).to_have_text("Afgesloten")
+    expect(page.locator("#btn-next")).to_have_count(0)
+    for lis in listeners:
+        lis.wait_phase("ended")
+    expect(display.locator("#message-title")).to_have_text("Dank je wel voor het luisteren", timeout=1000)
+    shot(page, artifacts, "moderator-5-ended")
+    shot(display, artifacts, "display-5-ended")
+
+    # nothing any listener wrote ever reached the display page
+    assert "overdracht" not in display.content()
+    assert not page.errors, page.errors
+    for lis in listeners:
+        lis.close()
+    for c in (mctx, lctx, dctx):
+        c.close()
