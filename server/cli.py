@@ -14,6 +14,11 @@ import sys
 def _eventlet_patch() -> None:
     import warnings
 
+    # Green DNS (dnspython) asks nameservers even for names in /etc/hosts and hangs where no
+    # nameserver answers (eventlet issues #511, #694); Spiegel resolves almost nothing, so
+    # the system resolver is the safer choice. Must be set before eventlet is imported.
+    os.environ.setdefault("EVENTLET_NO_GREENDNS", "yes")
+
     # eventlet announces on import that it is in maintenance mode. We know, chose it as the
     # default deliberately (it is what Flask-SocketIO serves best in one process) and offer
     # SPIEGEL_ASYNC_MODE=threading; the README says so. Silence that one warning only.
