@@ -39,6 +39,7 @@
     expanded: null, // {id, mode: 'merge'|'link'|'dismiss'}
     dismissReason: '',
     peek: false,
+    folds: {},
     kind: 'improvement',
     editOutcome: null,
     drag: null,
@@ -568,6 +569,7 @@
     const acts = listenerActions();
     $('tab-live').textContent = acts.includes('vote') || st.poll ? t('tabs.poll') : t('tabs.turns');
     $('tab-live').hidden = !liveAvailable();
+    document.querySelector('.grid').classList.toggle('wide-right', tab === 'questions' && !(st.phase && st.phase.silent) && running());
     for (const name of ['questions', 'outcomes', 'live']) {
       const b = $(`tab-${name}`);
       b.setAttribute('aria-selected', String(tab === name));
@@ -657,7 +659,7 @@
         frag.append(ul2);
       }
       if (asked.length) {
-        const d = el('details', { class: 'fold', open: true },
+        const d = fold('asked', true,
           el('summary', null, t('queue.asked'), ' ', el('span', { class: 'count' }, String(asked.length))));
         const ol2 = el('ol', { class: 'qlist asked', id: 'q-asked' });
         asked.forEach((q) => ol2.append(questionRow(q, 'asked', 0, asked, manage)));
@@ -665,7 +667,7 @@
         frag.append(d);
       }
       if (closed.length) {
-        const d = el('details', { class: 'fold' },
+        const d = fold('closed', false,
           el('summary', null, t('queue.closed'), ' ', el('span', { class: 'count' }, String(closed.length))));
         const ul3 = el('ul', { class: 'qlist closed' });
         closed.forEach((q) => ul3.append(questionRow(q, 'closed', 0, closed, manage)));
@@ -674,6 +676,13 @@
       }
       if (silent && can('setup')) frag.append(visibilitySetting(vis));
     });
+  }
+
+  function fold(name, dflt, summary) {
+    const open = name in ui.folds ? ui.folds[name] : dflt;
+    const d = el('details', { class: 'fold', open, 'data-fold': name }, summary);
+    d.addEventListener('toggle', () => { ui.folds[name] = d.open; });
+    return d;
   }
 
   function visibilitySetting(vis) {
@@ -742,10 +751,10 @@
       sel = el('select', { 'data-fk': `tri-${q.id}`, 'aria-label': t('queue.triage', { q: label }), 'data-action': 'triage', onchange: (e) => updateQ(q.id, { triage: e.target.value }) });
       for (const tr of ['clarifying', 'later', 'discussion']) sel.append(el('option', { value: tr, selected: (q.triage || 'clarifying') === tr }, t(`triage.${tr}`)));
     }
-    acts.append(
+    acts.append(...[
       el('button', { type: 'button', class: 'btn small', 'data-fk': `merge-${q.id}`, 'data-action': 'merge', 'aria-expanded': String(isOpen(q.id, 'merge')), onclick: () => toggleExpand(q.id, 'merge') }, t('queue.merge')),
       !st.prepared.length ? null : el('button', { type: 'button', class: 'btn small', 'data-fk': `link-${q.id}`, 'data-action': 'link', 'aria-expanded': String(isOpen(q.id, 'link')), onclick: () => toggleExpand(q.id, 'link') }, t('queue.link')),
-      el('button', { type: 'button', class: 'btn small', 'data-fk': `dis-${q.id}`, 'data-action': 'dismiss', 'aria-expanded': String(isOpen(q.id, 'dismiss')), onclick: () => toggleExpand(q.id, 'dismiss') }, t('queue.dismiss')));
+      el('button', { type: 'button', class: 'btn small', 'data-fk': `dis-${q.id}`, 'data-action': 'dismiss', 'aria-expanded': String(isOpen(q.id, 'dismiss')), onclick: () => toggleExpand(q.id, 'dismiss') }, t('queue.dismiss'))].filter(Boolean));
     if (sel) acts.append(sel);
     li.append(acts);
     if (ui.expanded && ui.expanded.id === q.id) li.append(expandedForm(q));

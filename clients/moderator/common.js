@@ -70,6 +70,8 @@
       }
     }
     const frag = document.createDocumentFragment();
+    const append = frag.append.bind(frag);
+    frag.append = (...nodes) => append(...nodes.filter((n) => n != null && n !== false));
     build(frag);
     container.replaceChildren(frag);
     if (fk) {

@@ -62,12 +62,17 @@ class Listener:
         with self.lock:
             self.events.append((event, data))
 
-    def wait_for(self, match, timeout: float = 5.0):
-        """The first recorded event (from the start) for which match(event, data) is true."""
+    def mark(self) -> int:
+        """A point in the event log: wait_for(..., since=mark) only looks at later events."""
+        with self.lock:
+            return len(self.events)
+
+    def wait_for(self, match, timeout: float = 5.0, since: int = 0):
+        """The first recorded event (after `since`) for which match(event, data) is true."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self.lock:
-                for event, data in self.events:
+                for event, data in self.events[since:]:
                     if match(event, data):
                         return data
             time.sleep(0.02)
@@ -75,14 +80,14 @@ class Listener:
             seen = [e for e, _ in self.events]
         raise AssertionError(f"listener never got the expected event; got {seen}")
 
-    def wait_question(self, qid: str, timeout: float = 5.0, **want):
+    def wait_question(self, qid: str, timeout: float = 5.0, since: int = 0, **want):
         def match(event, data):
             if event != "question":
                 return False
             q = data["question"]
             return q["id"] == qid and all(q.get(k) == v for k, v in want.items())
 
-        return self.wait_for(match, timeout)["question"]
+        return self.wait_for(match, timeout, since)["question"]
 
     def wait_phase(self, key: str, timeout: float = 5.0):
         return self.wait_for(lambda e, d: e == "state" and d["phase"]["key"] == key, timeout)
@@ -314,3 +319,105 @@ def test_run_all_phases_with_five_listeners(browser, shared_live_server, no_thir
         lis.close()
     for c in (mctx, lctx, dctx):
         c.close()
+
+
+def test_queue_reorder_merge_select_ask_reach_the_listener(browser, shared_live_server, no_third_party, artifacts):
+    """Select, reorder (buttons and drag), merge, link, mark asked and dismiss from the page; each
+    step reaches the asking listener's page or socket."""
+    server = shared_live_server
+    created = server.create_meeting(title="Vragenronde", prepared=PREPARED)
+    code = created["meeting"]["code"]
+    mctx, page = moderator_page(browser, created["moderator_url"], no_third_party)
+    lctx, tablet = join_listener_page(browser, server, code, no_third_party, name="Fenna")
+    others = [Listener(server, code) for _ in range(3)]
+    next_phase(page, "Luisteren")
+
+    # the tablet parks its question through its own page, the others through their sockets
+    tablet.locator("#mode-question").check(force=True)
+    tablet.locator("#question-text").fill("Wat bedoelde u met de warme overdracht?")
+    tablet.locator("#question-save").click()
+    expect(tablet.locator("#question-text")).to_have_value("")
+    qb = others[0].park("Hoe lang duurde het voordat de thuiszorg kwam?")
+    qc = others[1].park("Hoe lang duurde het tot de thuiszorg er was?")  # a duplicate of qb
+    qd = others[2].park("Wie was uw vaste contactpersoon?")
+
+    # the moderator may look at the whole list during listening, and set it as the default
+    page.locator("#tab-questions").click()
+    expect(page.locator("#queue-count")).to_have_text("4")
+    page.locator("input[name=qvis][value=live]").check()
+    expect(page.locator("#q-parked > li")).to_have_count(4)
+
+    next_phase(page, "Verhelderende vragen")
+    expect(page.locator("#q-parked > li")).to_have_count(4)
+    qa = page.locator("#q-parked > li", has_text="warme overdracht").get_attribute("data-id")
+
+    def row(qid):
+        return page.locator(f'li.q[data-id="{qid}"]')
+
+    # select A, B, D: they join the asking order in that order
+    for qid in (qa, qb, qd):
+        row(qid).locator("[data-action=select]").click()
+        expect(row(qid)).to_have_class(re.compile(r"\bselected\b"))
+    expect(tablet.locator("#question-list")).to_contain_text("als 1e aan de beurt", timeout=1000)
+    others[0].wait_question(qb, status="selected", position=2)
+    others[2].wait_question(qd, status="selected", position=3)
+
+    # reorder with a button: A one down, so B is first
+    mark = others[0].mark()
+    row(qa).locator(f'[data-fk="down-{qa}"]').click()
+    expect(tablet.locator("#question-list")).to_contain_text("als 2e aan de beurt", timeout=1000)
+    others[0].wait_question(qb, since=mark, position=1)
+
+    # reorder by dragging: D to the top
+    mark = others[2].mark()
+    row(qd).drag_to(row(qb), target_position={"x": 30, "y": 4})
+    others[2].wait_question(qd, since=mark, position=1)
+    expect(tablet.locator("#question-list")).to_contain_text("als 3e aan de beurt", timeout=1000)
+    order = page.locator("#q-selected > li").evaluate_all("els => els.map(e => e.dataset.id)")
+    assert order == [qd, qb, qa]
+
+    # merge the duplicate C into B
+    row(qc).locator("[data-action=merge]").click()
+    row(qc).locator(f'.merge-target[data-target="{qb}"]').click()
+    merged = others[1].wait_question(qc, status="merged")
+    assert merged["merged_into"] == qb
+    expect(row(qb)).to_contain_text("+1 samengevoegd")
+    expect(page.locator("#q-parked > li")).to_have_count(0)
+
+    # link B to the prepared question it belongs to
+    row(qb).locator("[data-action=link]").click()
+    row(qb).locator(".q-expand select").select_option("p1")
+    row(qb).locator(".q-expand button.primary").click()
+    expect(row(qb).locator(".tag.link")).to_contain_text("Hoe was het eerste contact")
+
+    # mark the tablet's question asked
+    row(qa).locator("[data-action=asked]").click()
+    expect(tablet.locator("#question-list")).to_contain_text("Gesteld", timeout=1000)
+    expect(page.locator("#q-asked > li")).to_have_count(1)
+
+    # dismiss D with a reason; B moves up to first
+    mark = others[0].mark()
+    row(qd).locator("[data-action=dismiss]").click()
+    row(qd).locator(".q-expand input").fill("Nieuw onderwerp: voor de reflectiebijeenkomst")
+    row(qd).locator(".q-expand button.danger").click()
+    others[2].wait_question(qd, status="dismissed")
+    others[0].wait_question(qb, since=mark, position=1)
+    expect(page.locator("#q-selected > li")).to_have_count(1)
+    page.locator(".fold summary", has_text="Afgewezen").click()
+    expect(row(qd)).to_contain_text("Nieuw onderwerp: voor de reflectiebijeenkomst")
+
+    # triage: a new topic goes to "later" and cannot be chosen now
+    qe = others[1].park("Kunnen we het ook over de wachtlijsten hebben?")
+    expect(row(qe)).to_be_visible()
+    row(qe).locator("select[data-action=triage]").select_option("later")
+    expect(page.locator("#q-later > li")).to_have_count(1)
+    expect(row(qe).locator("[data-action=select]")).to_have_count(0)
+
+    page.set_viewport_size({"width": 1366, "height": 1100})
+    shot(page, artifacts, "moderator-queue")
+    shot(tablet, artifacts, "moderator-queue-listener-page")
+    assert not page.errors, page.errors
+    for lis in others:
+        lis.close()
+    mctx.close()
+    lctx.close()
