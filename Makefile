@@ -9,12 +9,12 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench chromium
+.PHONY: run test lint bench chromium postgres
 
 run: $(VENV)/.installed
 	$(VENV)/bin/spiegel run
 
-test: $(VENV)/.installed-test chromium
+test: $(VENV)/.installed-test chromium postgres
 	$(VENV)/bin/ruff check server tests bench
 	$(PY) -m pytest
 
@@ -39,3 +39,9 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+# The local PostgreSQL server the storage tests run against (started when it is installed but down).
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || { command -v pg_ctlcluster >/dev/null && \
+	  $(SUDO) pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql)" main start && \
+	  for i in $$(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; } || true

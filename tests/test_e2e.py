@@ -113,7 +113,7 @@ def test_whole_common_form_with_twenty_listeners(server: LiveServer):
                 assert not any(t in raw for t in [*texts["notes"], texts["question"]]), (peer.name, other)
     moderator_raw = moderator.raw()
     assert moderator.of("note") == []
-    for name, texts in mine.items():
+    for texts in mine.values():
         for text in texts["notes"]:
             if text != mine[sharer.name]["notes"][0]:
                 assert text not in moderator_raw
