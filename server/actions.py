@@ -28,6 +28,14 @@ class Action:
             raise ValueError(f"action {self.name!r}: set exactly one of listener_action or right")
 
 
+#: Every server→client event. docs/protocol.md documents each (tests/test_protocol_docs.py).
+SERVER_EVENTS = frozenset({
+    "snapshot", "state", "note", "note.removed", "question", "question.removed", "queue", "presence",
+    "outcome", "outcome.removed", "turns", "turn", "poll.results", "timer.expired", "settings", "prepared",
+    "prompt",
+})
+
+
 @dataclass
 class Outbox:
     """Messages to broadcast once the transaction has committed (never before)."""
@@ -35,4 +43,6 @@ class Outbox:
     messages: list[tuple[str, dict, str]] = field(default_factory=list)
 
     def add(self, event: str, payload: dict, room: str) -> None:
+        if event not in SERVER_EVENTS:
+            raise ValueError(f"undocumented server event {event!r}: add it to SERVER_EVENTS and docs/protocol.md")
         self.messages.append((event, payload, room))

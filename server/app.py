@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import time
@@ -131,10 +132,8 @@ def _no_delay(wsgi_app):
         if sock is None and "eventlet.input" in environ:
             sock = environ["eventlet.input"].get_socket()
         if sock is not None:
-            try:
+            with contextlib.suppress(OSError):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            except OSError:
-                pass
         return wsgi_app(environ, start_response)
 
     return middleware
