@@ -175,6 +175,9 @@
 
   // ---------------------------------------------------------------- create
   $('save-draft').addEventListener('click', () => { submitMode = 'draft'; });
+  $('f-title').addEventListener('input', () => {
+    if ($('f-title').value.trim()) { $('create-error').hidden = true; $('f-title').removeAttribute('aria-invalid'); }
+  });
   $('save-open').addEventListener('click', () => { submitMode = 'open'; });
   $('create').addEventListener('submit', async (e) => {
     e.preventDefault();
