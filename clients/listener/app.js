@@ -290,6 +290,13 @@ function connect() {
   socket.on('state', onState);
   socket.on('note', (p) => p?.note && (mergeServer('notes', p.note), saveAndRender()));
   socket.on('question', (p) => p?.question && (mergeServer('questions', p.question), saveAndRender()));
+  // not in the protocol table, but the server sends it to the listener's own sockets after turn.set
+  socket.on('turn', (p) => {
+    if (p?.turn && !hasOpsFor((op) => op.event === 'turn.set')) {
+      S.turn = normTurn(p.turn);
+      renderAll();
+    }
+  });
   socket.on('note.removed', (p) => removeFromServer('notes', p?.id));
   socket.on('question.removed', (p) => removeFromServer('questions', p?.id));
 }
@@ -1347,7 +1354,8 @@ function exportText() {
 
 function renderExport() {
   const hasAny = Object.values(data().notes).some((n) => !n.deleted) || Object.values(data().questions).some((q) => !q.deleted);
-  $('export').hidden = !hasAny;
+  // Taking notes home is for the end; during silent listening it would only pull attention.
+  $('export').hidden = !hasAny || !!S.phase?.silent;
   $('export').classList.toggle('ended', meetingEnded());
 }
 

@@ -395,7 +395,7 @@ def test_refusals_keep_the_draft(browser, shared_live_server, no_third_party, ar
     ctx.close()
 
 
-def test_later_phases_questions_share_turn_vote_export(browser, shared_live_server, no_third_party, artifacts):
+def test_later_phases_questions_share_export(browser, shared_live_server, no_third_party, artifacts):
     server = shared_live_server
     created, mod = new_meeting(server, title="Spiegelgesprek jeugdzorg")
     code = code_of(created)
@@ -427,9 +427,7 @@ def test_later_phases_questions_share_turn_vote_export(browser, shared_live_serv
     item.get_by_role("button", name="Ja, verwijderen").click()
     expect(item).to_contain_text("Wordt verwijderd")
 
-    clarifying = mod.phase_key("question", after=listening) if any(
-        "question" in (p.get("listener_actions") or []) for p in mod.phases[[x["key"] for x in mod.phases].index(listening) + 1:]
-    ) else mod.phase_key(after=listening)
+    clarifying = mod.phase_key("question", after=listening)
     mod.goto(clarifying)
     for text in ("Vraag die gekozen wordt", "Vraag die vergrendeld raakt", "Vraag die ik weer intrek"):
         mod.call("question.update", {"id": qids[text], "status": "selected"})
@@ -456,25 +454,14 @@ def test_later_phases_questions_share_turn_vote_export(browser, shared_live_serv
         mod.goto(p["key"])
         title = p["title"].get("nl") if isinstance(p["title"], dict) else p["title"]
         expect(page.locator("#phase-title")).to_have_text(title)
-        expect(page.locator("#turn")).to_be_visible() if "turn" in acts else expect(page.locator("#turn")).to_be_hidden()
-        if "turn" in acts:
-            page.get_by_role("button", name="Ik wil iets zeggen").click()
-            expect(page.locator("#turn-state")).to_have_text("Je staat op de lijst.")
-            expect(page.locator("#turn-status")).to_have_text("")
-        if "vote" in acts:
-            mod.call("poll.open", {"id": "11111111-1111-4111-8111-111111111111", "kind": "vote", "title": "Welk punt eerst?", "options": ["Overdracht", "Nazorg"]})
-            expect(page.locator("#poll")).to_be_visible()
-            page.get_by_label("Nazorg").check()
-            page.get_by_role("button", name="Antwoord versturen").click()
-            expect(page.locator("#poll-status")).to_have_text("Je antwoord is opgeslagen. Je kunt het nog aanpassen.")
+        expect(page.locator("#turn")).to_be_hidden()  # turns and votes: test_listener_rounds.py
         if "share" in acts:
             li = note_items(page).filter(has_text="Notitie om te delen")
             li.get_by_label("Anoniem delen in het verslag").check()
             expect(li.locator(".item-status")).to_have_text("Opgeslagen")
         shot(page, artifacts, f"08-phase-{p['key']}")
     shared = [n for n in listener_snapshot(server, stored_token(page, code))["notes"] if n["shared"]]
-    if any("share" in (p.get("listener_actions") or []) for p in mod.phases):
-        assert [n["text"] for n in shared] == ["Notitie om te delen in het verslag"]
+    assert [n["text"] for n in shared] == ["Notitie om te delen in het verslag"]
 
     # At the end: take your notes with you.
     expect(page.locator("#export")).to_be_visible()
@@ -531,28 +518,23 @@ def test_layouts_and_screenshots(browser, shared_live_server, no_third_party, ar
     created, mod = new_meeting(server, title="Spiegelgesprek UMCG", theme="Samen beslissen")
     code = code_of(created)
     mod.goto(mod.phase_key("note", "question"))
-    prompt_id = None
-    prepared = [{"id": "22222222-2222-4222-8222-222222222222", "text": "Wat had u nodig in de eerste week?"}]
-    ack = mod.sio.call("prepared.set", {"items": prepared}, timeout=10)
-    if ack.get("ok"):
-        prompt_id = prepared[0]["id"]
-        mod.call("prompt.set", {"id": prompt_id, "shown": True})
+    prompt_id = "22222222-2222-4222-8222-222222222222"
+    mod.call("prepared.set", {"items": [{"id": prompt_id, "text": "Wat had u nodig in de eerste week?"}]})
+    mod.call("prompt.set", {"id": prompt_id, "shown": True})
     mod.call("timer.start", {"seconds": 45 * 60})
 
     ctx, page = listener_page(browser, no_third_party, landscape=True)
     join(page, server, code, "Eva", "kinderarts")
     expect(page.locator("#timer")).to_contain_text(re.compile(r"nog ongeveer 4[45] min"))
-    if prompt_id:
-        expect(page.locator("#prompt-text")).to_have_text("Wat had u nodig in de eerste week?")
-        expect(page.locator("#note-link")).to_be_checked()
+    expect(page.locator("#prompt-text")).to_have_text("Wat had u nodig in de eerste week?")
+    expect(page.locator("#note-link")).to_be_checked()
     write_note(page, "Ouders willen één vast aanspreekpunt.", ("improvement",))
     write_note(page, "De verpleegkundige belde zelf terug: dat gaf rust.", ("positive", "later"))
     park_question(page, "Bedoelt u de eerste week thuis of in het ziekenhuis?")
     page.locator("#mode-note").check(force=True)
     wait_all_stored(page, 2)
-    if prompt_id:
-        snap = listener_snapshot(server, stored_token(page, code))
-        assert sorted(n["prompt_id"] or "" for n in snap["notes"]) == [prompt_id, prompt_id]
+    snap = listener_snapshot(server, stored_token(page, code))
+    assert sorted(n["prompt_id"] or "" for n in snap["notes"]) == [prompt_id, prompt_id]
     shot(page, artifacts, "10-listening-landscape")
 
     def no_sideways_scroll(p):

@@ -1,0 +1,121 @@
+"""Never lose a note: offline for a while, the server stopped and started again, lost acks.
+
+The server is a real `spiegel run` process with its own instance folder (database), stopped
+and started on the same port and database, while Chromium is set offline.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(f"_listener_{name}", Path(__file__).with_name(f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+page_helpers = _load("test_listener_page")
+Moderator = page_helpers.Moderator
+listener_page = page_helpers.listener_page
+join = page_helpers.join
+write_note = page_helpers.write_note
+note_items = page_helpers.note_items
+wait_all_stored = page_helpers.wait_all_stored
+listener_snapshot = page_helpers.listener_snapshot
+stored_token = page_helpers.stored_token
+shot = page_helpers.shot
+
+
+def test_twenty_notes_offline_and_across_a_server_restart(browser, live_server, no_third_party, artifacts):
+    server = live_server
+    created = server.create_meeting(title="Spiegelgesprek op slechte wifi")
+    code = created["meeting"]["code"]
+    mod = Moderator(server, created["moderator_key"])
+    mod.goto(mod.phase_key("note", "question"))
+    mod.close()
+
+    ctx, page = listener_page(browser, no_third_party)
+    join(page, server, code, "Femke", "verpleegkundige")
+    token = stored_token(page, code)
+    expected = ["Online 1: de moeder begon te huilen", "Online 2: niemand vroeg naar de broer"]
+    for text in expected:
+        write_note(page, text)
+    wait_all_stored(page, 2)
+
+    # Wi-Fi drops: ten notes, each saved on the tablet at once.
+    ctx.set_offline(True)
+    expect(page.locator("#conn")).to_have_attribute("data-state", "offline")
+    for i in range(1, 11):
+        text = f"Offline {i:02d}: wat me raakte, deel {i}"
+        write_note(page, text)
+        expected.append(text)
+    expect(page.locator("#note-list .item-status.local")).to_have_count(10)
+    expect(page.locator("#note-list .item-status.local").first).to_have_text("Bewaard op deze tablet · wordt verstuurd")
+    expect(page.locator("#conn-text")).to_contain_text("10 wachten op verzending")
+
+    # The server goes down too (and comes back later on the same database).
+    server.stop()
+    for i in range(11, 21):
+        text = f"Offline {i:02d}: wat me raakte, deel {i}"
+        write_note(page, text)
+        expected.append(text)
+    # a half-written draft is there too
+    page.locator("#note-text").fill("Nog niet af")
+    shot(page, artifacts, "14-offline-20-waiting")
+    expect(page.locator("#note-list .item-status.local")).to_have_count(20)
+
+    # Wi-Fi is back, the server is not: the page keeps trying, quietly.
+    ctx.set_offline(False)
+    expect(page.locator("#conn")).to_have_attribute("data-state", "connecting", timeout=10000)
+    page.wait_for_timeout(1500)
+    expect(page.locator("#note-list .item-status.local")).to_have_count(20)
+
+    server.start()
+    wait_all_stored(page, 22, timeout=30000)
+    expect(page.locator("#conn")).to_have_attribute("data-state", "online")
+    expect(page.locator("#note-text")).to_have_value("Nog niet af")
+
+    snap = listener_snapshot(server, token)
+    texts = [n["text"] for n in snap["notes"]]
+    assert sorted(texts) == sorted(expected), "every note stored exactly once"
+    assert len({n["id"] for n in snap["notes"]}) == 22
+    local_ids = set(json.loads(page.evaluate("c => localStorage.getItem('spiegel.listener.' + c)", code))["notes"])
+    assert local_ids == {n["id"] for n in snap["notes"]}, "tablet and server agree on the ids"
+
+    # A lost ack: the tablet believes note 5 never arrived and sends it again after a reload.
+    # The server answers duplicate:true; the note still exists once.
+    page.evaluate(
+        """c => {
+          const key = 'spiegel.listener.' + c;
+          const d = JSON.parse(localStorage.getItem(key));
+          const n = Object.values(d.notes).find(n => n.text.startsWith('Offline 05'));
+          n.server = null;
+          d.seq += 1;
+          d.outbox.push({seq: d.seq, event: 'note.add', payload: {id: n.id, text: n.text, tags: []},
+                         itemKind: 'notes', itemId: n.id});
+          localStorage.setItem(key, JSON.stringify(d));
+        }""",
+        code,
+    )
+    page.reload()
+    wait_all_stored(page, 22)
+    snap = listener_snapshot(server, token)
+    assert sorted(n["text"] for n in snap["notes"]) == sorted(expected)
+
+    # A hard crash (SIGKILL) after the acks: nothing acknowledged is lost.
+    server.kill()
+    server.start()
+    expect(page.locator("#conn")).to_have_attribute("data-state", "online", timeout=20000)
+    snap = listener_snapshot(server, token)
+    assert len(snap["notes"]) == 22
+    wait_all_stored(page, 22)
+    ctx.close()
