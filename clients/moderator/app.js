@@ -126,11 +126,14 @@
   socket.io.on('reconnect_attempt', () => setConn(false));
   socket.on('connect_error', (err) => {
     setConn(false);
-    const code = err && err.data && err.data.code;
+    const code = S.connectErrorCode(err);
     if (code === 'token_unknown' || code === 'not_authenticated') {
       S.forgetKey(STORE);
       fatal(t('fatal.token.title'), t('fatal.token.text'));
       socket.disconnect();
+    } else if (!socket.active) {
+      // Refused by the server for another reason: socket.io will not retry by itself.
+      setTimeout(() => socket.connect(), 3000);
     }
   });
 

@@ -158,6 +158,14 @@
     }
   };
 
+  /** The refusal code of a socket.io connect_error. The protocol puts {code, message} in
+   * err.data; this server currently sends it only inside err.message, so read both. */
+  S.connectErrorCode = (err) => {
+    if (err && err.data && err.data.code) return err.data.code;
+    const m = /\b(not_authenticated|token_unknown)\b/.exec((err && err.message) || '');
+    return m ? m[1] : null;
+  };
+
   /** Human text for an error object from an ack or HTTP answer. */
   S.errorText = (error) => {
     const code = (error && error.code) || 'internal_error';

@@ -34,7 +34,7 @@
     if (reason === 'io server disconnect') socket.connect();
   });
   socket.on('connect_error', (err) => {
-    const c = err && err.data && err.data.code;
+    const c = S.connectErrorCode(err);
     if (c === 'token_unknown' || c === 'not_authenticated') {
       S.forgetKey(STORE);
       socket.disconnect();
