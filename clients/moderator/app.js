@@ -1286,7 +1286,9 @@
   document.addEventListener('keydown', (e) => {
     if (e.ctrlKey || e.metaKey || e.altKey || dlg.open || !st.meeting || !$('fatal').hidden) return;
     const tgt = e.target;
-    if (tgt && (tgt.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(tgt.tagName))) return;
+    const typing = tgt && (tgt.isContentEditable || /^(TEXTAREA|SELECT)$/.test(tgt.tagName)
+      || (tgt.tagName === 'INPUT' && !/^(radio|checkbox|button|submit)$/.test(tgt.type)));
+    if (typing) return;
     const k = e.key;
     const list = phases();
     const idx = phaseIndex();
