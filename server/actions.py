@@ -22,6 +22,8 @@ class Action:
     listener_action: str | None = None
     right: str | None = None
     description: str = ""
+    #: Server→client events the handler sends (document them with your plugin).
+    emits: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if (self.listener_action is None) == (self.right is None):
@@ -38,11 +40,17 @@ SERVER_EVENTS = frozenset({
 
 @dataclass
 class Outbox:
-    """Messages to broadcast once the transaction has committed (never before)."""
+    """Messages to broadcast once the transaction has committed (never before).
 
+    Only declared events go out: the core ones (documented in docs/protocol.md) and those a
+    plugin's actions list in ``Action.emits``.
+    """
+
+    allowed: frozenset[str] = SERVER_EVENTS
     messages: list[tuple[str, dict, str]] = field(default_factory=list)
 
     def add(self, event: str, payload: dict, room: str) -> None:
-        if event not in SERVER_EVENTS:
-            raise ValueError(f"undocumented server event {event!r}: add it to SERVER_EVENTS and docs/protocol.md")
+        if event not in self.allowed:
+            raise ValueError(f"undeclared server event {event!r}: core events go in SERVER_EVENTS and "
+                             "docs/protocol.md, plugin events in Action.emits")
         self.messages.append((event, payload, room))

@@ -13,6 +13,7 @@ from flask_socketio import SocketIO
 from sqlalchemy import select
 
 from . import __version__
+from .actions import SERVER_EVENTS
 from .config import admin_password, load_config
 from .context import Ctx, staff_room
 from .db import Database, migrate
@@ -36,6 +37,7 @@ class Spiegel:
         self.hook = self.pm.hook
         self.actions = collect_actions(self.pm)
         self.formats = collect_formats(self.pm, self.actions)
+        self.server_events = SERVER_EVENTS.union(*(a.emits for a in self.actions.values()))
         self.presence = Presence()
         self.connections: dict[str, tuple[str, str]] = {}
         self.socketio = SocketIO()

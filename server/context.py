@@ -45,8 +45,11 @@ class Ctx:
     participant: Participant | None
     fmt: type[MeetingFormat]
     now: float
-    outbox: Outbox = field(default_factory=Outbox)
+    outbox: Outbox = field(init=False)
     _version: int | None = None
+
+    def __post_init__(self) -> None:
+        self.outbox = Outbox(allowed=self.spiegel.server_events)
 
     @property
     def phase(self) -> Phase:

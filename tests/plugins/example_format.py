@@ -79,7 +79,7 @@ def register_actions():
     CALLS.append(("register_actions", {}))
     return [
         Action(name="example.pledge", schema=Pledge, handler=pledge, listener_action="pledge",
-               description="A listener's pledge for the follow-up."),
+               description="A listener's pledge for the follow-up.", emits=frozenset({"example.pledge"})),
         Action(name="example.summary", schema=Summary, handler=summary, right="outcomes",
                description="Staff note a one-line summary."),
     ]
