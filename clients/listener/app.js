@@ -557,12 +557,22 @@ function opDone(op, ack) {
   const { itemKind: kind, itemId: id } = op;
   switch (op.event) {
     case 'note.add':
+    case 'question.add':
+      if (S.lastAdded?.id === id) {
+        const status = $(`${S.lastAdded.which}-status`);
+        if (status.textContent === t('compose.saved_local')) status.textContent = '';
+        S.lastAdded = null;
+      }
+      if (op.event === 'note.add') {
+        if (ack.note) mergeServer('notes', ack.note);
+      } else if (ack.question) mergeServer('questions', ack.question);
+      if (data()[kind][id]) data()[kind][id].error = null;
+      break;
     case 'note.edit':
     case 'note.share':
       if (ack.note) mergeServer('notes', ack.note);
       if (data().notes[id]) data().notes[id].error = null;
       break;
-    case 'question.add':
     case 'question.edit':
     case 'question.withdraw':
       if (ack.question) mergeServer('questions', ack.question);
@@ -587,7 +597,9 @@ function opDone(op, ack) {
 }
 
 function opRefused(op, error) {
-  const code = error.code;
+  // An ended meeting refuses writing as "not in this phase"; for the listener the reason is
+  // that the meeting is closed, so say that.
+  const code = error.code === 'not_allowed_in_phase' && meetingEnded() ? 'meeting_closed' : error.code;
   const { itemKind: kind, itemId: id } = op;
   const item = kind ? data()[kind][id] : null;
   if (op.event.endsWith('.delete') && code === 'not_found') {
@@ -649,10 +661,12 @@ function addItem(which, text) {
     };
     data().notes[id] = item;
     queueAdd('notes', item);
+    S.lastAdded = { id, which };
   } else {
     const item = { id, text, status: 'parked', position: null, created_at: now, server: null, error: null };
     data().questions[id] = item;
     queueAdd('questions', item);
+    S.lastAdded = { id, which };
   }
   S.store.save(); // on the tablet now, before any network
   drafts()[which] = which === 'note' ? { text: '', tags: [], link: true } : { text: '' };
@@ -743,6 +757,14 @@ function retryItem(kind, id) {
   else saveAndRender();
 }
 
+function dismissError(kind, id) {
+  const item = data()[kind][id];
+  if (!item) return;
+  item.error = null;
+  saveAndRender();
+  document.querySelector(`li[data-id="${id}"] button`)?.focus();
+}
+
 function setTurn(state) {
   S.turn = state;
   S.turnError = null;
@@ -781,12 +803,16 @@ function wireComposer() {
     S.store.saveDrafts();
     updateCounts();
   };
-  $('note-text').addEventListener('input', saveNoteDraft);
+  $('note-text').addEventListener('input', () => {
+    saveNoteDraft();
+    clearSavedHint('note');
+  });
   $('note-form').addEventListener('change', saveNoteDraft);
   $('question-text').addEventListener('input', () => {
     drafts().question = { text: $('question-text').value };
     S.store.saveDrafts();
     updateCounts();
+    clearSavedHint('question');
   });
   for (const radio of document.querySelectorAll('input[name="mode"]')) {
     radio.addEventListener('change', () => {
@@ -818,6 +844,13 @@ function wireComposer() {
       addItem(which, text);
       box.focus();
     });
+  }
+}
+
+function clearSavedHint(which) {
+  const status = $(`${which}-status`);
+  if (status.textContent === t('compose.saved_local') || status.textContent === t('compose.empty')) {
+    status.textContent = '';
   }
 }
 
@@ -869,7 +902,8 @@ function renderHeader() {
 function renderTimer() {
   const tm = S.timer;
   let text = '';
-  if (tm && (tm.running || tm.remaining_ms != null) && (tm.duration_ms || tm.running)) {
+  const started = tm && (tm.running || tm.expired || (tm.remaining_ms != null && tm.remaining_ms !== tm.duration_ms));
+  if (started && (tm.duration_ms || tm.running)) {
     const ms = tm.running && tm.deadline ? tm.deadline - serverNow() : tm.remaining_ms ?? 0;
     const min = Math.max(0, Math.ceil(ms / 60000));
     if (tm.expired || ms <= 0) text = t('timer.expired');
@@ -889,8 +923,11 @@ function renderIdle() {
   else if (actions().length === 0) kind = S.phase?.index === 0 || S.phase?.key === 'lobby' ? 'lobby' : 'none';
   box.hidden = !kind;
   if (kind) {
+    const rule = S.phase ? pickText(S.phase.rule, i18n.lang) : '';
     $('idle-title').textContent = t(`idle.${kind}.title`);
-    $('idle-body').textContent = t(`idle.${kind}.body`);
+    // the format's own words for the end say it best; the lobby gets our explanation under its rule
+    $('idle-body').textContent = kind === 'ended' && rule ? rule : t(`idle.${kind}.body`);
+    if (kind === 'ended' && rule) $('phase-rule').hidden = true;
   }
 }
 
@@ -958,7 +995,17 @@ function renderMe() {
 }
 
 function itemStatus(kind, item) {
-  if (item.error) return { cls: 'refused', text: t('item.status.refused', { reason: errorText(item.error.code) }) };
+  if (item.error) {
+    const ev = item.error.event || '';
+    const key = ev.endsWith('.delete')
+      ? 'item.status.refused_delete'
+      : ev === 'question.withdraw'
+        ? 'item.status.refused_withdraw'
+        : ev === 'note.share'
+          ? 'item.status.refused_share'
+          : 'item.status.refused';
+    return { cls: 'refused', text: t(key, { reason: errorText(item.error.code) }) };
+  }
   if (item.deleted) return { cls: 'local', text: t('item.status.deleting') };
   if (hasOps(item.id)) return { cls: 'local', text: t('item.status.local') };
   return { cls: 'stored', text: t('item.status.stored') };
@@ -1020,7 +1067,9 @@ function renderItem(li, kind, item) {
   const meta = [];
   meta.push(el('span', { class: 'time', text: localTime(item.created_at) }));
   if (kind === 'notes') {
-    for (const tag of item.tags || []) meta.push(el('span', { class: `tag tag-${tag}`, text: t(`tag.${tag}`) }));
+    const order = ['positive', 'improvement', 'later'];
+    const tags = [...(item.tags || [])].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    for (const tag of tags) meta.push(el('span', { class: `tag tag-${tag}`, text: t(`tag.${tag}`) }));
     if (item.prompt_id) {
       const ptxt = item.prompt_text || (S.prompt?.id === item.prompt_id ? S.prompt.text : null);
       if (ptxt) meta.push(el('span', { class: 'linked', text: t('item.linked', { text: pickText(ptxt, i18n.lang) }) }));
@@ -1115,7 +1164,11 @@ function itemButtons(kind, item) {
     ];
   }
   if (item.error) {
-    buttons.push(el('button', { type: 'button', 'data-action': 'retry', text: t('item.retry'), onclick: () => retryItem(kind, id) }));
+    const final = ['question_locked', 'meeting_closed', 'not_found', 'invalid_transition'].includes(item.error.code);
+    if (!final) {
+      buttons.push(el('button', { type: 'button', 'data-action': 'retry', text: t('item.retry'), onclick: () => retryItem(kind, id) }));
+    }
+
     if (item.server && item.server.text !== item.text) {
       buttons.push(el('button', { type: 'button', class: 'quiet', 'data-action': 'revert', text: t('item.revert'), onclick: () => revertItem(kind, id) }));
     }
@@ -1129,6 +1182,9 @@ function itemButtons(kind, item) {
     buttons.push(el('button', { type: 'button', 'data-action': 'withdraw', text: t('item.withdraw'), onclick: () => withdrawQuestion(id) }));
   }
   const canDelete = kind === 'notes' || parked;
+  if (item.error && (!item.server || item.server.text === item.text)) {
+    buttons.push(el('button', { type: 'button', class: 'quiet', 'data-action': 'dismiss', text: t('item.dismiss'), onclick: () => dismissError(kind, id) }));
+  }
   if (canDelete) {
     buttons.push(
       el('button', {

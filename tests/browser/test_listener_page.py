@@ -382,12 +382,14 @@ def test_refusals_keep_the_draft(browser, shared_live_server, no_third_party, ar
     ctx.set_offline(True)
     expect(page.locator("#conn")).to_have_attribute("data-state", "offline")
     write_note(page, "Laatste gedachte terwijl de bijeenkomst sloot")
-    mod.goto(mod.phases[-1]["key"])
+    mod.goto(mod.phases[-1]["key"])  # ended
+    mod.call("meeting.archive")  # and archived: closed for good
     ctx.set_offline(False)
     expect(page.locator("#note-text")).to_have_value("Laatste gedachte terwijl de bijeenkomst sloot")
     status = page.locator("#note-status")
-    expect(status).to_contain_text("Niet opgeslagen:")
-    expect(status).to_contain_text(re.compile("gesloten|in deze fase niet"))
+    expect(status).to_have_text(
+        "Niet opgeslagen: de bijeenkomst is gesloten, wijzigen kan niet meer. Je tekst staat weer hieronder."
+    )
     expect(page.locator("#idle-title")).to_have_text("De bijeenkomst is afgelopen")
     shot(page, artifacts, "06-refused-closed")
     assert listener_snapshot(server, stored_token(page, code))["notes"] == []
@@ -432,7 +434,11 @@ def test_later_phases_questions_share_export(browser, shared_live_server, no_thi
     for text in ("Vraag die gekozen wordt", "Vraag die vergrendeld raakt", "Vraag die ik weer intrek"):
         mod.call("question.update", {"id": qids[text], "status": "selected"})
     ctx.set_offline(False)
-    expect(item).to_contain_text("de gespreksleider heeft deze vraag al gekozen")
+    expect(item.locator(".item-status")).to_have_text(
+        "Niet verwijderd: de gespreksleider heeft deze vraag al gekozen. "
+        "Verwijderen of wijzigen kan niet meer; intrekken wel."
+    )
+    expect(item.get_by_role("button", name="Opnieuw versturen")).to_have_count(0)
     expect(item).not_to_contain_text("Wordt verwijderd")
     expect(page.locator("#question-list")).to_contain_text("Gekozen")
     expect(page.locator("#questions-order")).to_be_visible()
@@ -551,11 +557,21 @@ def test_layouts_and_screenshots(browser, shared_live_server, no_third_party, ar
     write_note(p2, "Op de telefoon werkt het ook.")
     assert no_sideways_scroll(p2)
     shot(p2, artifacts, "12-phone")
-    # 200 % text: the root font size doubles; still no sideways scrolling, controls still reachable
-    p2.evaluate("document.documentElement.style.fontSize = '200%'")
-    assert no_sideways_scroll(p2)
-    expect(p2.locator("#note-save")).to_be_visible()
-    shot(p2, artifacts, "13-phone-200pct")
     phone.close()
+
+    # 200 % text on the tablet (portrait): the root font size doubles, everything reflows
+    portrait = tablet_context(browser)
+    p3 = portrait.new_page()
+    no_third_party(p3)
+    p3.add_init_script("document.addEventListener('DOMContentLoaded', () => document.documentElement.style.fontSize = '200%')")
+    join(p3, server, code, "Fleur")
+    assert p3.evaluate("getComputedStyle(document.body).fontSize") == "40px"
+    write_note(p3, "Tekst op 200 %: alles blijft bereikbaar.")
+    assert no_sideways_scroll(p3)
+    for sel in ("#note-save", "#lang-btn", "#theme-btn", "#mode-question"):
+        p3.locator(sel).scroll_into_view_if_needed()
+    expect(p3.locator("#note-list > li")).to_have_count(1)
+    shot(p3, artifacts, "13-tablet-200pct-text")
+    portrait.close()
     mod.close()
     ctx.close()
