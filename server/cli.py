@@ -44,6 +44,7 @@ def cmd_run(args: argparse.Namespace) -> None:
               f"{sp.admin_password}", flush=True)
     elif not app.config.get("ADMIN_PASSWORD"):
         print(f"  Admin password: in {app.config['INSTANCE_PATH']}/admin-password", flush=True)
+    app.config["ANNOUNCE_MEETINGS"] = True
     if args.meeting:
         _print_new_meeting(app, args.meeting, "common", open_now=True)
     sp.watch_timers()
@@ -53,15 +54,22 @@ def cmd_run(args: argparse.Namespace) -> None:
 
 def _print_new_meeting(app, title: str, fmt: str, open_now: bool) -> None:
     from .meetings import create_meeting
-    from .qr import terminal
     from .schemas import MeetingCreate, validate
 
     sp = app.extensions["spiegel"]
     data = validate(MeetingCreate, {"title": title, "format": fmt, "open": open_now})
     with sp.db.transaction() as s:
         meeting, key = create_meeting(sp, s, data, sp.clock())
+    announce(sp, meeting)
+    print(f"  Moderator (keep this link to yourself, shown once): {sp.moderator_url(meeting.id, key)}",
+          flush=True)
+
+
+def announce(sp, meeting) -> None:
+    """Title, code, join URL and QR of a new meeting on the terminal (never the moderator key)."""
+    from .qr import terminal
+
     print(f"\nMeeting “{meeting.title}” ({meeting.state}), code {meeting.code}")
-    print(f"  Moderator (keep this link to yourself, shown once): {sp.moderator_url(meeting.id, key)}")
     print(f"  Listeners join at: {sp.join_url(meeting.code)}")
     print(terminal(sp.join_url(meeting.code)), flush=True)
 

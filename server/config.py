@@ -35,8 +35,9 @@ SETTINGS: tuple[tuple[str, str, object, str], ...] = (
     ("SPIEGEL_PLUGINS_DIR", "PLUGINS_DIR", None, "Folder of one-off plugin `.py` files to load."),
     ("SPIEGEL_PLUGINS", "PLUGINS", None,
      "Comma-separated names of installed (entry-point) plugins to load; default all."),
-    ("SPIEGEL_MAX_MESSAGE_BYTES", "MAX_MESSAGE_BYTES", 65536,
-     "Largest Socket.IO message accepted; larger ones close the connection."),
+    ("SPIEGEL_MAX_MESSAGE_BYTES", "MAX_MESSAGE_BYTES", 1_000_000,
+     "Largest Socket.IO message accepted; larger ones close the connection. Texts over their "
+     "own limits (far below this) get a `text_too_long` error instead."),
     ("SPIEGEL_LOG_LEVEL", "LOG_LEVEL", "INFO", "Python log level. Logs never hold note or question text."),
 )
 

@@ -226,7 +226,9 @@ def admin_create():
     data = validate(MeetingCreate, _json_body())
     with sp.db.transaction() as s:
         meeting, key = create_meeting(sp, s, data, sp.clock())
-        return _created(sp, s, meeting, key)
+        answer = _created(sp, s, meeting, key)
+    _announce(sp, meeting)
+    return answer
 
 
 @bp.post("/api/admin/meetings/<meeting_id>/duplicate")
@@ -238,7 +240,17 @@ def admin_duplicate(meeting_id: str):
         if source is None:
             raise SpiegelError("not_found", "No meeting with that id.")
         meeting, key = duplicate_meeting(sp, s, source, sp.clock())
-        return _created(sp, s, meeting, key)
+        answer = _created(sp, s, meeting, key)
+    _announce(sp, meeting)
+    return answer
+
+
+def _announce(sp, meeting: Meeting) -> None:
+    """Under `spiegel run`, show a new meeting's join URL and QR code on the terminal."""
+    if current_app.config.get("ANNOUNCE_MEETINGS"):
+        from .cli import announce
+
+        announce(sp, meeting)
 
 
 @bp.app_errorhandler(404)
