@@ -142,7 +142,7 @@
   socket.on('question', (m) => { if (m && m.question) upsertQuestion(m.question); renderQueueAndTabs(); });
   socket.on('question.removed', (m) => { if (m) st.questions.delete(m.id); renderQueueAndTabs(); });
   socket.on('queue', (m) => { (m && m.questions || []).forEach(upsertQuestion); renderQueueAndTabs(); });
-  socket.on('presence', (m) => { if (m && m.presence) st.presence = m.presence; renderPresence(); });
+  socket.on('presence', (m) => { if (m && m.presence) st.presence = m.presence; renderPresence(); if (st.meeting) renderLobby(); });
   socket.on('outcome', (m) => { if (m && m.outcome) upsertOutcome(m.outcome); renderOutcomes(); renderTabs(); });
   socket.on('outcome.removed', (m) => { if (m) st.outcomes.delete(m.id); renderOutcomes(); renderTabs(); });
   socket.on('turns', (m) => { st.turns = (m && m.turns) || []; renderLive(); });
@@ -283,7 +283,34 @@
     renderOutcomes();
     renderLive();
     renderPresence();
+    renderLobby();
     renderRights();
+  }
+
+  // ---- lobby: while people come in, the way in is on the screen
+  function renderLobby() {
+    const card = $('lobby-card');
+    const inLobby = phaseIndex() <= 0 && ['draft', 'open'].includes(meetingState());
+    card.hidden = !inLobby;
+    $('prompter-card').hidden = inLobby && !promptList().length;
+    if (!inLobby) return;
+    const code = st.meeting.code;
+    const url = st.joinUrl || `${location.origin}/join/${code}`;
+    const p = st.presence || {};
+    S.rebuild($('lobby-body'), (frag) => {
+      frag.append(el('div', { class: 'lobby-grid' },
+        el('img', { class: 'lobby-qr', src: `/qr/${encodeURIComponent(code)}.svg`, alt: t('invite.qrAlt', { url }), width: '132', height: '132' }),
+        el('div', null,
+          el('p', { class: 'eyebrow' }, t('invite.code')),
+          el('p', { class: 'lobby-code', id: 'lobby-code' }, code),
+          el('p', { class: 'hint' }, url),
+          el('p', { class: 'lobby-count' }, st.meeting.expected_listeners
+            ? t('lobby.countOf', { n: p.joined || 0, total: st.meeting.expected_listeners })
+            : t('lobby.count', { n: p.joined || 0 })))),
+      el('div', { class: 'row' },
+        el('a', { class: 'btn', href: printUrl(), target: '_blank', rel: 'noopener' }, t('invite.print')),
+        isModerator() ? el('button', { type: 'button', class: 'btn ghost', 'data-fk': 'lobby-display', onclick: openDisplayDialog }, t('menu.display')) : null));
+    });
   }
 
   function renderTop() {
@@ -424,7 +451,8 @@
     const mode = timerMode();
     const rem = S.timerRemaining(tm);
     const over = rem < 0 || !!(tm && tm.running && rem <= 0);
-    const text = (rem < 0 ? '+' : '') + S.formatClock(rem);
+    const unset = !tm || (!tm.running && !tm.duration_ms && !tm.remaining_ms);
+    const text = unset ? '–:––' : (rem < 0 ? '+' : '') + S.formatClock(rem);
     if (box.textContent !== text) box.textContent = text;
     box.classList.toggle('over', over);
     box.classList.toggle('paused', mode === 'paused');

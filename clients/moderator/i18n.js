@@ -180,6 +180,9 @@ window.SPIEGEL_MOD_I18N = {
     'presence.expected': 'Verwacht: {n} luisteraars.',
 
     'invite.title': 'Luisteraars uitnodigen',
+    'lobby.heading': 'Binnenkomen',
+    'lobby.count': '{n} luisteraars zijn binnen',
+    'lobby.countOf': '{n} van de {total} verwachte luisteraars zijn binnen',
     'invite.code': 'Code',
     'invite.link': 'Link om mee te doen',
     'invite.qrAlt': 'QR-code die opent: {url}',
@@ -517,6 +520,9 @@ window.SPIEGEL_MOD_I18N = {
     'presence.expected': 'Expected: {n} listeners.',
 
     'invite.title': 'Invite listeners',
+    'lobby.heading': 'Coming in',
+    'lobby.count': '{n} listeners have joined',
+    'lobby.countOf': '{n} of the {total} expected listeners have joined',
     'invite.code': 'Code',
     'invite.link': 'Link to join',
     'invite.qrAlt': 'QR code that opens: {url}',
