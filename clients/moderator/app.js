@@ -452,8 +452,9 @@
     const rem = S.timerRemaining(tm);
     const over = rem < 0 || !!(tm && tm.running && rem <= 0);
     const unset = !tm || (!tm.running && !tm.duration_ms && !tm.remaining_ms);
-    const text = unset ? '–:––' : (rem < 0 ? '+' : '') + S.formatClock(rem);
+    const text = unset ? '' : (rem < 0 ? '+' : '') + S.formatClock(rem);
     if (box.textContent !== text) box.textContent = text;
+    box.hidden = unset;
     box.classList.toggle('over', over);
     box.classList.toggle('paused', mode === 'paused');
     box.classList.toggle('idle', mode === 'idle');
@@ -598,7 +599,9 @@
     $('tab-questions').replaceChildren(t('tabs.questions'), ' ', el('span', { class: 'count' }, String(open)));
     $('tab-outcomes').replaceChildren(t('tabs.outcomes'), ' ', el('span', { class: 'count' }, String(st.outcomes.size)));
     const acts = listenerActions();
-    $('tab-live').textContent = acts.includes('vote') || st.poll ? t('tabs.poll') : t('tabs.turns');
+    const votes = acts.includes('vote') || !!st.poll;
+    const turns = acts.includes('turn');
+    $('tab-live').textContent = votes && turns ? t('tabs.round') : votes ? t('tabs.poll') : t('tabs.turns');
     $('tab-live').hidden = !liveAvailable();
     document.querySelector('.grid').classList.toggle('wide-right', tab === 'questions' && !(st.phase && st.phase.silent) && running());
     for (const name of ['questions', 'outcomes', 'live']) {

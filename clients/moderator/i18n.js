@@ -83,6 +83,7 @@ window.SPIEGEL_MOD_I18N = {
     'tabs.outcomes': 'Uitkomsten',
     'tabs.poll': 'Peiling',
     'tabs.turns': 'Beurten',
+    'tabs.round': 'Beurten en peiling',
 
     'queue.hidden.title': 'Vragen zijn verborgen tijdens het luisteren',
     'queue.hidden.text': 'Luisteraars kunnen vragen parkeren. Je ziet ze in de fase voor verhelderende vragen.',
@@ -423,6 +424,7 @@ window.SPIEGEL_MOD_I18N = {
     'tabs.outcomes': 'Outcomes',
     'tabs.poll': 'Poll',
     'tabs.turns': 'Turns',
+    'tabs.round': 'Turns and poll',
 
     'queue.hidden.title': 'Questions are hidden while listening',
     'queue.hidden.text': 'Listeners can park questions. You will see them in the clarifying-questions phase.',

@@ -239,6 +239,16 @@ def test_run_all_phases_with_five_listeners(browser, shared_live_server, no_thir
     for lis in listeners:
         lis.wait_for(lambda e, d: e == "state" and (d.get("prompt") or {}).get("id") == "p2")
 
+    # the prepared questions can be edited on the spot; the teleprompter follows
+    page.locator("#p-edit").click()
+    expect(page.locator("#prep-list li")).to_have_count(4)
+    page.locator("#prep-add").click()
+    page.locator("#prep-list textarea").last.fill("Wie was er voor u in de nacht?")
+    page.locator("#prep-list select").last.select_option("listening")
+    page.locator("#dlg-foot button[type=submit]").click()
+    expect(page.locator("#dlg")).to_be_hidden()
+    expect(page.locator(".prompt-count")).to_have_text("Vraag 2 van 4")
+
     # questions arrive during listening: only their number shows (the format's default setting)
     for i, lis in enumerate(listeners):
         lis.park(f"Vraag {i + 1}: wie regelde de overdracht naar de huisarts?")
@@ -287,6 +297,16 @@ def test_run_all_phases_with_five_listeners(browser, shared_live_server, no_thir
     page.locator("#cap-text").fill("Vanaf volgende maand een nazorgbelletje na een week")
     page.locator("#cap-text").press("Enter")
     expect(page.locator("#outcome-list li")).to_have_count(3)
+    # edit one in place, delete another after confirming
+    decision = page.locator("#outcome-list li", has_text="nazorgbelletje")
+    decision.locator("button", has_text="Bewerken").click()
+    page.locator("[data-fk=oet]").fill("Vanaf volgende maand een nazorgbelletje na een week en na een maand")
+    page.locator("#outcome-list li.editing button.primary").click()
+    expect(page.locator("#outcome-list")).to_contain_text("na een week en na een maand")
+    page.locator("#outcome-list li", has_text="Ontslagbrief").locator("button", has_text="Verwijderen").click()
+    page.locator("#dlg-ok").click()
+    expect(page.locator("#outcome-list li")).to_have_count(2)
+    expect(page.locator("#outcome-list")).not_to_contain_text("Ontslagbrief")
     shot(page, artifacts, "moderator-4-closing")
     shot(display, artifacts, "display-4-closing")
 
