@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .actions import Outbox
+from .errors import SpiegelError
 from .formats import MeetingFormat, Phase
 from .models import Meeting, Participant
 from .timers import Timer
@@ -72,6 +73,29 @@ class Ctx:
             ).scalar_one()
             self.meeting.version = self._version
         return self._version
+
+    def item(self, model, item_id: str, own: bool = False):
+        """A row of this meeting (and with ``own``, of the sender), or a ``not_found`` refusal."""
+        row = self.session.get(model, item_id)
+        if row is None or row.meeting_id != self.meeting.id or (own and row.participant_id != self.participant.id):
+            what = model.__tablename__[:-1]
+            raise SpiegelError("not_found", f"You have no {what} with that id." if own
+                               else f"No {what} with that id in this meeting.")
+        return row
+
+    def resent(self, model, item_id: str, per_participant: bool = True):
+        """The row a resend of ``item_id`` refers to, or None for a new id.
+
+        Ids are client UUIDs: a repeat from the same sender (its own note, or an outcome of
+        the same meeting) is the same item; anyone else's id is an ``id_conflict``.
+        """
+        row = self.session.get(model, item_id)
+        if row is None:
+            return None
+        mine = row.participant_id == self.participant.id if per_participant else row.meeting_id == self.meeting.id
+        if not mine:
+            raise SpiegelError("id_conflict")
+        return row
 
     def insert_once(self, row) -> bool:
         """Insert a row keyed by a client UUID; False when a concurrent resend got there first."""

@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 from .context import Ctx
-from .errors import SpiegelError
 from .models import Note
 from .schemas import ItemRef, NoteAdd, NoteEdit, NoteShare
 from .snapshots import note_view
-
-
-def own_note(ctx: Ctx, note_id: str) -> Note:
-    note = ctx.session.get(Note, note_id)
-    if note is None or note.participant_id != ctx.participant.id:
-        raise SpiegelError("not_found", "You have no note with that id.")
-    return note
 
 
 def _changed(ctx: Ctx, note: Note) -> dict:
@@ -23,30 +15,21 @@ def _changed(ctx: Ctx, note: Note) -> dict:
     return view
 
 
-def _stored(ctx: Ctx, note_id: str) -> dict | None:
-    existing = ctx.session.get(Note, note_id)
-    if existing is None:
-        return None
-    if existing.participant_id != ctx.participant.id:
-        raise SpiegelError("id_conflict")
-    return {"note": note_view(existing), "duplicate": True}
-
-
 def add_note(ctx: Ctx, data: NoteAdd) -> dict:
     """Store once: a resend of the same UUID (lost ack, reconnect, second tab) returns the stored note."""
-    stored = _stored(ctx, data.id)
+    stored = ctx.resent(Note, data.id)
     if stored:
-        return stored
+        return {"note": note_view(stored), "duplicate": True}
     note = Note(id=data.id, meeting_id=ctx.meeting.id, participant_id=ctx.participant.id, text=data.text,
                 tags=sorted(set(data.tags)), prompt_id=data.prompt_id, created_at=ctx.now,
                 updated_at=ctx.now, version=ctx.version())
     if not ctx.insert_once(note):
-        return _stored(ctx, data.id)
+        return {"note": note_view(ctx.resent(Note, data.id)), "duplicate": True}
     return {"note": _changed(ctx, note), "duplicate": False}
 
 
 def edit_note(ctx: Ctx, data: NoteEdit) -> dict:
-    note = own_note(ctx, data.id)
+    note = ctx.item(Note, data.id, own=True)
     if data.text is not None:
         note.text = data.text
     if data.tags is not None:
@@ -55,13 +38,13 @@ def edit_note(ctx: Ctx, data: NoteEdit) -> dict:
 
 
 def share_note(ctx: Ctx, data: NoteShare) -> dict:
-    note = own_note(ctx, data.id)
+    note = ctx.item(Note, data.id, own=True)
     note.shared = data.shared
     return {"note": _changed(ctx, note)}
 
 
 def delete_note(ctx: Ctx, data: ItemRef) -> dict:
-    note = own_note(ctx, data.id)
+    note = ctx.item(Note, data.id, own=True)
     ctx.session.delete(note)
     version = ctx.version()
     ctx.to_participant(ctx.participant.id, "note.removed", {"version": version, "id": note.id})

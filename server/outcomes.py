@@ -4,17 +4,9 @@ and actions. They are what the report and the follow-up are made of."""
 from __future__ import annotations
 
 from .context import Ctx
-from .errors import SpiegelError
 from .models import Outcome
 from .schemas import ItemRef, OutcomeAdd, OutcomeEdit
 from .snapshots import outcome_view
-
-
-def _get(ctx: Ctx, outcome_id: str) -> Outcome:
-    o = ctx.session.get(Outcome, outcome_id)
-    if o is None or o.meeting_id != ctx.meeting.id:
-        raise SpiegelError("not_found", "No outcome with that id in this meeting.")
-    return o
 
 
 def _changed(ctx: Ctx, o: Outcome) -> dict:
@@ -25,21 +17,19 @@ def _changed(ctx: Ctx, o: Outcome) -> dict:
 
 
 def add_outcome(ctx: Ctx, data: OutcomeAdd) -> dict:
-    existing = ctx.session.get(Outcome, data.id)
+    existing = ctx.resent(Outcome, data.id, per_participant=False)
     if existing is not None:
-        if existing.meeting_id != ctx.meeting.id:
-            raise SpiegelError("id_conflict")
         return {"outcome": outcome_view(existing), "duplicate": True}
     o = Outcome(id=data.id, meeting_id=ctx.meeting.id, author_id=ctx.participant.id, kind=data.kind,
                 text=data.text, owner=data.owner or None, due=data.due or None, created_at=ctx.now,
                 updated_at=ctx.now, version=ctx.version())
     if not ctx.insert_once(o):
-        return {"outcome": outcome_view(ctx.session.get(Outcome, data.id)), "duplicate": True}
+        return {"outcome": outcome_view(ctx.resent(Outcome, data.id, per_participant=False)), "duplicate": True}
     return {"outcome": _changed(ctx, o), "duplicate": False}
 
 
 def edit_outcome(ctx: Ctx, data: OutcomeEdit) -> dict:
-    o = _get(ctx, data.id)
+    o = ctx.item(Outcome, data.id)
     for key, value in data.model_dump(exclude_unset=True, exclude={"id"}).items():
         if key == "text" and value is None:
             continue
@@ -48,7 +38,7 @@ def edit_outcome(ctx: Ctx, data: OutcomeEdit) -> dict:
 
 
 def delete_outcome(ctx: Ctx, data: ItemRef) -> dict:
-    o = _get(ctx, data.id)
+    o = ctx.item(Outcome, data.id)
     ctx.session.delete(o)
     version = ctx.version()
     ctx.to_staff("outcome.removed", {"version": version, "id": o.id})

@@ -30,20 +30,6 @@ STAFF_TRANSITIONS = {
 }
 
 
-def _get(ctx: Ctx, question_id: str) -> Question:
-    q = ctx.session.get(Question, question_id)
-    if q is None or q.meeting_id != ctx.meeting.id:
-        raise SpiegelError("not_found", "No question with that id in this meeting.")
-    return q
-
-
-def _own(ctx: Ctx, question_id: str) -> Question:
-    q = _get(ctx, question_id)
-    if q.participant_id != ctx.participant.id:
-        raise SpiegelError("not_found", "You have no question with that id.")
-    return q
-
-
 def _publish(ctx: Ctx, q: Question) -> None:
     """Tell the author (own view) and staff (staff view) about one question."""
     version = q.version
@@ -65,31 +51,26 @@ def _touch(ctx: Ctx, q: Question) -> None:
     q.version, q.updated_at = ctx.version(), ctx.now
 
 
-def _stored(ctx: Ctx, question_id: str) -> dict | None:
-    existing = ctx.session.get(Question, question_id)
-    if existing is None:
-        return None
-    if existing.participant_id != ctx.participant.id:
-        raise SpiegelError("id_conflict")
-    return {"question": question_view(existing, positions(ctx).get(existing.id)), "duplicate": True}
+def _resent(ctx: Ctx, q: Question) -> dict:
+    return {"question": question_view(q, positions(ctx).get(q.id)), "duplicate": True}
 
 
 def add_question(ctx: Ctx, data: QuestionAdd) -> dict:
     """Park a question once per UUID; a resend returns the stored one."""
-    stored = _stored(ctx, data.id)
+    stored = ctx.resent(Question, data.id)
     if stored:
-        return stored
+        return _resent(ctx, stored)
     last = ctx.session.scalar(select(func.max(Question.order)).where(Question.meeting_id == ctx.meeting.id))
     q = Question(id=data.id, meeting_id=ctx.meeting.id, participant_id=ctx.participant.id, text=data.text,
                  order=(last or 0) + 1, created_at=ctx.now, updated_at=ctx.now, version=ctx.version())
     if not ctx.insert_once(q):
-        return _stored(ctx, data.id)
+        return _resent(ctx, ctx.resent(Question, data.id))
     _publish(ctx, q)
     return {"question": question_view(q, None), "duplicate": False}
 
 
 def edit_question(ctx: Ctx, data: QuestionEdit) -> dict:
-    q = _own(ctx, data.id)
+    q = ctx.item(Question, data.id, own=True)
     if q.status != "parked":
         raise SpiegelError("question_locked", f"The question is {q.status} and can no longer be edited.")
     q.text = data.text
@@ -99,7 +80,7 @@ def edit_question(ctx: Ctx, data: QuestionEdit) -> dict:
 
 
 def delete_question(ctx: Ctx, data: ItemRef) -> dict:
-    q = _own(ctx, data.id)
+    q = ctx.item(Question, data.id, own=True)
     if q.status != "parked":
         raise SpiegelError("question_locked",
                            f"The moderator has {q.status} this question; withdraw it instead of deleting it."
@@ -112,7 +93,7 @@ def delete_question(ctx: Ctx, data: ItemRef) -> dict:
 
 
 def withdraw_question(ctx: Ctx, data: ItemRef) -> dict:
-    q = _own(ctx, data.id)
+    q = ctx.item(Question, data.id, own=True)
     if q.status not in ("parked", "selected"):
         raise SpiegelError("invalid_transition", f"A question that is {q.status} cannot be withdrawn.")
     q.status = "withdrawn"
@@ -122,7 +103,7 @@ def withdraw_question(ctx: Ctx, data: ItemRef) -> dict:
 
 
 def update_question(ctx: Ctx, data: QuestionUpdate) -> dict:
-    q = _get(ctx, data.id)
+    q = ctx.item(Question, data.id)
     fields = data.model_dump(exclude_unset=True, exclude={"id"})
     if "triage" in fields:
         q.triage = fields["triage"]
@@ -178,14 +159,14 @@ def reorder_questions(ctx: Ctx, data: QuestionReorder) -> dict:
 
 def merge_questions(ctx: Ctx, data: QuestionMerge) -> dict:
     """Fold duplicates into one question; their authors see "merged with a similar question"."""
-    target = _get(ctx, data.into)
+    target = ctx.item(Question, data.into)
     if target.status in ("merged", "withdrawn"):
         raise SpiegelError("invalid_transition", f"Cannot merge into a {target.status} question.")
     merged = []
     for qid in dict.fromkeys(data.ids):
         if qid == target.id:
             continue
-        q = _get(ctx, qid)
+        q = ctx.item(Question, qid)
         if q.status not in ("parked", "selected", "dismissed"):
             raise SpiegelError("invalid_transition", f"A {q.status} question cannot be merged.")
         q.status, q.merged_into = "merged", target.id

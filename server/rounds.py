@@ -44,9 +44,7 @@ def open_poll(ctx: Ctx, data: PollOpen) -> dict:
 
 
 def close_poll(ctx: Ctx, data: ItemRef) -> dict:
-    poll = ctx.session.get(Poll, data.id)
-    if poll is None or poll.meeting_id != ctx.meeting.id:
-        raise SpiegelError("not_found", "No poll with that id in this meeting.")
+    poll = ctx.item(Poll, data.id)
     poll.is_open = False
     poll.version = ctx.version()
     if ctx.meeting.poll_id == poll.id:
@@ -57,9 +55,7 @@ def close_poll(ctx: Ctx, data: ItemRef) -> dict:
 
 
 def answer_poll(ctx: Ctx, data: PollAnswerData) -> dict:
-    poll = ctx.session.get(Poll, data.poll_id)
-    if poll is None or poll.meeting_id != ctx.meeting.id:
-        raise SpiegelError("not_found", "No poll with that id in this meeting.")
+    poll = ctx.item(Poll, data.poll_id)
     if not poll.is_open:
         raise SpiegelError("invalid_transition", "This poll is closed.")
     options = {o["id"] for o in poll.options}

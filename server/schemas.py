@@ -84,6 +84,13 @@ class PreparedItem(Payload):
     phase: Id | None = None
 
 
+def _check_durations(value: dict[str, int] | None) -> dict[str, int] | None:
+    for key, seconds in (value or {}).items():
+        if not 0 <= seconds <= 6 * 3600:
+            raise ValueError(f"duration of {key!r} must be between 0 and 21600 seconds")
+    return value
+
+
 class MeetingCreate(Payload):
     title: _text(TITLE_MAX)
     theme: _text(THEME_MAX, 0) = ""
@@ -95,13 +102,7 @@ class MeetingCreate(Payload):
     durations: dict[Id, int] = Field(default_factory=dict)
     open: bool = False
 
-    @field_validator("durations")
-    @classmethod
-    def _durations(cls, value: dict[str, int]) -> dict[str, int]:
-        for key, seconds in value.items():
-            if not 0 <= seconds <= 6 * 3600:
-                raise ValueError(f"duration of {key!r} must be between 0 and 21600 seconds")
-        return value
+    _durations = field_validator("durations")(_check_durations)
 
 
 class MeetingUpdate(Payload):
@@ -113,7 +114,7 @@ class MeetingUpdate(Payload):
     durations: dict[Id, int] | None = None
     queue_visibility: Literal["live", "count", "hidden"] | None = None
 
-    _durations = field_validator("durations")(MeetingCreate._durations.__func__)
+    _durations = field_validator("durations")(_check_durations)
 
 
 class NoteAdd(ClientId):
