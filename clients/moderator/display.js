@@ -118,7 +118,8 @@
   function renderTimer() {
     const tm = st.timer;
     const box = $('stage-timer');
-    if (!tm || (!tm.running && !tm.duration_ms && !tm.remaining_ms)) {
+    // Shown while it runs or is paused part-way; a timer nobody started stays off the wall.
+    if (!tm || (!tm.running && (tm.remaining_ms === tm.duration_ms || (!tm.duration_ms && !tm.remaining_ms)))) {
       box.textContent = '';
       box.hidden = true;
       return;

@@ -150,6 +150,24 @@ def shot(page, artifacts: Path, name: str, full: bool = False) -> None:
     page.screenshot(path=str(artifacts / f"{name}.png"), full_page=full)
 
 
+UNNAMED_CONTROLS = """() => [...document.querySelectorAll('button, input, select, textarea, a[href]')]
+  .filter((n) => n.offsetParent !== null && n.type !== 'hidden')
+  .filter((n) => {
+    const label = n.getAttribute('aria-label') || (n.labels && [...n.labels].map((l) => l.textContent).join(''))
+      || n.getAttribute('aria-labelledby') && document.getElementById(n.getAttribute('aria-labelledby'))?.textContent
+      || n.getAttribute('title') || (n.tagName !== 'INPUT' && n.tagName !== 'SELECT' && n.tagName !== 'TEXTAREA' && n.textContent)
+      || (n.tagName === 'IMG' && n.alt);
+    return !(label && label.trim());
+  })
+  .map((n) => n.outerHTML.slice(0, 120))"""
+
+
+def assert_controls_named(page) -> None:
+    """Every visible control has an accessible name (label, aria-label or text)."""
+    unnamed = page.evaluate(UNNAMED_CONTROLS)
+    assert not unnamed, unnamed
+
+
 def next_phase(page, title: str) -> None:
     page.locator("#btn-next").click()
     expect(page.locator("#phase-title")).to_have_text(title)
@@ -186,6 +204,7 @@ def test_run_all_phases_with_five_listeners(browser, shared_live_server, no_thir
     expect(display.locator("#lobby-qr")).to_have_attribute("src", f"/qr/{code}.svg")
     display.wait_for_function("document.getElementById('lobby-qr').naturalWidth > 0")
     assert "key=" not in display.url
+    assert_controls_named(page)
     shot(page, artifacts, "moderator-1-lobby")
     shot(display, artifacts, "display-1-lobby")
 
@@ -202,7 +221,9 @@ def test_run_all_phases_with_five_listeners(browser, shared_live_server, no_thir
     timer_display = display.locator("#stage-timer")
     timer_tablet = tablet.locator("#timer")
     expect(page.locator("#timer")).to_have_text("1:00:00")
+    expect(timer_display).to_be_hidden()  # a timer nobody started stays off the wall
     page.locator("#t-toggle").click()
+    expect(timer_display).to_be_visible(timeout=1000)
     expect(timer_display).not_to_have_class(re.compile("paused"), timeout=1000)
     expect(timer_display).to_have_text(re.compile(r"^(1:00:00|59:5\d)$"), timeout=1000)
     expect(timer_tablet).to_have_text(re.compile("nog ongeveer 60 min"), timeout=1000)
@@ -221,7 +242,8 @@ def test_run_all_phases_with_five_listeners(browser, shared_live_server, no_thir
     expect(timer_display).to_have_text(re.compile(r"^5[45]:\d\d$"), timeout=1000)
     expect(timer_tablet).to_have_text(re.compile("55 min"), timeout=1000)
     page.locator("#t-reset").click()
-    expect(timer_display).to_have_text("1:00:00", timeout=1000)  # back to the phase's duration, stopped
+    expect(timer_display).to_be_hidden(timeout=1000)  # back to the phase's duration, not running
+    expect(page.locator("#timer")).to_have_text("1:00:00")
     expect(timer_tablet).to_be_hidden(timeout=1000)  # the tablet shows no timer until it runs
     expect(page.locator("#t-toggle")).to_have_text("Starten")
     page.locator("#t-toggle").click()  # start again for the rest of the phase
@@ -277,6 +299,7 @@ def test_run_all_phases_with_five_listeners(browser, shared_live_server, no_thir
     first.locator("[data-action=select]").click()
     expect(page.locator("#q-selected > li")).to_have_count(1)
     page.locator("#t-toggle").click()
+    assert_controls_named(page)
     shot(page, artifacts, "moderator-3-questions")
     shot(display, artifacts, "display-3-questions")
 
@@ -332,11 +355,21 @@ def test_run_all_phases_with_five_listeners(browser, shared_live_server, no_thir
     shot(page, artifacts, "moderator-5-ended")
     shot(display, artifacts, "display-5-ended")
 
+    # a tablet that drops out is shown to the moderator (by its label only)
+    listeners[1].close()
+    expect(page.locator("#presence-dropped")).to_have_text(re.compile("1 weggevallen"))
+    expect(page.locator("#presence-connected")).to_have_text(f"{listeners_total - 1} verbonden")
+    page.locator("#presence").click()
+    expect(page.locator(".dropped-list")).to_contain_text("Deelnemer 1 (verpleegkundige)")
+    shot(page, artifacts, "moderator-presence")
+    page.keyboard.press("Escape")
+
     # nothing any listener wrote ever reached the display page
     assert "overdracht" not in display.content()
     assert not page.errors, page.errors
     for lis in listeners:
-        lis.close()
+        if lis is not listeners[1]:
+            lis.close()
     for c in (mctx, lctx, dctx):
         c.close()
 
