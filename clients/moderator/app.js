@@ -517,7 +517,7 @@
       }
       frag.append(
         el('p', { class: 'prompt-count' }, t('prompter.count', { n: i + 1, total: list.length })),
-        el('p', { class: `prompt-current${shownThis ? ' on-air' : ''}`, id: 'prompt-current', 'aria-live': 'polite' }, cur.text),
+        el('p', { class: `prompt-current${shownThis ? ' on-air' : ''}`, id: 'prompt-current' }, cur.text),
         next
           ? el('p', { class: 'prompt-next' }, el('span', { class: 'eyebrow' }, t('prompter.next')), ' ', next.text)
           : el('p', { class: 'prompt-next done' }, t('prompter.last')));
@@ -971,19 +971,22 @@
   }
 
   function outcomeEditor(o) {
-    const kind = el('select', { 'data-fk': 'oek', 'aria-label': t('outcome.kind') }, KINDS.map((k) => el('option', { value: k, selected: o.kind === k }, t(`kind.${k}`))));
-    const text = el('textarea', { 'data-fk': 'oet', rows: '3', maxlength: '2000', 'aria-label': t('outcome.text') }, o.text);
-    const owner = el('input', { 'data-fk': 'oeo', value: o.owner || '', maxlength: '120' });
-    const due = el('input', { 'data-fk': 'oed', type: 'date', value: o.due || '' });
+    // The draft lives in ui, so an update arriving while typing does not undo the typing.
+    if (!ui.editDraft || ui.editDraft.id !== o.id) ui.editDraft = { id: o.id, kind: o.kind, text: o.text, owner: o.owner || '', due: o.due || '' };
+    const d = ui.editDraft;
+    const kind = el('select', { 'data-fk': 'oek', 'aria-label': t('outcome.kind'), onchange: (e) => { d.kind = e.target.value; } }, KINDS.map((k) => el('option', { value: k, selected: d.kind === k }, t(`kind.${k}`))));
+    const text = el('textarea', { 'data-fk': 'oet', rows: '3', maxlength: '2000', 'aria-label': t('outcome.text'), oninput: (e) => { d.text = e.target.value; } }, d.text);
+    const owner = el('input', { 'data-fk': 'oeo', value: d.owner, maxlength: '120', oninput: (e) => { d.owner = e.target.value; } });
+    const due = el('input', { 'data-fk': 'oed', type: 'date', value: d.due, oninput: (e) => { d.due = e.target.value; } });
     return el('li', { class: 'o editing' },
       el('div', { class: 'o-edit' }, kind, text,
         el('div', { class: 'row' }, el('label', null, t('outcome.owner'), ' ', owner), el('label', null, t('outcome.due'), ' ', due)),
         el('div', { class: 'row' },
           el('button', { type: 'button', class: 'btn primary small', onclick: async () => {
             const ack = await send('outcome.edit', { id: o.id, kind: kind.value, text: text.value.trim(), owner: owner.value.trim() || null, due: due.value || null });
-            if (ack.ok) { ui.editOutcome = null; renderOutcomes(); }
+            if (ack.ok) { ui.editOutcome = null; ui.editDraft = null; renderOutcomes(); }
           } }, t('common.save')),
-          el('button', { type: 'button', class: 'btn ghost small', onclick: () => { ui.editOutcome = null; renderOutcomes(); } }, t('common.cancel')))));
+          el('button', { type: 'button', class: 'btn ghost small', onclick: () => { ui.editOutcome = null; ui.editDraft = null; renderOutcomes(); } }, t('common.cancel')))));
   }
 
   async function deleteOutcome(o) {
@@ -1337,6 +1340,7 @@
     if (k === 'n' || k === 'N') { if (idx >= 0 && idx < list.length - 1) act(() => gotoPhase(list[idx + 1], 'next')); return; }
     if (k === 'b' || k === 'B') { if (idx > 0) act(() => gotoPhase(list[idx - 1], 'back')); return; }
     if (k === 't' || k === 'T') return act(timerToggle);
+    if (k === ' ' && (tgt === document.body || tgt === $('main'))) return act(timerToggle);
     if (k === '+' || k === '=') return act(() => send('timer.adjust', { seconds: 300 }));
     if (k === '-' || k === '_') return act(() => send('timer.adjust', { seconds: -300 }));
     if (k === 's' || k === 'S') {

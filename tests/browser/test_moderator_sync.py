@@ -215,3 +215,46 @@ def test_language_follows_the_meeting_and_is_switchable(browser, shared_live_ser
     assert snap_title["language"] == "nl" and snap_title["theme"] == "Hoe ervaart u de nazorg?"
     page.screenshot(path=str(artifacts / "moderator-english-ui.png"))
     ctx.close()
+
+
+def test_overtime_is_shown_gently_to_the_moderator_only(browser, shared_live_server, no_third_party, artifacts):
+    server = shared_live_server
+    created = server.create_meeting(title="Over de tijd")
+    code = created["meeting"]["code"]
+    ctx, page = open_moderator(browser, created["moderator_url"], no_third_party)
+    listener = listener_socket(server, code)
+    assert listener.receive(timeout=10)[0] == "snapshot"
+    mod = socketio.SimpleClient()
+    mod.connect(server.url, auth={"token": created["moderator_key"]}, transports=["websocket"])
+    mod.receive(timeout=10)
+    display_url = mod.call("display.link", {}, timeout=10)["url"]
+    assert mod.call("phase.goto", {"key": "listening"}, timeout=10)["ok"]
+    dctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    display = dctx.new_page()
+    no_third_party(display)
+    display.goto(display_url)
+    expect(display.locator("#stage-phase")).to_have_text("Luisteren")
+    assert mod.call("timer.start", {"seconds": 2}, timeout=10)["ok"]
+    mod.disconnect()
+
+    # the moderator: a calm note and the time over, counting up; the server's notice as a toast
+    expect(page.locator("#timer")).to_have_class(re.compile(r"\bover\b"), timeout=5000)
+    expect(page.locator("#timer")).to_have_text(re.compile(r"^\+0:0\d$"))
+    expect(page.locator("#timer-note")).to_have_text("over de tijd (alleen jij ziet dit)")
+    expect(page.locator("#toast")).to_have_text("De tijd voor deze fase is om. Er verandert niets vanzelf.", timeout=3000)
+    expect(page.locator("#phase-title")).to_have_text("Luisteren")  # nothing moved by itself
+    page.screenshot(path=str(artifacts / "moderator-overtime.png"))
+    # the room: 0:00, never a count of minutes over
+    expect(display.locator("#stage-timer")).to_have_text("0:00")
+    assert "+" not in display.locator("#stage-timer").inner_text()
+    # the listener's socket never hears of it
+    events = []
+    try:
+        while True:
+            events.append(listener.receive(timeout=1)[0])
+    except socketio.exceptions.TimeoutError:
+        pass
+    assert "timer.expired" not in events, events
+    listener.disconnect()
+    ctx.close()
+    dctx.close()
