@@ -15,16 +15,22 @@ def _changed(ctx: Ctx, note: Note) -> dict:
     return view
 
 
-def add_note(ctx: Ctx, data: NoteAdd) -> dict:
-    """Store once: a resend of the same UUID (lost ack, reconnect, second tab) returns the stored note."""
+def replay_note(ctx: Ctx, data: NoteAdd) -> dict | None:
+    """A resend of a stored note (lost ack, reconnect, second tab) returns the stored note."""
     stored = ctx.resent(Note, data.id)
-    if stored:
-        return {"note": note_view(stored), "duplicate": True}
+    return {"note": note_view(stored), "duplicate": True} if stored else None
+
+
+def add_note(ctx: Ctx, data: NoteAdd) -> dict:
+    """Store once per client UUID."""
+    replayed = replay_note(ctx, data)
+    if replayed:
+        return replayed
     note = Note(id=data.id, meeting_id=ctx.meeting.id, participant_id=ctx.participant.id, text=data.text,
                 tags=sorted(set(data.tags)), prompt_id=data.prompt_id, created_at=ctx.now,
                 updated_at=ctx.now, version=ctx.version())
     if not ctx.insert_once(note):
-        return {"note": note_view(ctx.resent(Note, data.id)), "duplicate": True}
+        return replay_note(ctx, data)
     return {"note": _changed(ctx, note), "duplicate": False}
 
 

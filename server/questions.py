@@ -38,12 +38,19 @@ def _publish(ctx: Ctx, q: Question) -> None:
     ctx.to_staff("question", {"version": version, "question": staff_question(ctx, q)})
 
 
-def _publish_queue(ctx: Ctx, touched: list[Question]) -> None:
-    """After a reorder or merge: the full queue to staff, and each author their question."""
-    pos = positions(ctx)
-    for q in touched:
+def _publish_queue(ctx: Ctx, changed: list[Question], before: dict[str, int]) -> None:
+    """After a queue change: the whole queue to staff; to each author whose question changed
+    or moved in the asking order, that question with a newer version (so the tablet takes it)."""
+    after = positions(ctx)
+    touched = {q.id: q for q in changed}
+    for qid in {*before, *after} - touched.keys():
+        if before.get(qid) != after.get(qid):
+            moved = ctx.session.get(Question, qid)
+            _touch(ctx, moved)
+            touched[qid] = moved
+    for q in touched.values():
         ctx.to_participant(q.participant_id, "question",
-                           {"version": q.version, "question": question_view(q, pos.get(q.id))})
+                           {"version": q.version, "question": question_view(q, after.get(q.id))})
     ctx.to_staff("queue", {"version": ctx.meeting.version, "questions": staff_questions(ctx)})
 
 
@@ -51,20 +58,22 @@ def _touch(ctx: Ctx, q: Question) -> None:
     q.version, q.updated_at = ctx.version(), ctx.now
 
 
-def _resent(ctx: Ctx, q: Question) -> dict:
-    return {"question": question_view(q, positions(ctx).get(q.id)), "duplicate": True}
+def replay_question(ctx: Ctx, data: QuestionAdd) -> dict | None:
+    """A resend of a stored question returns it as it is now (status, place in the order)."""
+    stored = ctx.resent(Question, data.id)
+    return {"question": question_view(stored, positions(ctx).get(stored.id)), "duplicate": True} if stored else None
 
 
 def add_question(ctx: Ctx, data: QuestionAdd) -> dict:
-    """Park a question once per UUID; a resend returns the stored one."""
-    stored = ctx.resent(Question, data.id)
-    if stored:
-        return _resent(ctx, stored)
+    """Park a question once per client UUID."""
+    replayed = replay_question(ctx, data)
+    if replayed:
+        return replayed
     last = ctx.session.scalar(select(func.max(Question.order)).where(Question.meeting_id == ctx.meeting.id))
     q = Question(id=data.id, meeting_id=ctx.meeting.id, participant_id=ctx.participant.id, text=data.text,
                  order=(last or 0) + 1, created_at=ctx.now, updated_at=ctx.now, version=ctx.version())
     if not ctx.insert_once(q):
-        return _resent(ctx, ctx.resent(Question, data.id))
+        return replay_question(ctx, data)
     _publish(ctx, q)
     return {"question": question_view(q, None), "duplicate": False}
 
@@ -96,14 +105,16 @@ def withdraw_question(ctx: Ctx, data: ItemRef) -> dict:
     q = ctx.item(Question, data.id, own=True)
     if q.status not in ("parked", "selected"):
         raise SpiegelError("invalid_transition", f"A question that is {q.status} cannot be withdrawn.")
+    before = positions(ctx)
     q.status = "withdrawn"
     _touch(ctx, q)
-    _publish(ctx, q)
+    _publish_queue(ctx, [q], before)
     return {"question": question_view(q, None)}
 
 
 def update_question(ctx: Ctx, data: QuestionUpdate) -> dict:
     q = ctx.item(Question, data.id)
+    before = positions(ctx)
     fields = data.model_dump(exclude_unset=True, exclude={"id"})
     if "triage" in fields:
         q.triage = fields["triage"]
@@ -130,10 +141,7 @@ def update_question(ctx: Ctx, data: QuestionUpdate) -> dict:
         q.status = status
         q.asked_at = ctx.now if status == "asked" else None
     _touch(ctx, q)
-    # A status change moves other questions' positions too: send the whole queue.
-    others = ctx.session.scalars(select(Question).where(
-        Question.meeting_id == ctx.meeting.id, Question.status == "selected", Question.id != q.id)).all()
-    _publish_queue(ctx, [q, *others])
+    _publish_queue(ctx, [q], before)
     return {"question": staff_question(ctx, q)}
 
 
@@ -146,6 +154,7 @@ def reorder_questions(ctx: Ctx, data: QuestionReorder) -> dict:
     if len(set(data.ids)) != len(data.ids):
         raise SpiegelError("invalid_payload", "An id appears twice in the order.",
                            [{"field": "ids", "problem": "duplicate"}])
+    before = positions(ctx)
     version = ctx.version()
     listed = set(data.ids)
     rest = sorted((q for q in rows.values() if q.id not in listed), key=lambda q: (q.order, q.created_at))
@@ -153,13 +162,14 @@ def reorder_questions(ctx: Ctx, data: QuestionReorder) -> dict:
         q = rows[qid]
         if q.order != i:
             q.order, q.version, q.updated_at = i, version, ctx.now
-    _publish_queue(ctx, [q for q in rows.values() if q.version == version])
+    _publish_queue(ctx, [], before)
     return {"questions": staff_questions(ctx)}
 
 
 def merge_questions(ctx: Ctx, data: QuestionMerge) -> dict:
     """Fold duplicates into one question; their authors see "merged with a similar question"."""
     target = ctx.item(Question, data.into)
+    before = positions(ctx)
     if target.status in ("merged", "withdrawn"):
         raise SpiegelError("invalid_transition", f"Cannot merge into a {target.status} question.")
     merged = []
@@ -173,5 +183,5 @@ def merge_questions(ctx: Ctx, data: QuestionMerge) -> dict:
         _touch(ctx, q)
         merged.append(q)
     _touch(ctx, target)
-    _publish_queue(ctx, [target, *merged])
+    _publish_queue(ctx, [target, *merged], before)
     return {"questions": staff_questions(ctx)}

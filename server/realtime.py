@@ -31,6 +31,9 @@ log = logging.getLogger("spiegel.realtime")
 class Event:
     schema: type[BaseModel]
     handler: Callable[[Ctx, BaseModel], dict]
+    #: For idempotent adds: answers a resend of a stored id before the phase rule is checked,
+    #: so a tablet whose outbox drains after the meeting moved on still gets its ack.
+    replay: Callable[[Ctx, BaseModel], dict | None] | None = None
 
 
 def _sync(ctx: Ctx, _data: s.Empty) -> dict:
@@ -40,11 +43,11 @@ def _sync(ctx: Ctx, _data: s.Empty) -> dict:
 #: Every client→server event: its schema and handler. Who may send it is in permissions.RULES.
 EVENTS: dict[str, Event] = {
     "sync": Event(s.Empty, _sync),
-    "note.add": Event(s.NoteAdd, notes.add_note),
+    "note.add": Event(s.NoteAdd, notes.add_note, notes.replay_note),
     "note.edit": Event(s.NoteEdit, notes.edit_note),
     "note.delete": Event(s.ItemRef, notes.delete_note),
     "note.share": Event(s.NoteShare, notes.share_note),
-    "question.add": Event(s.QuestionAdd, questions.add_question),
+    "question.add": Event(s.QuestionAdd, questions.add_question, questions.replay_question),
     "question.edit": Event(s.QuestionEdit, questions.edit_question),
     "question.delete": Event(s.ItemRef, questions.delete_question),
     "question.withdraw": Event(s.ItemRef, questions.withdraw_question),
@@ -112,8 +115,10 @@ def run(event: str, data: object, sp=None, conn: tuple[str, str] | None = None) 
                 raise SpiegelError("token_unknown")
             ctx = Ctx(spiegel=sp, session=session, meeting=meeting, participant=participant,
                       fmt=sp.formats[meeting.format], now=sp.clock())
-            check(rule, ctx)
-            result = spec.handler(ctx, payload)
+            result = spec.replay(ctx, payload) if spec.replay and participant.role == "listener" else None
+            if result is None:
+                check(rule, ctx)
+                result = spec.handler(ctx, payload)
             if event == "action":
                 result = {"result": result}
         for name, body, room in ctx.outbox.messages:
@@ -148,7 +153,7 @@ def register(sio: SocketIO) -> None:
         try:
             participant, meeting = authenticate(sp, auth)
         except SpiegelError as exc:
-            raise ConnectionRefusedError({"code": exc.code, "message": exc.message}) from None
+            raise ConnectionRefusedError(exc.message, {"code": exc.code, "message": exc.message}) from None
         sp.connections[request.sid] = (participant.id, meeting.id)
         join_room(meeting_room(meeting.id))
         join_room(participant_room(participant.id))
