@@ -606,6 +606,15 @@ function opRefused(op, error) {
     delete data()[kind][id];
     return;
   }
+  if ((op.event === 'note.add' || op.event === 'question.add') && code === 'id_conflict' && item && !item.reIded) {
+    // The id is taken by someone else (e.g. our old identity, after a rejoin): same text, new id.
+    data().outbox = data().outbox.filter((o) => o.itemId !== id || o === S.inflight);
+    delete data()[kind][id];
+    const fresh = { ...item, id: uuid(), server: null, error: null, reIded: true };
+    data()[kind][fresh.id] = fresh;
+    queueAdd(kind, fresh);
+    return;
+  }
   if (op.event === 'note.add' || op.event === 'question.add') {
     // Refused for good: nothing is lost, the text goes back into the composer.
     data().outbox = data().outbox.filter((o) => o.itemId !== id || o === S.inflight);

@@ -90,6 +90,25 @@ def listener_page(browser, no_third_party=None, landscape=False, **kw):
     return ctx, page
 
 
+# Records anything that would make a sound, buzz or pop up, and stands in for the Wake Lock API
+# (headless Chromium has no screen to keep awake).
+SILENCE_PROBE = """
+window.__loud = [];
+const note = (what) => (..._) => { window.__loud.push(what); };
+navigator.vibrate = note('vibrate');
+window.alert = note('alert');
+window.confirm = (..._) => { window.__loud.push('confirm'); return true; };
+window.prompt = (..._) => { window.__loud.push('prompt'); return null; };
+HTMLMediaElement.prototype.play = function () { window.__loud.push('play'); return Promise.resolve(); };
+if (window.AudioContext) window.AudioContext = function () { window.__loud.push('audiocontext'); };
+if (window.Notification) Notification.requestPermission = note('notification');
+window.__wake = [];
+Object.defineProperty(navigator, 'wakeLock', { configurable: true, value: {
+  request: async (type) => { window.__wake.push(type); return { released: false, addEventListener() {}, release: async () => {} }; },
+} });
+"""
+
+
 def record_frames(page) -> list[str]:
     """Every websocket frame the page receives, as text."""
     frames: list[str] = []
@@ -235,8 +254,10 @@ def test_listening_is_private_and_quiet(browser, shared_live_server, no_third_pa
     listening = mod.phase_key("note", "question")
 
     ctx_a, a = listener_page(browser, no_third_party)
+    a.add_init_script(SILENCE_PROBE)
     frames_a = record_frames(a)
     ctx_b, b = listener_page(browser, no_third_party)
+    b.add_init_script(SILENCE_PROBE)
     frames_b = record_frames(b)
     join(a, server, code, "Anna", "arts")
     join(b, server, code, "Bram", "psycholoog")
@@ -271,9 +292,12 @@ def test_listening_is_private_and_quiet(browser, shared_live_server, no_third_pa
     own_seen = [f for f in frames_a if "ANNA-NOTE-1" in f]
     assert own_seen, "the recorder saw no frames at all: the privacy check would prove nothing"
 
-    # Silent: no dialogs, no sounds, no vibration API calls, no counters of others.
+    # Silent: no dialogs, no sounds, no vibration, no notifications; the screen is kept awake.
     assert not a.dialogs and not b.dialogs
     assert a.locator("audio, video, [role=alertdialog], dialog[open]").count() == 0
+    for page in (a, b):
+        assert page.evaluate("window.__loud") == []
+        assert "screen" in page.evaluate("window.__wake")
 
     # A half-written draft survives a phase change and comes back.
     a.locator("#note-text").fill("Half af: de vader zei dat")
@@ -285,6 +309,7 @@ def test_listening_is_private_and_quiet(browser, shared_live_server, no_third_pa
     expect(a.locator("#live")).to_have_text(f"Nieuwe fase: {nxt_title}")
     expect(a.locator("#note-text")).to_have_value("Half af: de vader zei dat")
     assert not a.dialogs
+    assert a.evaluate("window.__loud") == []
     mod.close()
     ctx_a.close()
     ctx_b.close()
@@ -330,6 +355,44 @@ def test_reload_keeps_identity_notes_and_drafts(browser, shared_live_server, no_
     snap = listener_snapshot(server, token)
     assert [n["text"] for n in snap["notes"]] == ["Eerste notitie, gewijzigd"]
     assert snap["me"]["name"] == "Carla"
+    mod.close()
+    ctx.close()
+
+
+def test_unknown_token_rejoins_and_resends_every_local_note(browser, shared_live_server, no_third_party):
+    """The server no longer knows this tablet (token revoked, other server): join again, lose nothing."""
+    server = shared_live_server
+    created, mod = new_meeting(server)
+    code = code_of(created)
+    mod.goto(mod.phase_key("note", "question"))
+    ctx, page = listener_page(browser, no_third_party)
+    join(page, server, code, "Hanna")
+    write_note(page, "Notitie die de server straks niet meer kent")
+    park_question(page, "Vraag die mee moet verhuizen")
+    wait_all_stored(page, 1)
+    old_token = stored_token(page, code)
+    page.evaluate(
+        """c => { const k = 'spiegel.listener.' + c; const d = JSON.parse(localStorage.getItem(k));
+                  d.token = 'token-that-no-server-knows'; localStorage.setItem(k, JSON.stringify(d)); }""",
+        code,
+    )
+    page.reload()
+    expect(page.locator("#join-notice")).to_contain_text("niet meer aangemeld", timeout=8000)
+    expect(page.get_by_label("Je naam (mag leeg blijven)")).to_have_value("Hanna")
+    page.get_by_role("button", name="Deelnemen").click()
+    expect(page.locator("#conn")).to_have_attribute("data-state", "online")
+    new_token = stored_token(page, code)
+    assert new_token != old_token
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        snap = listener_snapshot(server, new_token)
+        if snap["notes"] and snap["questions"]:
+            break
+        time.sleep(0.3)
+    wait_all_stored(page, 1)
+    expect(page.locator("#question-list .item-status.stored")).to_have_count(1)
+    assert [n["text"] for n in snap["notes"]] == ["Notitie die de server straks niet meer kent"]
+    assert [q["text"] for q in snap["questions"]] == ["Vraag die mee moet verhuizen"]
     mod.close()
     ctx.close()
 
