@@ -1165,11 +1165,11 @@
 
   function showOnce(out, url, openLabel) {
     const field = el('input', { readonly: true, value: url, class: 'once-url', 'aria-label': t('common.link') });
-    out.replaceChildren(
+    out.replaceChildren(...[
       el('p', { class: 'once-warn' }, t('once.warn')),
       el('div', { class: 'copy-row' }, field,
         el('button', { type: 'button', class: 'btn', onclick: async () => toast(await S.copy(url, field) ? t('common.copied') : t('common.copyFailed')) }, t('common.copy'))),
-      openLabel ? el('a', { class: 'btn primary', href: url, target: '_blank', rel: 'noopener', id: 'once-open' }, openLabel) : null);
+      openLabel ? el('a', { class: 'btn primary', href: url, target: '_blank', rel: 'noopener', id: 'once-open' }, openLabel) : null].filter(Boolean));
     field.focus();
     field.select();
   }

@@ -147,6 +147,9 @@ def join_listener_page(browser, server, code: str, no_third_party, name: str = "
 
 
 def shot(page, artifacts: Path, name: str, full: bool = False) -> None:
+    """Save a screenshot, after checking no template junk leaked into the visible text."""
+    text = page.locator("body").inner_text()
+    assert not re.search(r"\b(null|undefined|NaN)\b|\[object |\{\w+\}", text), text
     page.screenshot(path=str(artifacts / f"{name}.png"), full_page=full)
 
 

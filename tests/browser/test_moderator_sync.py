@@ -147,6 +147,7 @@ def test_assistant_sees_only_what_their_rights_allow(browser, shared_live_server
     url_field = page.locator("#assistant-out input.once-url")
     expect(url_field).to_have_value(re.compile(r"/moderate/\w+#key="))
     url = url_field.input_value()
+    assert not re.search(r"\b(null|undefined)\b", page.locator("#dlg").inner_text())
     page.screenshot(path=str(artifacts / "moderator-assistant-link.png"))
     page.locator("#dlg-x").click()
 
