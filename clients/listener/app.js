@@ -991,7 +991,7 @@ function renderConn() {
   conn.dataset.state = S.conn;
   let text = t(`conn.${S.conn}`);
   if (pending && S.conn !== 'offline') text += ` · ${t('conn.pending', { n: pending })}`;
-  if (pending && S.conn === 'offline') text = `${t('conn.offline')} · ${t('conn.pending', { n: pending })}`;
+  if (pending && S.conn === 'offline') text = t('conn.offline_pending', { n: pending });
   $('conn-text').textContent = text;
 }
 
@@ -1365,9 +1365,17 @@ function renderPoll() {
     ? t('item.status.refused', { reason: errorText(answer.error) })
     : pending
       ? t('poll.pending')
-      : answer?.stored
+      : answer?.stored && !pollDraftDiffers(poll, answer)
         ? t('poll.sent')
-        : '';
+        : answer?.stored
+          ? t('poll.unsent')
+          : '';
+}
+
+function pollDraftDiffers(poll, answer) {
+  if (poll.kind === 'rank') return !!S.rankOrder && S.rankOrder.join('\n') !== (answer.choices || []).join('\n');
+  const v = $('poll-options').querySelector('input:checked')?.value;
+  return v != null && v !== answer.choices?.[0];
 }
 
 function submitPoll(ev) {
@@ -1503,6 +1511,7 @@ function boot() {
   $('join-form').addEventListener('submit', submitJoin);
   $('message-retry').addEventListener('click', () => location.reload());
   $('poll-form').addEventListener('submit', submitPoll);
+  $('poll-options').addEventListener('change', () => renderPoll());
   $('export-copy').addEventListener('click', copyExport);
   $('export-download').addEventListener('click', downloadExport);
   wireComposer();

@@ -60,6 +60,7 @@ export const CATALOGS = {
     'conn.connecting': 'Verbinden…',
     'conn.offline': 'Geen verbinding – alles blijft op deze tablet',
     'conn.pending': plural('{n} wacht op verzending', '{n} wachten op verzending'),
+    'conn.offline_pending': plural('Geen verbinding · {n} veilig op deze tablet', 'Geen verbinding · {n} veilig op deze tablet'),
     'phase.label': 'Fase',
     'phase.changed': 'Nieuwe fase: {title}',
     'timer.left': 'nog ongeveer {min} min',
@@ -151,6 +152,7 @@ export const CATALOGS = {
     'poll.sent': 'Je antwoord is opgeslagen. Je kunt het nog aanpassen.',
     'poll.pending': 'Je antwoord is op deze tablet bewaard en wordt verstuurd.',
     'poll.none': 'Er is nu geen stemming open.',
+    'poll.unsent': 'Nog niet verstuurd.',
 
     // turn
     'turn.heading': 'Jouw beurt',
@@ -253,6 +255,7 @@ export const CATALOGS = {
     'conn.connecting': 'Connecting…',
     'conn.offline': 'No connection – everything stays on this tablet',
     'conn.pending': plural('{n} waiting to be sent', '{n} waiting to be sent'),
+    'conn.offline_pending': plural('No connection · {n} safe on this tablet', 'No connection · {n} safe on this tablet'),
     'phase.label': 'Phase',
     'phase.changed': 'New phase: {title}',
     'timer.left': 'about {min} min left',
@@ -340,6 +343,7 @@ export const CATALOGS = {
     'poll.sent': 'Your answer is stored. You can still change it.',
     'poll.pending': 'Your answer is saved on this tablet and being sent.',
     'poll.none': 'No vote is open right now.',
+    'poll.unsent': 'Not sent yet.',
 
     'turn.heading': 'Your turn',
     'turn.help': 'Let the moderator know when you want to say something, and when you are done.',

@@ -104,7 +104,10 @@ if (window.AudioContext) window.AudioContext = function () { window.__loud.push(
 if (window.Notification) Notification.requestPermission = note('notification');
 window.__wake = [];
 Object.defineProperty(navigator, 'wakeLock', { configurable: true, value: {
-  request: async (type) => { window.__wake.push(type); return { released: false, addEventListener() {}, release: async () => {} }; },
+  request: async (type) => {
+    window.__wake.push(type);
+    return { released: false, addEventListener() {}, release: async () => {} };
+  },
 } });
 """
 
@@ -506,7 +509,11 @@ def test_later_phases_questions_share_export(browser, shared_live_server, no_thi
     expect(page.locator("#question-list")).to_contain_text("Gekozen")
     expect(page.locator("#questions-order")).to_be_visible()
     # positions come from the server, in asking order
-    positions = [q["position"] for q in listener_snapshot(server, stored_token(page, code))["questions"] if q["status"] == "selected"]
+    positions = [
+        q["position"]
+        for q in listener_snapshot(server, stored_token(page, code))["questions"]
+        if q["status"] == "selected"
+    ]
     assert sorted(positions) == [1, 2, 3]
     expect(page.locator("#question-list > li").first).to_contain_text("als 1e aan de beurt")
     shot(page, artifacts, "07-clarifying")
@@ -613,7 +620,9 @@ def test_layouts_and_screenshots(browser, shared_live_server, no_third_party, ar
     page.get_by_role("button", name="Licht scherm").click()
     shot(page, artifacts, "11-listening-light")
 
-    phone = ctx.browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, locale="nl-NL", is_mobile=True)
+    phone = ctx.browser.new_context(
+        viewport={"width": 390, "height": 844}, has_touch=True, locale="nl-NL", is_mobile=True
+    )
     p2 = phone.new_page()
     no_third_party(p2)
     join(p2, server, code)
@@ -626,7 +635,9 @@ def test_layouts_and_screenshots(browser, shared_live_server, no_third_party, ar
     portrait = tablet_context(browser)
     p3 = portrait.new_page()
     no_third_party(p3)
-    p3.add_init_script("document.addEventListener('DOMContentLoaded', () => document.documentElement.style.fontSize = '200%')")
+    p3.add_init_script(
+        "document.addEventListener('DOMContentLoaded', () => document.documentElement.style.fontSize = '200%')"
+    )
     join(p3, server, code, "Fleur")
     assert p3.evaluate("getComputedStyle(document.body).fontSize") == "40px"
     write_note(p3, "Tekst op 200 %: alles blijft bereikbaar.")

@@ -76,8 +76,15 @@ def test_round_turns_votes_rankings_and_sharing(browser, plugin_server, no_third
 
     # a simple vote
     vote_id = "33333333-3333-4333-8333-333333333333"
-    mod.call("poll.open", {"id": vote_id, "kind": "vote", "title": "Wat pakken we eerst op?",
-                           "options": [{"id": "overdracht", "text": "Overdracht"}, {"id": "nazorg", "text": "Nazorg"}]})
+    mod.call(
+        "poll.open",
+        {
+            "id": vote_id,
+            "kind": "vote",
+            "title": "Wat pakken we eerst op?",
+            "options": [{"id": "overdracht", "text": "Overdracht"}, {"id": "nazorg", "text": "Nazorg"}],
+        },
+    )
     expect(page.locator("#poll-title")).to_have_text("Wat pakken we eerst op?")
     expect(page.locator("#poll-help")).to_have_text("Kies één antwoord.")
     page.get_by_label("Nazorg").check()
@@ -89,9 +96,19 @@ def test_round_turns_votes_rankings_and_sharing(browser, plugin_server, no_third
 
     # a ranking: move "Bereikbaarheid" to the top with the arrow buttons
     rank_id = "44444444-4444-4444-8444-444444444444"
-    mod.call("poll.open", {"id": rank_id, "kind": "rank", "title": "Zet de speerpunten op volgorde",
-                           "options": [{"id": "a", "text": "Eén aanspreekpunt"}, {"id": "b", "text": "Nazorg thuis"},
-                                       {"id": "c", "text": "Bereikbaarheid"}]})
+    mod.call(
+        "poll.open",
+        {
+            "id": rank_id,
+            "kind": "rank",
+            "title": "Zet de speerpunten op volgorde",
+            "options": [
+                {"id": "a", "text": "Eén aanspreekpunt"},
+                {"id": "b", "text": "Nazorg thuis"},
+                {"id": "c", "text": "Bereikbaarheid"},
+            ],
+        },
+    )
     expect(page.locator("#poll-help")).to_have_text("Zet de punten in jouw volgorde: de belangrijkste bovenaan.")
     page.get_by_role("button", name="Hoger: Bereikbaarheid").click()
     page.get_by_role("button", name="Hoger: Bereikbaarheid").click()
