@@ -1126,7 +1126,7 @@
   // invite
   function printUrl() {
     const code = st.meeting.code;
-    return `/static/moderator/print.html?code=${encodeURIComponent(code)}&url=${encodeURIComponent(st.joinUrl || `${location.origin}/join/${code}`)}&lang=${S.lang()}`;
+    return `/static/moderator/print.html?code=${encodeURIComponent(code)}&url=${encodeURIComponent(st.joinUrl || `${location.origin}/join/${code}`)}`;
   }
   function openInvite() {
     const code = st.meeting.code;
