@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN_PASSWORD, call
+from conftest import ADMIN_PASSWORD, FakeClock, call
 from spiegel.app import create_app
 from spiegel.permissions import ANY, MODERATOR, RULES, listener, staff
 from spiegel.plugins.common import CommonForm
@@ -34,12 +34,18 @@ def _load_example():
 ExampleRound = _load_example()
 
 
-@pytest.fixture
-def app(tmp_path, clock):
-    """The usual in-process app, plus the example format (tests/plugins)."""
+@pytest.fixture(scope="module")
+def clock() -> FakeClock:
+    """Shared by the module's app; tests only ever look at times relative to ``clock.now``."""
+    return FakeClock()
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory, clock):
+    """One in-process app for the module (each test makes its own meetings), plus the example format."""
     return create_app(
         {
-            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
             "ASYNC_MODE": "threading",
             "ADMIN_PASSWORD": ADMIN_PASSWORD,
             "PUBLIC_URL": "http://spiegel.test",

@@ -16,7 +16,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from conftest import ADMIN_PASSWORD, call
+from conftest import ADMIN_PASSWORD, FakeClock, call
 from flask_socketio.test_client import SocketIOTestClient
 from socketio import packet
 from spiegel import realtime, web
@@ -30,12 +30,19 @@ PLUGINS = Path(__file__).resolve().parent / "plugins"
 ADMIN = {"Authorization": f"Bearer {ADMIN_PASSWORD}"}
 
 
-@pytest.fixture
-def app(tmp_path, clock):
-    """The usual in-process app, plus the example format from tests/plugins (turns, votes, an action)."""
+@pytest.fixture(scope="module")
+def clock() -> FakeClock:
+    """Shared by the module's app; tests only ever look at times relative to ``clock.now``."""
+    return FakeClock()
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory, clock):
+    """One in-process app for the module (each test makes its own meetings), plus the example format
+    from tests/plugins (turns, votes, an action)."""
     return create_app(
         {
-            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
             "ASYNC_MODE": "threading",
             "ADMIN_PASSWORD": ADMIN_PASSWORD,
             "PUBLIC_URL": "http://spiegel.test",
@@ -85,7 +92,7 @@ QUESTION_KEYS = {"id", "text", "status", "position", "merged_into", "created_at"
 STAFF_QUESTION_KEYS = QUESTION_KEYS | {"author", "author_id", "triage", "prepared_id", "reason", "order", "asked_at"}
 OUTCOME_KEYS = {"id", "kind", "text", "owner", "due", "created_at", "version"}
 STATE_KEYS = {"version", "server_time", "meeting", "phase", "timer", "prompt", "poll"}
-TIMER_KEYS = {"running", "duration_ms", "remaining_ms", "deadline", "expired"}
+TIMER_KEYS = {"running", "duration_ms", "remaining_ms", "deadline"}
 
 
 # ================================================================================================
@@ -133,12 +140,17 @@ def test_connect_sends_a_snapshot_first_with_each_roles_part(make_room):
     assert not {"notes", "questions", "presence", "outcomes"} & set(dsnap["args"][0])
 
 
-def test_timer_payload_has_the_documented_fields(make_room):
-    """docs: `timer`: `{running, duration_ms, remaining_ms, deadline, expired}`."""
+def test_timer_payload_has_the_documented_fields(make_room, clock):
+    """docs: `timer`: `{running, duration_ms, remaining_ms, deadline}`; only staff learn that time is up."""
     room = make_room()
-    mod = room.moderator()
+    mod, listener = room.moderator(), room.listener()
     assert set(call(mod, "sync")["snapshot"]["timer"]) == TIMER_KEYS
-    assert set(call(mod, "timer.start")["timer"]) == TIMER_KEYS
+    assert set(call(mod, "timer.start", {"seconds": 60})["timer"]) == TIMER_KEYS
+    clock.advance(61)
+    staff, own = call(mod, "sync")["snapshot"], call(listener, "sync")["snapshot"]
+    assert staff["timer_expired"] is True
+    assert "timer_expired" not in own
+    assert set(own["timer"]) == TIMER_KEYS
 
 
 def test_sync(make_room, clock):
@@ -338,7 +350,10 @@ def test_question_withdraw(make_room):
         ack = call(author, "question.withdraw", {"id": qid})
         assert ack["ok"] and ack["question"]["status"] == "withdrawn"
     assert [m["question"]["status"] for m in of(drain(author), "question")] == ["withdrawn", "withdrawn"]
-    assert [m["question"]["status"] for m in of(drain(mod), "question")] == ["withdrawn", "withdrawn"]
+    queues = of(drain(mod), "queue")
+    assert len(queues) == 2, "staff get the whole queue after each withdrawal"
+    assert {q["id"]: q["status"] for q in queues[-1]["questions"]} == {parked: "withdrawn", selected: "withdrawn"}
+    assert err(call(author, "question.withdraw", {"id": parked})) == "invalid_transition"
 
 
 def _round(make_room):
@@ -1061,7 +1076,9 @@ def test_admin_create_and_list(app):
     assert len(created["moderator_key"]) >= 32
     listed = http.get("/api/admin/meetings", headers=ADMIN).get_json()
     assert listed["ok"]
-    assert [m["id"] for m in listed["meetings"]] == [meeting["id"]]
+    [row] = [m for m in listed["meetings"] if m["id"] == meeting["id"]]
+    assert (row["title"], row["state"], row["join_url"]) == ("Verzonnen spiegelgesprek", "draft",
+                                                             created["join_url"])
     assert created["moderator_key"] not in json.dumps(listed), "the key is shown once"
     r = http.post("/api/admin/meetings", headers=ADMIN, json={"title": "x", "format": "bestaat_niet"})
     assert (r.status_code, r.get_json()["error"]["code"]) == (400, "invalid_payload")
