@@ -447,6 +447,46 @@ def test_plugin_actions_work_in_any_format_whose_phase_allows_them(example_app):
         assert ack["error"]["code"] == "not_allowed_in_phase", phase
 
 
+LOUD = dedent('''
+    from pydantic import BaseModel
+    from spiegel import hookimpl
+    from spiegel.actions import Action
+
+    class Nothing(BaseModel):
+        pass
+
+    def shout(ctx, data):
+        ctx.version()
+        ctx.to_staff("loud.undeclared", {"version": ctx.meeting.version})
+        return {"shouted": True}
+
+    def declared(ctx, data):
+        ctx.to_staff("loud.declared", {"hello": "staff"})
+        return {"declared": True}
+
+    @hookimpl
+    def register_actions():
+        return [Action(name="loud.shout", schema=Nothing, handler=shout, right="run"),
+                Action(name="loud.declared", schema=Nothing, handler=declared, right="run",
+                       emits=frozenset({"loud.declared"}))]
+''')
+
+
+def test_a_plugin_event_reaches_sockets_only_when_its_action_declares_it(tmp_path, clock):
+    app = make_app(tmp_path, clock, PLUGINS_DIR=str(plugins_dir(tmp_path, {"loud.py": LOUD})))
+    room = make_room(app)
+    mod = room.moderator()
+    version = call(mod, "sync")["snapshot"]["version"]
+    mod.get_received()
+    ack = call(mod, "action", {"name": "loud.shout", "data": {}})
+    assert ack["ok"] is False and ack["error"]["code"] == "internal_error"
+    assert [e["name"] for e in mod.get_received()] == []
+    assert call(mod, "sync")["snapshot"]["version"] == version, "the transaction was rolled back"
+    mod.get_received()
+    assert call(mod, "action", {"name": "loud.declared", "data": {}}) == {"ok": True, "result": {"declared": True}}
+    assert [(e["name"], e["args"][0]) for e in mod.get_received()] == [("loud.declared", {"hello": "staff"})]
+
+
 # --- hooks: meeting_created and phase_changed ----------------------------------------------------------
 
 

@@ -593,6 +593,10 @@ def test_question_update(make_room, clock):
     asked = call(mod, "question.update", {"id": qid, "status": "asked"})["question"]
     assert (asked["status"], asked["position"], asked["asked_at"]) == ("asked", None, round(clock.now * 1000))
     assert of(drain(author), "question")[-1]["question"]["status"] == "asked"
+    # Link to a prepared question, or refuse an unknown one.
+    call(mod, "prepared.set", {"items": [{"id": "p1", "text": "Hoe verliep de overdracht?"}]})
+    assert call(mod, "question.update", {"id": qid, "prepared_id": "p1"})["question"]["prepared_id"] == "p1"
+    assert err(call(mod, "question.update", {"id": qid, "prepared_id": "p9"})) == "not_found"
     # Dismiss with a reason (from parked), triage, and the transitions that are not possible.
     q2 = uid()
     call(author, "question.add", {"id": q2, "text": "Nieuw onderwerp?"})
@@ -1115,6 +1119,30 @@ def test_admin_api_refuses_a_wrong_bearer_password(app):
     for method, path in (("get", "/api/admin/meetings"), ("post", "/api/admin/meetings")):
         r = getattr(http, method)(path, headers={"Authorization": "Bearer niet-het-wachtwoord"}, json={"title": "x"})
         assert (r.status_code, r.get_json()["error"]["code"]) == (401, "not_authenticated")
+
+
+def test_an_http_method_error_on_an_api_path_uses_the_ack_body(app):
+    """docs: "HTTP errors use the same body as socket acks: `{ok: false, error: {code, message}}`"."""
+    r = app.test_client().get("/api/admin/login")  # wrong method
+    assert r.status_code == 405
+    body = r.get_json(silent=True)
+    assert body is not None, f"not JSON: {r.data[:60]!r}"
+    assert body["ok"] is False and body["error"]["code"] in ERROR_CODES
+
+
+def test_a_bug_in_an_http_route_answers_internal_error(app, monkeypatch):
+    """docs: HTTP errors use the ack body; `internal_error` is "a bug: logged on the server"."""
+    room_code = app.test_client().post("/api/admin/meetings", headers=ADMIN,
+                                       json={"title": "x", "open": True}).get_json()["meeting"]["code"]
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("a bug in a route")
+
+    monkeypatch.setattr(web, "join", broken)
+    r = app.test_client().post(f"/api/meetings/{room_code}/join", json={"name": "Verzonnen"})
+    assert r.status_code == 500
+    assert r.get_json(silent=True) == {"ok": False, "error": {"code": "internal_error",
+                                                              "message": "Something went wrong on the server."}}
 
 
 # ================================================================================================
