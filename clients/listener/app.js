@@ -677,12 +677,12 @@ function addItem(which, text) {
     queueAdd('questions', item);
     S.lastAdded = { id, which };
   }
-  S.store.save(); // on the tablet now, before any network
+  const kept = S.store.save(); // on the tablet now, before any network
   drafts()[which] = which === 'note' ? { text: '', tags: [], link: true } : { text: '' };
   drafts().notice = null;
   S.store.saveDrafts();
   restoreDrafts();
-  $(`${which}-status`).textContent = t('compose.saved_local');
+  $(`${which}-status`).textContent = kept ? t('compose.saved_local') : t('compose.storage_full');
   renderAll();
   flush();
 }
@@ -831,6 +831,13 @@ function wireComposer() {
     });
   }
   for (const which of ['note', 'question']) {
+    // Ctrl/Cmd+Enter saves, for tablets with a keyboard cover
+    $(`${which}-text`).addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) {
+        ev.preventDefault();
+        $(`${which}-form`).requestSubmit();
+      }
+    });
     $(`${which}-form`).addEventListener('submit', (ev) => {
       ev.preventDefault();
       const box = $(`${which}-text`);

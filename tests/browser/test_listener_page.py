@@ -279,7 +279,10 @@ def test_listening_is_private_and_quiet(browser, shared_live_server, no_third_pa
     write_note(b, "BRAM-NOTE-1 Dit raakte me: de stilte na het gesprek.")
     park_question(b, "BRAM-Q-1 Wie belde u na het ontslag?")
 
-    wait_all_stored(a, 2)
+    a.locator("#mode-note").check(force=True)
+    a.locator("#note-text").fill("ANNA-NOTE-3 Met Ctrl+Enter bewaard")
+    a.keyboard.press("Control+Enter")  # keyboard cover: save without reaching for the button
+    wait_all_stored(a, 3)
     wait_all_stored(b, 1)
     expect(a.locator("#note-list")).to_contain_text("Verbeterpunt")
     expect(a.locator("#question-list > li")).to_have_count(1)
@@ -516,6 +519,12 @@ def test_later_phases_questions_share_export(browser, shared_live_server, no_thi
     ]
     assert sorted(positions) == [1, 2, 3]
     expect(page.locator("#question-list > li").first).to_contain_text("als 1e aan de beurt")
+    # the moderator changes the asking order: the tablet follows, quietly
+    order = ["Vraag die ik weer intrek", "Vraag die gekozen wordt", "Vraag die vergrendeld raakt"]
+    mod.call("question.reorder", {"ids": [qids[t] for t in order]})
+    expect(page.locator("#question-list > li").first).to_contain_text("Vraag die ik weer intrek")
+    expect(page.locator("#question-list > li").first).to_contain_text("als 1e aan de beurt")
+    expect(page.locator("#question-list > li").nth(2)).to_contain_text("als 3e aan de beurt")
     shot(page, artifacts, "07-clarifying")
 
     # Withdraw a selected question.
