@@ -424,8 +424,6 @@
       if (shownBefore && shownBefore.phase && shownBefore.phase !== target.key) {
         await send('prompt.set', { id: null, shown: false }, { quiet: true });
       }
-      ui.tab = null;
-      ui.peek = false;
       toast(t(how === 'back' ? 'phase.toast.back' : 'phase.toast.next', { title: target.title }));
     }
   }
@@ -572,15 +570,15 @@
     const acts = listenerActions();
     if ((acts.includes('vote') || acts.includes('turn')) && st.phase && !st.phase.silent) return 'live';
     if (st.phase && st.phase.silent) return 'outcomes';
+    if (acts.includes('question')) return 'questions';
     const open = [...st.questions.values()].some((q) => q.status === 'parked' || q.status === 'selected');
-    const idx = phaseIndex();
-    if (idx <= 0) return open ? 'questions' : 'outcomes';
     return open ? 'questions' : 'outcomes';
   }
 
   function activeTab() {
+    // Chosen once when a phase starts; never switched under the moderator's hands later.
     const key = st.phase && st.phase.key;
-    if (ui.tabPhase !== key) { ui.tab = null; ui.tabPhase = key; }
+    if (ui.tabPhase !== key) { ui.tabPhase = key; ui.tab = defaultTab(); ui.peek = false; }
     const liveOk = liveAvailable();
     let tab = ui.tab || defaultTab();
     if (tab === 'live' && !liveOk) tab = 'questions';

@@ -469,6 +469,16 @@ def test_queue_reorder_merge_select_ask_reach_the_listener(browser, shared_live_
     expect(page.locator("#q-later > li")).to_have_count(1)
     expect(row(qe).locator("[data-action=select]")).to_have_count(0)
 
+    # a question arriving while the moderator types an outcome moves nothing under their hands
+    page.locator("#tab-outcomes").click()
+    page.locator("#cap-text").fill("Halve zin die nog niet af is")
+    others[0].park("Nog een vraag terwijl er getypt wordt")
+    expect(page.locator("#tab-questions .count")).to_have_text("3")
+    expect(page.locator("#tab-outcomes")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#cap-text")).to_be_focused()
+    expect(page.locator("#cap-text")).to_have_value("Halve zin die nog niet af is")
+    page.locator("#tab-questions").click()
+
     page.set_viewport_size({"width": 1366, "height": 1100})
     shot(page, artifacts, "moderator-queue")
     shot(tablet, artifacts, "moderator-queue-listener-page")
