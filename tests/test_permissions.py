@@ -132,19 +132,16 @@ def test_listener_events_are_allowed_exactly_when_the_phase_allows_them(make_roo
     mod, lis = room.moderator(), room.listener(name="Verzonnen Luisteraar")
     items = _listener_items(room, mod, lis)
     assert call(mod, "phase.goto", {"key": phase.key})["ok"]
-    outcome = {}
     for event in LISTENER_EVENTS:
         action = RULES[event].listener_action
         allowed = action == ANY or action in phase.listener
         ack = call(lis, event, LISTENER_PAYLOADS[event](items))
-        outcome[event] = code(ack)
         expected = None if allowed else "not_allowed_in_phase"
         assert code(ack) == expected, f"{event} in {fmt.name}:{phase.key}: {ack}"
-    # Both kinds of answer happen in the plan, so the table above is not trivially one-sided.
-    assert set(outcome.values()) <= {None, "not_allowed_in_phase"}
 
 
-def test_the_common_form_never_allows_turns_or_votes(make_room):
+def test_the_plans_above_try_both_answers():
+    """The common form never allows turns or votes; the example round does, so both are tried."""
     assert all("turn" not in p.listener and "vote" not in p.listener for p in CommonForm.phases)
     assert any("turn" in p.listener and "vote" in p.listener for p in ExampleRound.phases)
 

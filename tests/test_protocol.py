@@ -16,7 +16,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from conftest import ADMIN_PASSWORD, FakeClock, call
+from conftest import ADMIN_PASSWORD, FakeClock, Room, call
 from flask_socketio.test_client import SocketIOTestClient
 from socketio import packet
 from spiegel import realtime, web
@@ -986,6 +986,73 @@ def test_validation_errors_list_the_fields(make_room):
     assert ack["error"]["code"] == "invalid_payload"
     problems = {d["field"]: d["problem"] for d in ack["error"]["details"]}
     assert problems == {"id": "value_error", "text": "string_too_short", "kleur": "extra_forbidden"}
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_db_app(request, tmp_path):
+    """A fresh app on SQLite and on the local PostgreSQL server."""
+    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
+    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "ASYNC_MODE": "threading",
+                      "ADMIN_PASSWORD": ADMIN_PASSWORD, "PUBLIC_URL": "http://spiegel.test", "DATABASE_URL": url,
+                      "PLUGINS_DIR": None, "PLUGINS": None}, clock=FakeClock())
+    yield app
+    app.extensions["spiegel"].db.engine.dispose()
+
+
+def test_a_nul_character_gets_a_clear_answer_on_every_database(any_db_app, caplog):
+    """Malformed text must get a clear error (or be stored as sent), never `internal_error`,
+    and the log must not hold the text (PostgreSQL refuses NUL in text columns)."""
+    http = any_db_app.test_client()
+    created = http.post("/api/admin/meetings", headers=ADMIN, json={"title": "x", "open": True}).get_json()
+    sio = any_db_app.extensions["spiegel"].socketio
+    mod = sio.test_client(any_db_app, flask_test_client=http, auth={"token": created["moderator_key"]})
+    call(mod, "phase.goto", {"key": "listening"})
+    code = created["meeting"]["code"]
+    token = http.post(f"/api/meetings/{code}/join", json={}).get_json()["token"]
+    listener = sio.test_client(any_db_app, flask_test_client=http, auth={"token": token})
+    secret = "Verzonnen-geheim\x00na de nul"
+    with caplog.at_level(logging.INFO):
+        note = call(listener, "note.add", {"id": uid(), "text": secret})
+        question = call(listener, "question.add", {"id": uid(), "text": secret})
+        joined = http.post(f"/api/meetings/{code}/join", json={"name": "Naam\x00"})
+    for ack in (note, question):
+        assert ack["ok"] or ack["error"]["code"] == "invalid_payload", ack
+    if note["ok"]:
+        assert call(listener, "sync")["snapshot"]["notes"][0]["text"] == secret
+    assert joined.status_code in (201, 400), joined.status_code
+    assert "Verzonnen-geheim" not in caplog.text
+
+
+def test_a_database_error_is_logged_without_the_text(app, monkeypatch, caplog):
+    """config: "Logs never hold note or question text"; docs: internal_error is logged without the payload.
+
+    A failing statement's exception carries its parameters (SQLAlchemy prints them), so a database
+    error while storing a note must not put the note in the log.
+    """
+    from sqlalchemy import text
+
+    room, mod = listening_in(app)
+    listener = room.listener()
+
+    def failing_insert(ctx, data):
+        ctx.session.execute(text("INSERT INTO no_such_table (body) VALUES (:body)"), {"body": data.text})
+        return {}
+
+    monkeypatch.setitem(realtime.EVENTS, "note.add", Event(NoteAdd, failing_insert))
+    with caplog.at_level(logging.INFO):
+        ack = call(listener, "note.add", {"id": uid(), "text": "Verzonnen-vertrouwelijk verhaal"})
+    assert err(ack) == "internal_error"
+    assert "no_such_table" in caplog.text, "the error itself is logged"
+    assert "Verzonnen-vertrouwelijk" not in caplog.text
+
+
+def listening_in(app):
+    """make_room for tests that take the app directly."""
+    created = app.test_client().post("/api/admin/meetings", headers=ADMIN, json={"title": "x", "open": True})
+    room = Room(app, created.get_json())
+    mod = room.moderator()
+    call(mod, "phase.goto", {"key": "listening"})
+    return room, mod
 
 
 # ================================================================================================
