@@ -121,7 +121,8 @@ def test_admin_creates_a_meeting_of_the_common_form(browser, shared_live_server,
     mctx.close()
 
     # duplicate as a template: a new draft with the same title, theme, questions and durations
-    page.locator("#meeting-list li", has_text="Spiegelgesprek nazorg 2026").first.locator("button", has_text="Als sjabloon gebruiken").click()
+    row = page.locator("#meeting-list li", has_text="Spiegelgesprek nazorg 2026").first
+    row.locator("button", has_text="Als sjabloon gebruiken").click()
     expect(page.locator("#created")).to_be_visible()
     new_code = page.locator("#created-code").inner_text()
     assert new_code != code
@@ -161,7 +162,7 @@ def test_print_page_has_a_qr_code_of_the_join_url(browser, shared_live_server, n
     expect(printable.locator("#title")).to_have_text("Spiegelbijeenkomst AMC")
     expect(printable.locator("#code")).to_have_text(code)
     expect(printable.locator("#host")).to_have_text(join_url.split("://")[1].rsplit("/", 1)[0])
-    printable.wait_for_function("document.getElementById('qr').complete && document.getElementById('qr').naturalWidth > 0")
+    printable.wait_for_function("document.getElementById('qr').naturalWidth > 0")  # the QR image has loaded
     printable.emulate_media(media="print")
     expect(printable.locator(".toolbar")).to_be_hidden()
     png = printable.screenshot(full_page=True)

@@ -108,7 +108,8 @@ def test_poll_and_turns_in_a_round(browser, round_server, no_third_party, artifa
     state = tablets[0].wait_state(lambda s: s.get("poll"))
     poll = state["poll"]
     assert poll["kind"] == "vote"
-    assert [o["text"] for o in poll["options"]] == ["Vast aanspreekpunt", "Ontslagbrief naar de huisarts", "Nazorgbelletje"]
+    assert [o["text"] for o in poll["options"]] == [
+        "Vast aanspreekpunt", "Ontslagbrief naar de huisarts", "Nazorgbelletje"]
     first, second = poll["options"][0]["id"], poll["options"][1]["id"]
     tablets[0].call("poll.answer", {"poll_id": poll["id"], "choices": [first]})
     tablets[1].call("poll.answer", {"poll_id": poll["id"], "choices": [first]})

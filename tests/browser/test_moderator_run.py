@@ -22,7 +22,8 @@ pytestmark = pytest.mark.browser
 
 def _load_tablet_context():
     # tests/ is not a package: load the helper from the browser conftest by path
-    spec = importlib.util.spec_from_file_location("_moderator_browser_conftest", Path(__file__).with_name("conftest.py"))
+    path = Path(__file__).with_name("conftest.py")
+    spec = importlib.util.spec_from_file_location("_moderator_browser_conftest", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.tablet_context
@@ -158,7 +159,8 @@ UNNAMED_CONTROLS = """() => [...document.querySelectorAll('button, input, select
   .filter((n) => {
     const label = n.getAttribute('aria-label') || (n.labels && [...n.labels].map((l) => l.textContent).join(''))
       || n.getAttribute('aria-labelledby') && document.getElementById(n.getAttribute('aria-labelledby'))?.textContent
-      || n.getAttribute('title') || (n.tagName !== 'INPUT' && n.tagName !== 'SELECT' && n.tagName !== 'TEXTAREA' && n.textContent)
+      || n.getAttribute('title')
+      || (!['INPUT', 'SELECT', 'TEXTAREA'].includes(n.tagName) && n.textContent)
       || (n.tagName === 'IMG' && n.alt);
     return !(label && label.trim());
   })
@@ -186,8 +188,8 @@ def test_run_all_phases_with_five_listeners(browser, shared_live_server, no_thir
     created = server.create_meeting(title="Nazorg na de kinder-IC", theme="Hoe ervaren ouders de nazorg thuis?",
                                     prepared=PREPARED, expected_listeners=8)
     code = created["meeting"]["code"]
-    listeners = [Listener(server, code, **({"name": f"Deelnemer {i}", "discipline": "verpleegkundige"} if i % 2 else {}))
-                 for i in range(4)]
+    named = {"discipline": "verpleegkundige"}
+    listeners = [Listener(server, code, **({"name": f"Deelnemer {i}", **named} if i % 2 else {})) for i in range(4)]
     mctx, page = moderator_page(browser, created["moderator_url"], no_third_party)
     # the key left the address bar at once
     assert "key=" not in page.url

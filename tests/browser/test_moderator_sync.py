@@ -242,7 +242,8 @@ def test_overtime_is_shown_gently_to_the_moderator_only(browser, shared_live_ser
     expect(page.locator("#timer")).to_have_class(re.compile(r"\bover\b"), timeout=5000)
     expect(page.locator("#timer")).to_have_text(re.compile(r"^\+0:0\d$"))
     expect(page.locator("#timer-note")).to_have_text("over de tijd (alleen jij ziet dit)")
-    expect(page.locator("#toast")).to_have_text("De tijd voor deze fase is om. Er verandert niets vanzelf.", timeout=3000)
+    notice = "De tijd voor deze fase is om. Er verandert niets vanzelf."
+    expect(page.locator("#toast")).to_have_text(notice, timeout=3000)
     expect(page.locator("#phase-title")).to_have_text("Luisteren")  # nothing moved by itself
     page.screenshot(path=str(artifacts / "moderator-overtime.png"))
     # the room: 0:00, never a count of minutes over
