@@ -980,6 +980,38 @@ def test_a_missing_payload_is_treated_as_empty(make_room):
     assert listener.emit("sync", callback=True)["ok"]
 
 
+NULLS = [
+    ("meeting.update", {"title": None}), ("meeting.update", {"theme": None}), ("meeting.update", {"language": None}),
+    ("meeting.update", {"durations": None}), ("meeting.update", {"queue_visibility": None}),
+    ("meeting.update", {"expected_listeners": None}), ("meeting.update", {"scheduled_for": None}),
+    ("outcome.edit", {"kind": None}), ("outcome.edit", {"text": None}), ("outcome.edit", {"owner": None}),
+    ("question.update", {"triage": None}), ("question.update", {"status": None}),
+    ("question.update", {"reason": None}), ("question.update", {"prepared_id": None}),
+    ("note.edit", {"text": None}), ("note.edit", {"tags": None}),
+    ("timer.start", {"seconds": None}), ("timer.reset", {"seconds": None}),
+]
+
+
+@pytest.mark.parametrize(("event", "nulls"), NULLS, ids=[f"{e}:{next(iter(n))}" for e, n in NULLS])
+def test_an_explicit_null_gets_a_clear_answer_never_internal_error(make_room, event, nulls):
+    """docs/issue: malformed payloads get a clear error, never a crash. ``null`` for an optional
+    field may mean "leave it" (ok) or be refused (invalid_payload); the stored data stays valid."""
+    room, mod = listening(make_room)
+    listener = room.listener()
+    ids = {"outcome.edit": uid(), "question.update": uid(), "note.edit": uid()}
+    call(mod, "outcome.add", {"id": ids["outcome.edit"], "kind": "action", "text": "Verzonnen actie"})
+    call(listener, "question.add", {"id": ids["question.update"], "text": "Verzonnen vraag?"})
+    call(listener, "note.add", {"id": ids["note.edit"], "text": "Verzonnen notitie"})
+    payload = {**({"id": ids[event]} if event in ids else {}), **nulls}
+    ack = call(listener if event.startswith("note.") else mod, event, payload)
+    assert ack["ok"] or ack["error"]["code"] == "invalid_payload", ack
+    staff, own = call(mod, "sync")["snapshot"], call(listener, "sync")["snapshot"]
+    assert staff["meeting"]["title"] and staff["meeting"]["language"] in ("nl", "en")
+    assert [(o["kind"], o["text"]) for o in staff["outcomes"]] == [("action", "Verzonnen actie")]
+    assert staff["questions"][0]["triage"] in ("clarifying", "later", "discussion")
+    assert own["notes"][0]["text"] == "Verzonnen notitie"
+
+
 def test_validation_errors_list_the_fields(make_room):
     room, mod = listening(make_room)
     ack = call(room.listener(), "note.add", {"id": "geen-uuid", "text": "", "kleur": "rood"})
