@@ -904,7 +904,7 @@ function renderAll() {
 
 function renderHeader() {
   const title = S.meeting?.title;
-  $('meeting-title').textContent = title || t('app.name');
+  $('meeting-title').textContent = [title, S.meeting?.theme].filter(Boolean).join(' · ') || t('app.name');
   document.title = title ? `${title} · Spiegel` : 'Spiegel';
   $('phase-line').hidden = !S.phase;
   $('phase-title').textContent = S.phase ? pickText(S.phase.title, i18n.lang) : '';

@@ -352,12 +352,22 @@ def test_reload_keeps_identity_notes_and_drafts(browser, shared_live_server, no_
     first_id = note_items(page).filter(has_text="Eerste notitie").get_attribute("data-id")
     first = page.locator(f'#note-list > li[data-id="{first_id}"]')
     first.get_by_role("button", name="Wijzigen").click()
+    first.locator("textarea").fill("Eerste notitie, half gewijzigd")
+    page.reload()  # an edit in progress survives a reload too
+    expect(first.locator("textarea")).to_have_value("Eerste notitie, half gewijzigd")
     first.locator("textarea").fill("Eerste notitie, gewijzigd")
+    # saved while offline: queued, sent when the connection is back
+    ctx.set_offline(True)
+    expect(page.locator("#conn")).to_have_attribute("data-state", "offline")
     first.get_by_role("button", name="Wijziging bewaren").click()
+    expect(first.locator(".item-status")).to_have_text("Bewaard op deze tablet · wordt verstuurd")
     second = note_items(page).filter(has_text="Tweede notitie")
     second.get_by_role("button", name="Verwijderen").click()
     second.get_by_role("button", name="Ja, verwijderen").click()
+    expect(second.locator(".item-status")).to_have_text("Wordt verwijderd")
+    ctx.set_offline(False)
     wait_all_stored(page, 1)
+    expect(first.locator(".item-text")).to_have_text("Eerste notitie, gewijzigd")
     snap = listener_snapshot(server, token)
     assert [n["text"] for n in snap["notes"]] == ["Eerste notitie, gewijzigd"]
     assert snap["me"]["name"] == "Carla"
@@ -638,6 +648,10 @@ def test_layouts_and_screenshots(browser, shared_live_server, no_third_party, ar
     write_note(p2, "Op de telefoon werkt het ook.")
     assert no_sideways_scroll(p2)
     shot(p2, artifacts, "12-phone")
+    p2.set_viewport_size({"width": 844, "height": 390})  # phone turned sideways
+    assert no_sideways_scroll(p2)
+    expect(p2.locator("#note-save")).to_be_visible()
+    shot(p2, artifacts, "12-phone-landscape")
     phone.close()
 
     # 200 % text on the tablet (portrait): the root font size doubles, everything reflows
