@@ -864,6 +864,12 @@ function wireComposer() {
 }
 
 function clearSavedHint(which) {
+  if (drafts().notice?.which === which) {
+    // the listener is working on the returned text: the refusal has been read
+    drafts().notice = null;
+    S.store.saveDrafts();
+    renderCompose();
+  }
   const status = $(`${which}-status`);
   if (status.textContent === t('compose.saved_local') || status.textContent === t('compose.empty')) {
     status.textContent = '';
