@@ -260,3 +260,29 @@ def test_overtime_is_shown_gently_to_the_moderator_only(browser, shared_live_ser
     listener.disconnect()
     ctx.close()
     dctx.close()
+
+
+def test_no_horizontal_scrolling_from_laptop_to_phone_width(browser, shared_live_server, no_third_party):
+    """WCAG 1.4.10 reflow: the moderator screen works from a laptop down to 400 CSS px."""
+    server = shared_live_server
+    created = server.create_meeting(title="Een lange titel voor een spiegelgesprek over nazorg", prepared=PREPARED)
+    code = created["meeting"]["code"]
+    listener = listener_socket(server, code)
+    mod = socketio.SimpleClient()
+    mod.connect(server.url, auth={"token": created["moderator_key"]}, transports=["websocket"])
+    mod.receive(timeout=10)
+    mod.call("phase.goto", {"key": "listening"}, timeout=10)
+    for i in range(3):
+        text = f"Verhelderende vraag {i} over de overdracht naar de thuiszorg?"
+        listener.call("question.add", {"id": str(uuid.uuid4()), "text": text}, timeout=10)
+    mod.call("phase.goto", {"key": "questions"}, timeout=10)
+    mod.disconnect()
+    ctx, page = open_moderator(browser, created["moderator_url"], no_third_party)
+    expect(page.locator("#q-parked > li")).to_have_count(3)
+    for width in (1366, 1180, 1024, 820, 400):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.wait_for_timeout(100)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, width
+        expect(page.locator("#btn-next")).to_be_in_viewport()
+    listener.disconnect()
+    ctx.close()
