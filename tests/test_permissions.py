@@ -149,8 +149,8 @@ def test_the_plans_above_try_both_answers():
 def test_a_refusal_names_the_phase_and_the_action(make_room):
     room = make_room()
     ack = call(room.listener(), "note.add", {"id": uid(), "text": "te vroeg"})
-    assert ack == {"ok": False, "error": {"code": "not_allowed_in_phase",
-                                          "message": "The phase 'lobby' does not allow 'note'."}}
+    assert ack["ok"] is False and ack["error"]["code"] == "not_allowed_in_phase"
+    assert "'lobby'" in ack["error"]["message"] and "'note'" in ack["error"]["message"]
 
 
 @pytest.mark.parametrize("event", LISTENER_EVENTS)

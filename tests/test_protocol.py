@@ -1241,7 +1241,7 @@ def test_a_bug_in_an_http_route_answers_internal_error(app, monkeypatch):
     r = app.test_client().post(f"/api/meetings/{room_code}/join", json={"name": "Verzonnen"})
     assert r.status_code == 500
     assert r.get_json(silent=True) == {"ok": False, "error": {"code": "internal_error",
-                                                              "message": "Something went wrong on the server."}}
+                                                              "message": ERROR_CODES["internal_error"][1]}}
 
 
 # ================================================================================================
@@ -1277,8 +1277,8 @@ def test_error_not_authenticated(app, auth):
     assert "not_authenticated" in json.dumps(probe.refusal)
     r = app.test_client().get("/api/admin/meetings")
     assert r.status_code == 401
-    assert r.get_json() == {"ok": False, "error": {"code": "not_authenticated",
-                                                   "message": "Sign in with the admin password."}}
+    body = r.get_json()
+    assert body["ok"] is False and body["error"]["code"] == "not_authenticated" and body["error"]["message"]
 
 
 def test_error_token_unknown(app):
@@ -1332,7 +1332,8 @@ def test_error_unknown_event(make_room):
     room = make_room()
     listener = room.listener()
     ack = call(listener, "note.explode", {})
-    assert ack == {"ok": False, "error": {"code": "unknown_event", "message": "No event named 'note.explode'."}}
+    assert ack["ok"] is False and ack["error"]["code"] == "unknown_event"
+    assert "note.explode" in ack["error"]["message"], "the message names the event"
     assert err(call(listener, "action", {"name": "bestaat.niet"})) == "unknown_event"
     assert err(call(listener, "snapshot", {})) == "unknown_event", "server→client names are not events"
 
@@ -1478,7 +1479,7 @@ def test_error_internal_error(make_room, app, monkeypatch, caplog):
     note_id = uid()
     with caplog.at_level(logging.INFO, logger="spiegel"):
         ack = call(listener, "note.add", {"id": note_id, "text": "Gevoelige verzonnen tekst"})
-    assert ack == {"ok": False, "error": {"code": "internal_error", "message": "Something went wrong on the server."}}
+    assert ack == {"ok": False, "error": {"code": "internal_error", "message": ERROR_CODES["internal_error"][1]}}
     assert "a bug in a handler" in caplog.text, "the traceback is logged"
     assert "Gevoelige" not in caplog.text, "the payload is not"
     assert _stored_notes(app, note_id) == 0, "nothing half-done is kept"
