@@ -109,6 +109,9 @@
     $('stage-label').textContent = hasPrompt ? t('display.question') : t('display.theme');
     $('stage-prompt').textContent = hasPrompt ? st.prompt.text : (st.meeting.theme || st.meeting.title);
     $('stage-prompt').classList.toggle('is-prompt', hasPrompt);
+    const length = $('stage-prompt').textContent.length;
+    $('stage-prompt').classList.toggle('long', length > 120 && length <= 220);
+    $('stage-prompt').classList.toggle('longer', length > 220);
     $('stage-join').textContent = st.meeting.code ? t('display.joinSmall', { code: st.meeting.code }) : '';
     document.body.classList.toggle('silent', !!(st.phase && st.phase.silent));
     show('stage');
