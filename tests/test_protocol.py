@@ -749,6 +749,19 @@ def test_display_link(make_room, monkeypatch):
     assert err(call(old_display, "sync")) == "token_unknown"
 
 
+def test_a_replaced_display_link_stops_receiving_the_meeting(make_room):
+    """docs: `display.link` makes "a new key; the previous display key stops working". A screen
+    still connected with the old key must not keep receiving the meeting (e.g. a leaked link)."""
+    room = make_room()
+    mod = room.moderator()
+    old_display = room.connect(call(mod, "display.link")["key"])
+    call(mod, "display.link")
+    old_display.get_received()
+    call(mod, "phase.goto", {"key": "listening"})
+    call(mod, "meeting.update", {"title": "Na het vervangen van de link"})
+    assert not old_display.is_connected() or old_display.get_received() == []
+
+
 def test_action(make_room):
     room, mod = _round(make_room)
     listener = room.listener()
