@@ -918,6 +918,7 @@ function renderHeader() {
   $('phase-rule').hidden = !$('phase-rule').textContent;
   document.body.dataset.phase = S.phase?.key || '';
   document.body.classList.toggle('silent', !!S.phase?.silent);
+  document.body.classList.toggle('ended', meetingEnded());
   renderTimer();
 }
 
@@ -1135,7 +1136,7 @@ function renderItem(li, kind, item) {
       onchange: (e) => shareNote(item.id, e.target.checked),
     });
     share = el('label', { class: 'check share' }, box, el('span', { class: 'share-text' }));
-    li.append(share);
+    acts.before(share); // the choice that matters at the end comes before edit/delete
   } else if (!showShare && share) {
     share.remove();
     share = null;
@@ -1200,7 +1201,7 @@ function itemButtons(kind, item) {
   if (canEdit) {
     buttons.push(el('button', { type: 'button', 'data-action': 'edit', text: t('item.edit'), onclick: () => startEdit(kind, id) }));
   }
-  if (kind === 'questions' && item.status === 'selected') {
+  if (kind === 'questions' && item.status === 'selected' && !meetingEnded()) {
     buttons.push(el('button', { type: 'button', 'data-action': 'withdraw', text: t('item.withdraw'), onclick: () => withdrawQuestion(id) }));
   }
   const canDelete = kind === 'notes' || parked;
