@@ -6,6 +6,7 @@ import contextlib
 import logging
 import socket
 import time
+from collections import defaultdict, deque
 from collections.abc import Callable
 
 from flask import Flask
@@ -40,6 +41,10 @@ class Spiegel:
         self.server_events = SERVER_EVENTS.union(*(a.emits for a in self.actions.values()))
         self.presence = Presence()
         self.connections: dict[str, tuple[str, str]] = {}
+        #: Wrong admin passwords per client address (monotonic times), for the login limit.
+        self.failed_logins: dict[str, deque] = defaultdict(deque)
+        #: Recent event times per socket, for the event rate limit.
+        self.event_times: dict[str, deque] = defaultdict(deque)
         self.socketio = SocketIO()
         self.admin_password, self.admin_password_generated = admin_password(config)
         self._watching = False

@@ -47,6 +47,8 @@ class Ctx:
     fmt: type[MeetingFormat]
     now: float
     outbox: Outbox = field(init=False)
+    #: Participants whose sockets are closed once the change is committed (revoked links).
+    revoked: list[str] = field(default_factory=list)
     _version: int | None = None
 
     def __post_init__(self) -> None:

@@ -2,7 +2,8 @@
 
 SQLite gets WAL (readers never wait for the writer) and a busy timeout, so twenty tablets
 saving at once queue instead of failing. Migrations run at every start: an upgraded server
-finds its schema ready.
+finds its schema ready. Parameters are hidden from SQLAlchemy's error messages: they hold
+what people wrote, and error messages end up in logs.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -33,7 +34,7 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -24,6 +24,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "invalid_transition": (409, "That change is not possible from the current state."),
     "unknown_phase": (400, "The format has no such phase."),
     "stale_state": (409, "The meeting moved on; refresh and try again."),
+    "method_not_allowed": (405, "This path does not take that HTTP method."),
     "rate_limited": (429, "Too many messages; slow down."),
     "internal_error": (500, "Something went wrong on the server."),
 }

@@ -232,11 +232,12 @@ def create_assistant(ctx: Ctx, data: AssistantCreate) -> dict:
 
 
 def display_link(ctx: Ctx, _data: Empty) -> dict:
-    """A fresh display key; older display keys of this meeting stop working."""
+    """A fresh display key; older display keys of this meeting stop working at once."""
     for old in ctx.session.scalars(select(Participant).where(
             Participant.meeting_id == ctx.meeting.id, Participant.role == "display",
             Participant.revoked.is_(False))):
         old.revoked = True
+        ctx.revoked.append(old.id)
     key = new_token()
     ctx.session.add(Participant(id=new_id(), meeting_id=ctx.meeting.id, role="display",
                                 token_hash=hash_token(key), rights=[], created_at=ctx.now))

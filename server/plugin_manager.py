@@ -34,7 +34,11 @@ def make_manager(plugins_dir: str | None = None, only: Iterable[str] | None = No
     for name in BUILTIN_PLUGINS:
         pm.register(importlib.import_module(name), name=name)
     only = set(only) if only else None
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
+    installed = entry_points(group=ENTRY_POINT_GROUP)
+    missing = (only or set()) - {ep.name for ep in installed}
+    if missing:
+        raise PluginError(f"SPIEGEL_PLUGINS names plugins that are not installed: {', '.join(sorted(missing))}")
+    for ep in installed:
         if only is not None and ep.name not in only:
             continue
         if pm.get_plugin(ep.name) is not None:
@@ -44,6 +48,8 @@ def make_manager(plugins_dir: str | None = None, only: Iterable[str] | None = No
         except Exception as exc:  # noqa: BLE001 - report which plugin broke, then stop
             raise PluginError(f"installed plugin {ep.name!r} ({ep.value}) failed to load: {exc}") from exc
     if plugins_dir:
+        if not Path(plugins_dir).is_dir():
+            raise PluginError(f"SPIEGEL_PLUGINS_DIR {plugins_dir} is not a folder")
         for path in sorted(Path(plugins_dir).glob("*.py")):
             pm.register(_load_file(path), name=f"file:{path.name}")
     return pm

@@ -34,6 +34,10 @@ class Presence:
                 if not sockets:
                     del self._sockets[meeting_id][participant_id]
 
+    def sockets(self, meeting_id: str, participant_id: str) -> set[str]:
+        with self._lock:
+            return set(self._sockets[meeting_id].get(participant_id, ()))
+
     def connected(self, meeting_id: str) -> set[str]:
         with self._lock:
             return set(self._sockets[meeting_id])

@@ -8,6 +8,7 @@ functions in the domain modules; this module holds no meeting logic.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -87,6 +88,21 @@ def _connection() -> tuple[str, str] | None:
     return _spiegel().connections.get(request.sid)
 
 
+#: At most this many events per socket in RATE_WINDOW seconds: far above a tablet draining a
+#: long offline queue (one event per item), far below a flood.
+RATE_EVENTS, RATE_WINDOW = 200, 10.0
+
+
+def _rate_limit(sp, sid: str) -> None:
+    now = time.monotonic()
+    times = sp.event_times[sid]
+    while times and now - times[0] > RATE_WINDOW:
+        times.popleft()
+    if len(times) >= RATE_EVENTS:
+        raise SpiegelError("rate_limited", f"More than {RATE_EVENTS} events in {RATE_WINDOW:.0f} seconds.")
+    times.append(now)
+
+
 def run(event: str, data: object, sp=None, conn: tuple[str, str] | None = None) -> dict:
     """Handle one event for the current socket and return its ack (never raises)."""
     sp = sp or _spiegel()
@@ -123,6 +139,9 @@ def run(event: str, data: object, sp=None, conn: tuple[str, str] | None = None) 
                 result = {"result": result}
         for name, body, room in ctx.outbox.messages:
             sp.socketio.emit(name, body, to=room)
+        for participant_id in ctx.revoked:
+            for sid in sp.presence.sockets(meeting.id, participant_id):
+                sp.socketio.server.disconnect(sid)
         return {"ok": True, **result}
     except SpiegelError as exc:
         log.info("refused %s: %s", event, exc.code)
@@ -168,6 +187,7 @@ def register(sio: SocketIO) -> None:
     @sio.on("disconnect")
     def on_disconnect(*_args):
         sp = _spiegel()
+        sp.event_times.pop(request.sid, None)
         conn = sp.connections.pop(request.sid, None)
         if conn:
             sp.presence.disconnect(conn[1], conn[0], request.sid)
@@ -176,6 +196,10 @@ def register(sio: SocketIO) -> None:
     @sio.on("*")
     def on_event(event, *args):
         """Every event, known or not, goes through :func:`run` and gets an ack."""
+        try:
+            _rate_limit(_spiegel(), request.sid)
+        except SpiegelError as exc:
+            return exc.to_ack()
         if len(args) > 1:
             return SpiegelError("invalid_payload", "Send one payload object per event.").to_ack()
         return run(event, args[0] if args else None)

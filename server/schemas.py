@@ -11,9 +11,11 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    StrictInt,
     StringConstraints,
     ValidationError,
     field_validator,
@@ -40,11 +42,26 @@ ASSISTANT_RIGHTS = ("run", "questions", "outcomes")
 TURN_STATES = ("none", "waiting", "speaking", "done")
 
 
+def _no_nul(value: str) -> str:
+    # PostgreSQL cannot store NUL, and no person types one: refuse it everywhere alike.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
 def _text(max_length: int, min_length: int = 1):
-    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)]
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
+                     AfterValidator(_no_nul)]
 
 
-Id = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_no_nul)]
+
+
+def _not_null(value: object) -> object:
+    """For optional fields of edits: leave a field out to keep it; null is no value for it."""
+    if value is None:
+        raise ValueError("may be left out but not null")
+    return value
 
 
 class Payload(BaseModel):
@@ -97,9 +114,9 @@ class MeetingCreate(Payload):
     format: Id = "common"
     language: Literal["nl", "en"] = "nl"
     scheduled_for: datetime | None = None
-    expected_listeners: int | None = Field(default=None, ge=0, le=500)
+    expected_listeners: StrictInt | None = Field(default=None, ge=0, le=500)
     prepared: list[PreparedItem] = Field(default_factory=list, max_length=50)
-    durations: dict[Id, int] = Field(default_factory=dict)
+    durations: dict[Id, StrictInt] = Field(default_factory=dict)
     open: bool = False
 
     _durations = field_validator("durations")(_check_durations)
@@ -110,11 +127,13 @@ class MeetingUpdate(Payload):
     theme: _text(THEME_MAX, 0) | None = None
     language: Literal["nl", "en"] | None = None
     scheduled_for: datetime | None = None
-    expected_listeners: int | None = Field(default=None, ge=0, le=500)
-    durations: dict[Id, int] | None = None
+    expected_listeners: StrictInt | None = Field(default=None, ge=0, le=500)
+    durations: dict[Id, StrictInt] | None = None
     queue_visibility: Literal["live", "count", "hidden"] | None = None
 
     _durations = field_validator("durations")(_check_durations)
+    _present = field_validator("title", "theme", "language", "durations", "queue_visibility", mode="before")(
+        _not_null)
 
 
 class NoteAdd(ClientId):
@@ -126,6 +145,8 @@ class NoteAdd(ClientId):
 class NoteEdit(ClientId):
     text: _text(NOTE_MAX) | None = None
     tags: list[Literal[NOTE_TAGS]] | None = Field(default=None, max_length=3)  # type: ignore[valid-type]
+
+    _present = field_validator("text", "tags", mode="before")(_not_null)
 
 
 class NoteShare(ClientId):
@@ -146,14 +167,16 @@ class QuestionUpdate(ClientId):
     triage: Literal[TRIAGE] | None = None  # type: ignore[valid-type]
     prepared_id: Id | None = None
 
+    _present = field_validator("status", "triage", mode="before")(_not_null)
+
 
 class QuestionReorder(Payload):
-    ids: list[str] = Field(min_length=1, max_length=500)
+    ids: list[Id] = Field(min_length=1, max_length=500)
 
 
 class QuestionMerge(Payload):
-    into: str
-    ids: list[str] = Field(min_length=1, max_length=50)
+    into: Id
+    ids: list[Id] = Field(min_length=1, max_length=50)
 
 
 class TurnSet(Payload):
@@ -168,11 +191,11 @@ class PhaseGoto(Payload):
 
 
 class TimerStart(Payload):
-    seconds: int | None = Field(default=None, ge=1, le=6 * 3600)
+    seconds: StrictInt | None = Field(default=None, ge=1, le=6 * 3600)
 
 
 class TimerAdjust(Payload):
-    seconds: int = Field(ge=-3600, le=3600)
+    seconds: StrictInt = Field(ge=-3600, le=3600)
 
     @field_validator("seconds")
     @classmethod
@@ -183,7 +206,7 @@ class TimerAdjust(Payload):
 
 
 class TimerReset(Payload):
-    seconds: int | None = Field(default=None, ge=0, le=6 * 3600)
+    seconds: StrictInt | None = Field(default=None, ge=0, le=6 * 3600)
 
 
 class PreparedSet(Payload):
@@ -208,6 +231,8 @@ class OutcomeEdit(ClientId):
     owner: _text(NAME_MAX * 2, 0) | None = None
     due: _text(40, 0) | None = None
 
+    _present = field_validator("kind", "text", mode="before")(_not_null)
+
 
 class PollOption(Payload):
     id: Id
@@ -221,7 +246,7 @@ class PollOpen(ClientId):
 
 
 class PollAnswer(Payload):
-    poll_id: str
+    poll_id: Id
     choices: list[Id] = Field(min_length=1, max_length=20)
 
 

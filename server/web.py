@@ -7,11 +7,11 @@ comes from this server, so a page cannot leak a note to anyone else even by mist
 from __future__ import annotations
 
 import time
-from collections import defaultdict, deque
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, request, send_from_directory, session
 from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
 
 from . import qr
 from .access import normalise_code, same_secret
@@ -28,7 +28,6 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
        "form-action 'self'")
 LOGIN_WINDOW, LOGIN_TRIES = 300.0, 10
-_failed_logins: dict[str, deque] = defaultdict(deque)
 
 
 def _sp():
@@ -168,7 +167,7 @@ def _require_admin() -> None:
 @bp.post("/api/admin/login")
 def admin_login():
     now, who = time.monotonic(), request.remote_addr or "?"
-    tries = _failed_logins[who]
+    tries = _sp().failed_logins[who]
     while tries and now - tries[0] > LOGIN_WINDOW:
         tries.popleft()
     if len(tries) >= LOGIN_TRIES:
@@ -253,13 +252,22 @@ def _announce(sp, meeting: Meeting) -> None:
         announce(sp, meeting)
 
 
-@bp.app_errorhandler(404)
-def _not_found(_exc):
+HTTP_ERRORS = {404: ("not_found", "No such path."), 405: ("method_not_allowed", None),
+               413: ("text_too_long", "The request body is too large.")}
+
+
+@bp.app_errorhandler(HTTPException)
+def _http_error(exc: HTTPException):
+    code, message = HTTP_ERRORS.get(exc.code or 500, ("internal_error", None))
+    if request.path.startswith("/api/") or exc.code == 413:
+        return jsonify(SpiegelError(code, message).to_ack()), exc.code
+    return exc
+
+
+@bp.app_errorhandler(Exception)
+def _bug(exc: Exception):
+    """A bug answers like every other error; the log gets the traceback, never the body."""
+    current_app.logger.exception("%s %s failed", request.method, request.path)
     if request.path.startswith("/api/"):
-        return jsonify(SpiegelError("not_found", "No such API path.").to_ack()), 404
-    return "Not found", 404
-
-
-@bp.app_errorhandler(413)
-def _too_large(_exc):
-    return jsonify(SpiegelError("text_too_long", "The request body is too large.").to_ack()), 413
+        return jsonify(SpiegelError("internal_error").to_ack()), 500
+    return "Internal server error", 500
