@@ -140,3 +140,19 @@ def test_resend_same_uuid_three_times_across_reconnect(server: LiveServer):
     notes = again.snapshot()["notes"]
     assert [n["id"] for n in notes] == [note["id"]]
     close_all([again, moderator])
+
+
+def test_time_up_is_told_to_the_moderator_only_and_changes_nothing(server: LiveServer):
+    created = server.create_meeting()
+    moderator = Peer(server.url, created["moderator_key"], "moderator").connect()
+    listener = Peer(server.url, server.join(created["meeting"]["code"])["token"], "listener").connect()
+    assert moderator.call("phase.goto", {"key": "listening"})["ok"]
+    assert moderator.call("timer.start", {"seconds": 1})["ok"]
+    expired = moderator.wait_for("timer.expired", timeout=5)
+    assert expired[0]["phase"] == "listening"
+    time_up_seen_by_listener = listener.of("timer.expired")
+    snap = listener.snapshot()
+    assert time_up_seen_by_listener == []
+    assert snap["phase"]["key"] == "listening" and snap["timer"]["running"] is True
+    assert moderator.snapshot()["timer_expired"] is True
+    close_all([moderator, listener])
