@@ -9,7 +9,7 @@ import sys
 import time
 
 import pytest
-from conftest import LiveServer
+from helpers import LiveServer
 
 
 def spiegel(*args: str, instance, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN_PASSWORD, FakeClock, call
+from helpers import ADMIN_PASSWORD, FakeClock, call
 from spiegel.app import create_app
 from spiegel.permissions import ANY, MODERATOR, RULES, listener, staff
 from spiegel.plugins.common import CommonForm

@@ -18,7 +18,7 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
-from conftest import ADMIN_PASSWORD, ROOT, FakeClock, Room, call
+from helpers import ADMIN_PASSWORD, ROOT, FakeClock, Room, call
 from spiegel import hookspecs
 from spiegel.app import create_app
 from spiegel.formats import CORE_LISTENER_ACTIONS, check_format

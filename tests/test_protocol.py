@@ -16,8 +16,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from conftest import ADMIN_PASSWORD, FakeClock, Room, call
 from flask_socketio.test_client import SocketIOTestClient
+from helpers import ADMIN_PASSWORD, FakeClock, Room, call
 from socketio import packet
 from spiegel import realtime, web
 from spiegel.app import create_app

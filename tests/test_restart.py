@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from conftest import LiveServer
+from helpers import LiveServer
 from realtime_clients import Peer, close_all
 
 pytestmark = pytest.mark.e2e

@@ -7,7 +7,7 @@ ticks. Times here are chosen to be exact in binary floating point, so "exactly" 
 from __future__ import annotations
 
 import pytest
-from conftest import call
+from helpers import call
 from spiegel import timers
 from spiegel.timers import Timer
 

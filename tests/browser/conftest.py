@@ -7,16 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from chromium import ARTIFACTS, CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="session")
@@ -36,13 +27,6 @@ def artifacts() -> Path:
     """Folder for screenshots a person can look at (git-ignored)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
-
-
-def tablet_context(browser, landscape: bool = False, **kwargs):
-    """A 10-inch tablet (800x1280 CSS px) in portrait or landscape, Dutch by default."""
-    size = {"width": 1280, "height": 800} if landscape else {"width": 800, "height": 1280}
-    kwargs.setdefault("locale", "nl-NL")
-    return browser.new_context(viewport=size, has_touch=True, **kwargs)
 
 
 @pytest.fixture

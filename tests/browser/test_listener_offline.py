@@ -6,33 +6,24 @@ and started on the same port and database, while Chromium is set offline.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
 import pytest
+from listener_support import (
+    Moderator,
+    join,
+    listener_page,
+    listener_snapshot,
+    shot,
+    stored_token,
+    wait_all_stored,
+    write_note,
+)
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
 
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(f"_listener_{name}", Path(__file__).with_name(f"{name}.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-page_helpers = _load("test_listener_page")
-Moderator = page_helpers.Moderator
-listener_page = page_helpers.listener_page
-join = page_helpers.join
-write_note = page_helpers.write_note
-note_items = page_helpers.note_items
-wait_all_stored = page_helpers.wait_all_stored
-listener_snapshot = page_helpers.listener_snapshot
-stored_token = page_helpers.stored_token
-shot = page_helpers.shot
 
 
 def test_twenty_notes_offline_and_across_a_server_restart(browser, live_server, no_third_party, artifacts):

@@ -7,28 +7,16 @@ folder), so the common form stays as it is.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
+import listener_support as helpers
 import pytest
+from helpers import LiveServer
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
 HERE = Path(__file__).resolve().parent
-
-
-def _load(path: Path, name: str):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
-
-
-helpers = _load(HERE / "test_listener_page.py", "_listener_rounds_helpers")
-LiveServer = _load(HERE.parent / "conftest.py", "_listener_rounds_conftest").LiveServer
 
 
 def answers_of(server, page, code) -> dict:
