@@ -54,7 +54,7 @@
     try { sessionStorage.setItem(`${STORE}.cursor`, JSON.stringify(ui.cursor)); } catch (e) { /* ignore */ }
   }
 
-  const can = (right) => !!(st.me && Array.isArray(st.me.rights) && st.me.rights.includes(right));
+  const can = (right) => st.role === 'moderator' || !!(st.me && Array.isArray(st.me.rights) && st.me.rights.includes(right));
   const isModerator = () => st.role === 'moderator';
   const phases = () => (st.format && Array.isArray(st.format.phases) ? st.format.phases : []);
   const phaseIndex = () => {
@@ -397,7 +397,7 @@
         frag.append(el('button', {
           type: 'button', class: `btn primary big${isFinal(next) ? ' final' : ''}`, id: 'btn-next', 'data-fk': 'next',
           onclick: () => gotoPhase(next, 'next'), 'aria-keyshortcuts': 'N',
-        }, el('span', { class: 'btn-eyebrow' }, t('phase.next')), ` ${next.title} →`));
+        }, isFinal(next) ? t('phase.endBtn') : [el('span', { class: 'btn-eyebrow' }, t('phase.next')), ` ${next.title} →`]));
       }
     });
   }

@@ -48,6 +48,7 @@ window.SPIEGEL_MOD_I18N = {
     'phase.end.title': 'Bijeenkomst afsluiten?',
     'phase.end.text': 'Dit kun je niet terugdraaien. Luisteraars kunnen daarna niets meer toevoegen.',
     'phase.end.ok': 'Afsluiten',
+    'phase.endBtn': 'Bijeenkomst afsluiten',
     'phase.toast.next': 'Nu: {title}',
     'phase.toast.back': 'Terug naar: {title}',
 
@@ -389,6 +390,7 @@ window.SPIEGEL_MOD_I18N = {
     'phase.end.title': 'End the meeting?',
     'phase.end.text': 'This cannot be undone. Listeners cannot add anything afterwards.',
     'phase.end.ok': 'End meeting',
+    'phase.endBtn': 'End the meeting',
     'phase.toast.next': 'Now: {title}',
     'phase.toast.back': 'Back to: {title}',
 
