@@ -254,7 +254,11 @@
     if ('prompt' in s) st.prompt = s.prompt;
     if ('poll' in s) st.poll = s.poll;
     if (s.settings) st.settings = s.settings;
-    if (st.meeting && st.meeting.language !== langBefore) pickLang();
+    if (st.meeting && langBefore && st.meeting.language !== langBefore) {
+      // Phase and format texts come in the meeting's language: fetch them anew.
+      pickLang();
+      resync();
+    }
     renderAll();
   }
 

@@ -212,6 +212,7 @@ def test_language_follows_the_meeting_and_is_switchable(browser, shared_live_ser
     page.locator("#dlg-foot button[type=submit]").click()
     expect(page.locator("#dlg")).to_be_hidden()
     expect(page.locator("#phase-title")).to_have_text("Welkom")
+    expect(page.locator("#steps li").nth(1)).to_contain_text("Luisteren")
     snap_title = server.api("GET", f"/api/meetings/{created['meeting']['code']}")[1]["meeting"]
     assert snap_title["language"] == "nl" and snap_title["theme"] == "Hoe ervaart u de nazorg?"
     page.screenshot(path=str(artifacts / "moderator-english-ui.png"))
