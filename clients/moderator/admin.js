@@ -266,7 +266,8 @@
             el('p', { class: 'm-title' }, m.title),
             el('p', { class: 'q-meta' },
               el('span', { class: `badge state-${m.state}` }, t(`state.${m.state}`)),
-              m.scheduled_for ? el('span', null, S.fmtDate(m.scheduled_for)) : null,
+              m.scheduled_for ? el('span', null, S.fmtDate(m.scheduled_for))
+                : m.created_at ? el('span', null, t('admin.list.created', { date: S.fmtDate(m.created_at) })) : null,
               fmt ? el('span', null, text(fmt.title)) : m.format_title ? el('span', null, m.format_title) : null,
               m.code ? el('span', { class: 'mono' }, m.code) : null)),
           el('div', { class: 'm-actions' },

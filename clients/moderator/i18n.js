@@ -317,6 +317,7 @@ window.SPIEGEL_MOD_I18N = {
     'admin.list.title': 'Bijeenkomsten',
     'admin.list.empty': 'Nog geen bijeenkomsten.',
     'admin.list.print': 'QR afdrukken',
+    'admin.list.created': 'aangemaakt {date}',
     'admin.list.duplicate': 'Als sjabloon gebruiken',
     'admin.list.duplicateLabel': 'Nieuwe bijeenkomst op basis van: {title}',
 
@@ -659,6 +660,7 @@ window.SPIEGEL_MOD_I18N = {
     'admin.list.title': 'Meetings',
     'admin.list.empty': 'No meetings yet.',
     'admin.list.print': 'Print QR',
+    'admin.list.created': 'created {date}',
     'admin.list.duplicate': 'Use as template',
     'admin.list.duplicateLabel': 'New meeting based on: {title}',
 
