@@ -3,15 +3,14 @@ listeners vote and take turns: the example plugin in tests/plugins, loaded by a 
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
 import socketio
+from helpers import LiveServer
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -19,19 +18,9 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _live_server_class():
-    # tests/ is not a package: load the fixture's class from tests/conftest.py by path
-    spec = importlib.util.spec_from_file_location("_moderator_root_conftest", ROOT / "tests" / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while being defined
-    spec.loader.exec_module(module)
-    return module.LiveServer
-
-
 @pytest.fixture(scope="module")
 def round_server(tmp_path_factory):
-    live_server = _live_server_class()
-    server = live_server(instance=tmp_path_factory.mktemp("rounds"),
+    server = LiveServer(instance=tmp_path_factory.mktemp("rounds"),
                          extra_env={"SPIEGEL_PLUGINS_DIR": str(ROOT / "tests" / "plugins")}).start()
     yield server
     server.stop()

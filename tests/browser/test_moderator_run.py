@@ -6,7 +6,6 @@ one real listener page), so every assertion is about what the server really sent
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import threading
 import time
@@ -15,21 +14,12 @@ from pathlib import Path
 
 import pytest
 import socketio
+from chromium import tablet_context
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
 
-def _load_tablet_context():
-    # tests/ is not a package: load the helper from the browser conftest by path
-    path = Path(__file__).with_name("conftest.py")
-    spec = importlib.util.spec_from_file_location("_moderator_browser_conftest", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.tablet_context
-
-
-tablet_context = _load_tablet_context()
 
 LAPTOP = {"width": 1366, "height": 860}
 PROJECTOR = {"width": 1280, "height": 720}
