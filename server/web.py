@@ -72,6 +72,14 @@ def join_page(code: str):
     return _page("listener", "index.html")
 
 
+@bp.get("/sw.js")
+def listener_service_worker():
+    """The listener page's offline shell; served from the root so it may control /join/."""
+    response = send_from_directory(CLIENTS / "listener", "sw.js")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
 @bp.get("/moderate/<meeting_id>")
 def moderator_page(meeting_id: str):
     return _page("moderator", "index.html")

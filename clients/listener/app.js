@@ -1498,7 +1498,16 @@ document.addEventListener('pointerdown', () => S.store?.data.token && keepAwake(
 
 // ----------------------------------------------------------------------------------- boot
 
+function registerOfflineShell() {
+  // Lets a reload work without Wi-Fi. Browsers allow service workers on HTTPS and on
+  // localhost only; on plain http over a LAN the page still works, just not reloaded offline.
+  if ('serviceWorker' in navigator && window.isSecureContext) {
+    navigator.serviceWorker.register('/sw.js', { scope: '/join/' }).catch(() => {});
+  }
+}
+
 function boot() {
+  registerOfflineShell();
   const parts = location.pathname.split('/').filter(Boolean);
   S.code = decodeURIComponent(parts[0] === 'join' ? parts[1] || '' : '').trim();
   applyTheme(prefs.get('theme', 'dark'));

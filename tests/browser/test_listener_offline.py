@@ -24,6 +24,37 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 
+def test_reload_without_wifi_shows_the_page_and_keeps_writing(browser, live_server, no_third_party):
+    """The tablet sleeps, the browser discards the tab, the Wi-Fi is gone: the page reloads
+    from the service worker's shell, with every note, and a new note waits for the network."""
+    server = live_server
+    created = server.create_meeting(title="Herladen zonder wifi")
+    code = created["meeting"]["code"]
+    mod = Moderator(server, created["moderator_key"])
+    mod.goto(mod.phase_key("note", "question"))
+    mod.close()
+
+    ctx, page = listener_page(browser, no_third_party)
+    join(page, server, code, "Sanne", "arts")
+    token = stored_token(page, code)
+    write_note(page, "Voor het herladen: de vader zat alleen op de gang")
+    wait_all_stored(page, 1)
+    page.reload()  # the first load registers the service worker; from now on it controls the page
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=10000)
+
+    ctx.set_offline(True)
+    page.reload()
+    expect(page.locator("#note-list")).to_contain_text("de vader zat alleen op de gang")
+    expect(page.locator("#conn")).not_to_have_attribute("data-state", "online")
+    write_note(page, "Na het herladen, zonder wifi: de zus werd vergeten")
+    expect(page.locator("#note-list .item-status.local")).to_have_count(1)
+
+    ctx.set_offline(False)
+    wait_all_stored(page, 2, timeout=30000)
+    texts = sorted(n["text"] for n in listener_snapshot(server, token)["notes"])
+    assert texts == ["Na het herladen, zonder wifi: de zus werd vergeten",
+                     "Voor het herladen: de vader zat alleen op de gang"]
+    ctx.close()
 
 
 def test_twenty_notes_offline_and_across_a_server_restart(browser, live_server, no_third_party, artifacts):
