@@ -156,20 +156,29 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-@pytest.fixture
-def app(tmp_path: Path, clock: FakeClock):
+PLUGINS = ROOT / "tests" / "plugins"
+
+
+def uid() -> str:
+    """A fresh client-side id, as a tablet makes one."""
+    import uuid
+
+    return str(uuid.uuid4())
+
+
+def make_app(instance: Path, clock: FakeClock, **config):
+    """An in-process app on its own SQLite file, threading mode, a known admin password."""
     from spiegel.app import create_app
 
-    return create_app(
-        {
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            "ASYNC_MODE": "threading",
-            "ADMIN_PASSWORD": ADMIN_PASSWORD,
-            "PUBLIC_URL": "http://spiegel.test",
-            "DATABASE_URL": None,
-        },
-        clock=clock,
-    )
+    settings = {"INSTANCE_PATH": str(instance), "ASYNC_MODE": "threading", "ADMIN_PASSWORD": ADMIN_PASSWORD,
+                "PUBLIC_URL": "http://spiegel.test", "DATABASE_URL": None, "PLUGINS_DIR": None, "PLUGINS": None}
+    settings.update(config)
+    return create_app(settings, clock=clock)
+
+
+@pytest.fixture
+def app(tmp_path: Path, clock: FakeClock):
+    return make_app(tmp_path / "instance", clock)
 
 
 class Room:

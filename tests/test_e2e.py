@@ -6,19 +6,14 @@ A moderator and twenty listener tablets (real python-socketio clients over webso
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
-from helpers import LiveServer
+from helpers import LiveServer, uid
 from realtime_clients import Peer, close_all
 
 pytestmark = pytest.mark.e2e
 
 LISTENERS = 20
 
-
-def uid() -> str:
-    return str(uuid.uuid4())
 
 
 @pytest.fixture(params=["eventlet", "threading"])

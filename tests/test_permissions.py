@@ -9,19 +9,14 @@ and ``vote``); staff events with every role and with assistants holding or lacki
 from __future__ import annotations
 
 import importlib.util
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
-from helpers import ADMIN_PASSWORD, FakeClock, call
-from spiegel.app import create_app
+from helpers import PLUGINS, FakeClock, call, make_app, uid
 from spiegel.permissions import ANY, MODERATOR, RULES, listener, staff
 from spiegel.plugins.common import CommonForm
 from spiegel.schemas import ASSISTANT_RIGHTS
-
-PLUGINS = Path(__file__).resolve().parent / "plugins"
 
 
 def _load_example():
@@ -43,22 +38,8 @@ def clock() -> FakeClock:
 @pytest.fixture(scope="module")
 def app(tmp_path_factory, clock):
     """One in-process app for the module (each test makes its own meetings), plus the example format."""
-    return create_app(
-        {
-            "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
-            "ASYNC_MODE": "threading",
-            "ADMIN_PASSWORD": ADMIN_PASSWORD,
-            "PUBLIC_URL": "http://spiegel.test",
-            "DATABASE_URL": None,
-            "PLUGINS_DIR": str(PLUGINS),
-            "PLUGINS": None,
-        },
-        clock=clock,
-    )
+    return make_app(tmp_path_factory.mktemp("instance"), clock, PLUGINS_DIR=str(PLUGINS))
 
-
-def uid() -> str:
-    return str(uuid.uuid4())
 
 
 def code(ack: dict) -> str | None:

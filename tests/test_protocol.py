@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import json
 import logging
-import uuid
-from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 from flask_socketio.test_client import SocketIOTestClient
-from helpers import ADMIN_PASSWORD, FakeClock, Room, call
+from helpers import ADMIN_PASSWORD, PLUGINS, FakeClock, Room, call, make_app, uid
 from socketio import packet
 from spiegel import realtime, web
 from spiegel.app import create_app
@@ -26,7 +24,6 @@ from spiegel.models import Note
 from spiegel.realtime import EVENTS, Event
 from spiegel.schemas import NoteAdd
 
-PLUGINS = Path(__file__).resolve().parent / "plugins"
 ADMIN = {"Authorization": f"Bearer {ADMIN_PASSWORD}"}
 
 
@@ -40,22 +37,8 @@ def clock() -> FakeClock:
 def app(tmp_path_factory, clock):
     """One in-process app for the module (each test makes its own meetings), plus the example format
     from tests/plugins (turns, votes, an action)."""
-    return create_app(
-        {
-            "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),
-            "ASYNC_MODE": "threading",
-            "ADMIN_PASSWORD": ADMIN_PASSWORD,
-            "PUBLIC_URL": "http://spiegel.test",
-            "DATABASE_URL": None,
-            "PLUGINS_DIR": str(PLUGINS),
-            "PLUGINS": None,
-        },
-        clock=clock,
-    )
+    return make_app(tmp_path_factory.mktemp("instance"), clock, PLUGINS_DIR=str(PLUGINS))
 
-
-def uid() -> str:
-    return str(uuid.uuid4())
 
 
 def drain(client) -> list[tuple[str, dict]]:

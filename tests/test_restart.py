@@ -3,17 +3,12 @@ database gives back the phase, the timer deadline and every acknowledged item, n
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
-from helpers import LiveServer
+from helpers import LiveServer, uid
 from realtime_clients import Peer, close_all
 
 pytestmark = pytest.mark.e2e
 
-
-def uid() -> str:
-    return str(uuid.uuid4())
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -12,10 +12,6 @@ from spiegel.errors import SpiegelError
 from spiegel.realtime import EVENTS
 
 
-def uid() -> str:
-    return str(uuid.uuid4())
-
-
 def refused(model, data) -> SpiegelError:
     with pytest.raises(SpiegelError) as info:
         s.validate(model, data)
