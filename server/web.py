@@ -63,6 +63,7 @@ def healthz():
 
 
 @bp.get("/")
+@bp.get("/join")
 def start_page():
     return _page("listener", "start.html")
 
