@@ -27,14 +27,7 @@
     loadMeetings();
   });
 
-  let toastTimer = null;
-  function toast(msg, kind) {
-    const box = $('toast');
-    box.textContent = msg;
-    box.className = `toast show ${kind || ''}`;
-    clearTimeout(toastTimer);
-    toastTimer = setTimeout(() => { box.className = 'toast'; }, 4000);
-  }
+  const { toast } = S;
 
   async function api(method, path, body) {
     try {

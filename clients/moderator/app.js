@@ -82,14 +82,7 @@
   });
 
   // ---------------------------------------------------------------- messages
-  let toastTimer = null;
-  function toast(msg, kind) {
-    const box = $('toast');
-    box.textContent = msg;
-    box.className = `toast show ${kind || ''}`;
-    clearTimeout(toastTimer);
-    toastTimer = setTimeout(() => { box.className = 'toast'; }, kind === 'error' ? 7000 : 3500);
-  }
+  const { toast } = S;
 
   function fatal(title, text) {
     const box = $('fatal');

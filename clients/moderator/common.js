@@ -85,6 +85,16 @@
     }
   };
 
+  /** A quiet message at the bottom of the screen (#toast); errors stay a little longer. */
+  let toastTimer = null;
+  S.toast = (msg, kind) => {
+    const box = document.getElementById('toast');
+    box.textContent = msg;
+    box.className = `toast show ${kind || ''}`;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { box.className = 'toast'; }, kind === 'error' ? 7000 : 3500);
+  };
+
   S.uuid = () => {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     const b = crypto.getRandomValues(new Uint8Array(16));
