@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import LiveServer, free_port  # noqa: E402
+from helpers import LiveServer, free_port  # noqa: E402
 from realtime_clients import Peer, close_all  # noqa: E402
 
 

@@ -158,6 +158,7 @@ def create_app(config: dict | None = None, clock: Callable[[], float] = time.tim
         JSON_SORT_KEYS=False,
     )
     logging.basicConfig(level=settings["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration step is noise
     spiegel = Spiegel(app, clock)
     app.extensions["spiegel"] = spiegel
     migrate(spiegel.db.engine)
