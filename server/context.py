@@ -13,6 +13,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from . import timers
 from .actions import Outbox
 from .errors import SpiegelError
 from .formats import MeetingFormat, Phase
@@ -125,9 +126,7 @@ class Ctx:
 
     def start_timer(self, seconds: float) -> None:
         """For ``phase_changed`` plugins: start the timer with ``seconds``."""
-        from .timers import start
-
-        self.timer = start(self.timer, self.now, seconds)
+        self.timer = timers.start(self.timer, self.now, seconds)
 
     def duration_of(self, phase: Phase) -> int:
         return int(self.meeting.durations.get(phase.key, phase.duration))
@@ -142,7 +141,10 @@ class Ctx:
     def to_participant(self, participant_id: str, event: str, payload: dict) -> None:
         self.outbox.add(event, payload, participant_room(participant_id))
 
-    def broadcast_state(self) -> None:
+    def broadcast_state(self) -> dict:
+        """Queue the public state for everyone in the meeting; returns it for the ack."""
         from .snapshots import state_payload
 
-        self.to_meeting("state", state_payload(self))
+        state = state_payload(self)
+        self.to_meeting("state", state)
+        return state

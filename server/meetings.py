@@ -119,8 +119,7 @@ def open_meeting(ctx: Ctx, _data: Empty) -> dict:
         raise SpiegelError("invalid_transition", f"The meeting is {ctx.meeting.state}, not a draft.")
     ctx.meeting.state = "open"
     ctx.version()
-    ctx.broadcast_state()
-    return {"state": state_payload(ctx)}
+    return {"state": ctx.broadcast_state()}
 
 
 def archive_meeting(ctx: Ctx, _data: Empty) -> dict:
@@ -128,8 +127,7 @@ def archive_meeting(ctx: Ctx, _data: Empty) -> dict:
         raise SpiegelError("invalid_transition", "Only an ended meeting can be archived.")
     ctx.meeting.state = "archived"
     ctx.version()
-    ctx.broadcast_state()
-    return {"state": state_payload(ctx)}
+    return {"state": ctx.broadcast_state()}
 
 
 def goto_phase(ctx: Ctx, data: PhaseGoto) -> dict:
@@ -148,8 +146,7 @@ def goto_phase(ctx: Ctx, data: PhaseGoto) -> dict:
     ctx.timer = timers.reset(ctx.timer, ctx.duration_of(target))
     ctx.spiegel.hook.phase_changed(ctx=ctx, previous=previous, current=target)
     ctx.version()
-    ctx.broadcast_state()
-    return {"state": state_payload(ctx)}
+    return {"state": ctx.broadcast_state()}
 
 
 def _timer_changed(ctx: Ctx) -> dict:
@@ -218,9 +215,10 @@ def set_prompt(ctx: Ctx, data: PromptSet) -> dict:
     ctx.meeting.prompt_id = data.id
     ctx.meeting.prompt_shown = bool(data.id) and data.shown
     ctx.version()
-    ctx.broadcast_state()
-    ctx.to_staff("prompt", {"version": ctx.meeting.version, "id": data.id, "shown": ctx.meeting.prompt_shown})
-    return {"state": state_payload(ctx), "prompt": {"id": data.id, "shown": ctx.meeting.prompt_shown}}
+    state = ctx.broadcast_state()
+    prompt = {"id": data.id, "shown": ctx.meeting.prompt_shown}
+    ctx.to_staff("prompt", {"version": ctx.meeting.version, **prompt})
+    return {"state": state, "prompt": prompt}
 
 
 def create_assistant(ctx: Ctx, data: AssistantCreate) -> dict:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 from pydantic import BaseModel
+from sqlalchemy import select
 
 from . import meetings, notes, outcomes, questions, rounds
 from . import schemas as s
@@ -156,7 +157,7 @@ def authenticate(sp, auth: object) -> tuple[Participant, Meeting]:
     if not isinstance(token, str) or not token:
         raise SpiegelError("not_authenticated", "Connect with auth: {token}.")
     with sp.db.transaction() as session:
-        participant = session.query(Participant).filter_by(token_hash=hash_token(token)).one_or_none()
+        participant = session.scalar(select(Participant).where(Participant.token_hash == hash_token(token)))
         if participant is None or participant.revoked:
             raise SpiegelError("token_unknown")
         meeting = session.get(Meeting, participant.meeting_id)
