@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, request, send_from_directory, session
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from werkzeug.exceptions import HTTPException
 
 from . import qr
@@ -251,6 +251,22 @@ def admin_duplicate(meeting_id: str):
         answer = _created(sp, s, meeting, key)
     _announce(sp, meeting)
     return answer
+
+
+@bp.delete("/api/admin/meetings/<meeting_id>")
+def admin_delete(meeting_id: str):
+    """Erase a meeting with every note, question, outcome and token: what people wrote is
+    sensitive, and once the report and follow-up are done it should not linger."""
+    _require_admin()
+    sp = _sp()
+    with sp.db.transaction() as s:
+        meeting = s.get(Meeting, meeting_id)
+        if meeting is None:
+            raise SpiegelError("not_found", "No meeting with that id.")
+        s.execute(delete(Meeting).where(Meeting.id == meeting_id))  # the rest goes by ON DELETE CASCADE
+    for sid in [sid for sid, (_, mid) in list(sp.connections.items()) if mid == meeting_id]:
+        sp.socketio.server.disconnect(sid)
+    return {"ok": True, "deleted": meeting_id}
 
 
 def _announce(sp, meeting: Meeting) -> None:

@@ -1,0 +1,62 @@
+"""Erasing a meeting removes everything people wrote in it, on both databases."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import ADMIN_PASSWORD, FakeClock, Room, call, make_app, uid
+from spiegel.models import Meeting, Note, Outcome, Participant, Poll, PollAnswer, Question
+from sqlalchemy import func, select
+
+ADMIN = {"Authorization": f"Bearer {ADMIN_PASSWORD}"}
+TABLES = (Meeting, Participant, Note, Question, Outcome, Poll, PollAnswer)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def erase_app(request, tmp_path):
+    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
+    return make_app(tmp_path / "instance", FakeClock(), DATABASE_URL=url)
+
+
+def counts(app) -> dict[str, int]:
+    with app.extensions["spiegel"].db.transaction() as s:
+        return {t.__tablename__: s.scalar(select(func.count()).select_from(t)) for t in TABLES}
+
+
+def meeting_with_writing(app) -> tuple[Room, object, object]:
+    created = app.test_client().post("/api/admin/meetings", headers=ADMIN,
+                                      json={"title": "Te wissen (verzonnen)", "open": True}).get_json()
+    room = Room(app, created)
+    mod = room.moderator()
+    assert call(mod, "phase.goto", {"key": "listening"})["ok"]
+    listener = room.listener(name="Verzonnen")
+    assert call(listener, "note.add", {"id": uid(), "text": "Verzonnen notitie"})["ok"]
+    assert call(listener, "question.add", {"id": uid(), "text": "Verzonnen vraag?"})["ok"]
+    assert call(mod, "outcome.add", {"id": uid(), "kind": "action", "text": "Verzonnen actie"})["ok"]
+    poll = {"id": uid(), "kind": "vote", "title": "Verzonnen keuze",
+            "options": [{"id": "a", "text": "A"}, {"id": "b", "text": "B"}]}
+    assert call(mod, "poll.open", poll)["ok"]
+    return room, mod, listener
+
+
+def test_erasing_a_meeting_removes_every_row_and_closes_its_sockets(erase_app):
+    keep, _keep_mod, _keep_listener = meeting_with_writing(erase_app)
+    before = counts(erase_app)
+    room, mod, listener = meeting_with_writing(erase_app)
+
+    r = erase_app.test_client().delete(f"/api/admin/meetings/{room.meeting_id}", headers=ADMIN)
+    assert r.status_code == 200 and r.get_json() == {"ok": True, "deleted": room.meeting_id}
+
+    assert counts(erase_app) == before, "only the other meeting's rows are left"
+    assert not mod.is_connected() and not listener.is_connected()
+    assert room.http.get(f"/api/meetings/{room.code}").get_json()["error"]["code"] == "unknown_code"
+    assert keep.http.get(f"/api/meetings/{keep.code}").status_code == 200
+
+
+def test_erasing_needs_the_admin_and_an_existing_meeting(app):
+    http = app.test_client()
+    created = http.post("/api/admin/meetings", headers=ADMIN, json={"title": "Blijft"}).get_json()
+    r = http.delete(f"/api/admin/meetings/{created['meeting']['id']}")
+    assert (r.status_code, r.get_json()["error"]["code"]) == (401, "not_authenticated")
+    r = http.delete("/api/admin/meetings/0000", headers=ADMIN)
+    assert (r.status_code, r.get_json()["error"]["code"]) == (404, "not_found")
+    assert len(http.get("/api/admin/meetings", headers=ADMIN).get_json()["meetings"]) == 1
