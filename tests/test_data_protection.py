@@ -1,4 +1,4 @@
-"""Erasing a meeting removes everything people wrote in it, on both databases."""
+"""Data protection: erasing a meeting removes everything written in it; secrets are stored hashed."""
 
 from __future__ import annotations
 
@@ -60,3 +60,17 @@ def test_erasing_needs_the_admin_and_an_existing_meeting(app):
     r = http.delete("/api/admin/meetings/0000", headers=ADMIN)
     assert (r.status_code, r.get_json()["error"]["code"]) == (404, "not_found")
     assert len(http.get("/api/admin/meetings", headers=ADMIN).get_json()["meetings"]) == 1
+
+
+def test_tokens_and_keys_are_stored_only_as_hashes(app):
+    """A copy of the database gives nobody a way into a meeting."""
+    http = app.test_client()
+    created = http.post("/api/admin/meetings", headers=ADMIN, json={"title": "Sleutels", "open": True}).get_json()
+    room = Room(app, created)
+    listener_token = room.join()["token"]
+    assistant_key = call(room.moderator(), "assistant.create", {"rights": ["questions"]})["key"]
+    secrets = [created["moderator_key"], listener_token, assistant_key]
+    assert all(len(s) >= 32 for s in secrets), "at least 192 bits, URL-safe"
+    dump = "\n".join(app.extensions["spiegel"].db.engine.raw_connection().iterdump())
+    for secret in secrets:
+        assert secret not in dump
