@@ -8,11 +8,11 @@ import re
 import cv2
 import numpy as np
 import pytest
+from moderator_support import ADMIN_LAPTOP as LAPTOP
+from moderator_support import admin_page
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
-
-LAPTOP = {"width": 1366, "height": 900}
 
 
 def decode_qr(png: bytes) -> str:
@@ -20,17 +20,6 @@ def decode_qr(png: bytes) -> str:
     text, points, _ = cv2.QRCodeDetector().detectAndDecode(image)
     assert points is not None, "no QR code found in the screenshot"
     return text
-
-
-def admin_page(browser, server, no_third_party):
-    ctx = browser.new_context(viewport=LAPTOP, locale="nl-NL")
-    page = ctx.new_page()
-    no_third_party(page)
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.errors = errors
-    page.goto(f"{server.url}/admin")
-    return ctx, page
 
 
 def test_admin_creates_a_meeting_of_the_common_form(browser, shared_live_server, no_third_party, artifacts):
