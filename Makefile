@@ -7,6 +7,7 @@ VENV   ?= .venv
 PYTHON ?= python3
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
+AXE    := $(VENV)/axe/node_modules/axe-core/axe.min.js
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lint bench chromium postgres
@@ -14,7 +15,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 run: $(VENV)/.installed
 	$(VENV)/bin/spiegel run
 
-test: $(VENV)/.installed-test chromium postgres
+test: $(VENV)/.installed-test $(AXE) chromium postgres
 	$(VENV)/bin/ruff check server tests bench
 	$(PY) -m pytest
 
@@ -34,6 +35,11 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(PIP) install -e '.[test]'
 	touch $(VENV)/.installed $@
+
+# axe-core for the accessibility checks in the browser tests (tests/browser/test_accessibility.py);
+# from the npm registry into the virtual environment, never committed.
+$(AXE):
+	npm install --prefix $(VENV)/axe --no-audit --no-fund --silent axe-core@4
 
 # Debian's chromium for the browser tests; never a browser download of Playwright's own.
 chromium:
