@@ -265,7 +265,8 @@
               m.code ? el('span', { class: 'mono' }, m.code) : null)),
           el('div', { class: 'm-actions' },
             m.code ? el('a', { class: 'btn ghost small', target: '_blank', rel: 'noopener', href: `/static/moderator/print.html?code=${encodeURIComponent(m.code)}` }, t('admin.list.print')) : null,
-            el('button', { type: 'button', class: 'btn small', 'data-fk': `dup-${m.id}`, 'aria-label': t('admin.list.duplicateLabel', { title: m.title }), onclick: () => duplicate(m) }, t('admin.list.duplicate')))));
+            el('button', { type: 'button', class: 'btn small', 'data-fk': `dup-${m.id}`, 'aria-label': t('admin.list.duplicateLabel', { title: m.title }), onclick: () => duplicate(m) }, t('admin.list.duplicate')),
+            el('button', { type: 'button', class: 'btn ghost small', 'data-fk': `erase-${m.id}`, 'aria-label': t('admin.list.eraseLabel', { title: m.title }), onclick: () => askErase(m) }, t('admin.list.erase')))));
       });
       frag.append(ul);
     });
@@ -277,6 +278,27 @@
     showCreated(ans);
     loadMeetings();
   }
+
+  // Erasing is final and removes what people wrote: ask once, in a dialog that names the meeting.
+  const eraseDlg = $('erase-dlg');
+  let erasing = null;
+  function askErase(m) {
+    erasing = m;
+    $('erase-title').textContent = t('admin.erase.title', { title: m.title });
+    eraseDlg.showModal();
+    $('erase-cancel').focus();
+  }
+  $('erase-cancel').addEventListener('click', () => eraseDlg.close());
+  $('erase-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const m = erasing;
+    eraseDlg.close();
+    if (!m) return;
+    const ans = await api('DELETE', `/api/admin/meetings/${encodeURIComponent(m.id)}`);
+    if (!ans.ok) { toast(S.errorText(ans.error), 'error'); return; }
+    toast(t('admin.erase.done', { title: m.title }));
+    loadMeetings();
+  });
 
   // ---------------------------------------------------------------- start
   api('GET', '/api/admin/session').then((ans) => {

@@ -351,6 +351,10 @@ def test_admin_and_print_pages(browser, shared_live_server, no_third_party, audi
     join_url = page.locator("#join-url").input_value()
     code = page.locator("#created-code").inner_text()
     assert re.fullmatch(r"\w+", code), code
+    page.locator("#meeting-list li").first.get_by_role("button", name=re.compile("^Verwijderen")).click()
+    expect(page.locator("#erase-dlg")).to_be_visible()
+    audit(page, "admin erase dialog")
+    page.locator("#erase-cancel").click()
 
     printable = ctx.new_page()
     no_third_party(printable)

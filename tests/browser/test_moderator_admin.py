@@ -163,3 +163,38 @@ def test_print_page_has_a_qr_code_of_the_join_url(browser, shared_live_server, n
     png_qr = printable.request.get(f"{server.url}/qr/{code}.png").body()
     assert decode_qr(png_qr) == join_url
     ctx.close()
+
+
+def test_admin_erases_a_meeting_after_confirming(browser, shared_live_server, no_third_party, artifacts):
+    server = shared_live_server
+    keep = server.create_meeting(title="Blijft staan (verzonnen)")
+    gone = server.create_meeting(title="Wordt gewist (verzonnen)")
+    server.join(gone["meeting"]["code"], name="Verzonnen luisteraar")
+    ctx, page = admin_page(browser, server, no_third_party)
+    page.locator("#password").fill(server.admin_password)
+    page.locator("#login-form button[type=submit]").click()
+    row = page.locator("#meeting-list li", has_text="Wordt gewist (verzonnen)")
+    erase = row.get_by_role("button", name="Verwijderen: Wordt gewist (verzonnen)")
+
+    # Cancel keeps everything; the dialog names the meeting and says it cannot be undone.
+    erase.click()
+    dialog = page.locator("#erase-dlg")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("#erase-title")).to_have_text("“Wordt gewist (verzonnen)” verwijderen?")
+    expect(dialog).to_contain_text("kan niet ongedaan worden gemaakt")
+    expect(page.locator("#erase-cancel")).to_be_focused()
+    page.screenshot(path=str(artifacts / "admin-erase-confirm.png"))
+    page.locator("#erase-cancel").click()
+    expect(dialog).to_be_hidden()
+    assert server.api("GET", f"/api/meetings/{gone['meeting']['code']}")[0] == 200
+
+    erase.click()
+    page.locator("#erase-ok").click()
+    expect(page.locator("#toast")).to_have_text("“Wordt gewist (verzonnen)” is verwijderd.")
+    expect(page.locator("#meeting-list li", has_text="Wordt gewist (verzonnen)")).to_have_count(0)
+    expect(page.locator("#meeting-list li", has_text="Blijft staan (verzonnen)")).to_have_count(1)
+    status, body = server.api("GET", f"/api/meetings/{gone['meeting']['code']}")
+    assert (status, body["error"]["code"]) == (404, "unknown_code")
+    assert server.api("GET", f"/api/meetings/{keep['meeting']['code']}")[0] == 200
+    assert page.errors == []
+    ctx.close()
