@@ -1310,6 +1310,15 @@
   menuAction('mi-assistant', openAssistantDialog);
   menuAction('mi-help', openHelp);
   menuAction('mi-archive', archiveMeeting);
+  menuAction('mi-forget', forgetLink);
+
+  // On a shared laptop: take the key off this device; the meeting itself goes on.
+  async function forgetLink() {
+    if (!(await confirmDialog(t('forget.title'), t('forget.text'), t('forget.ok')))) return;
+    S.forgetKey(STORE);
+    socket.disconnect();
+    fatal(t('forget.done.title'), t('forget.done.text'));
+  }
 
   // ---------------------------------------------------------------- keyboard
   document.addEventListener('keydown', (e) => {

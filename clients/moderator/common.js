@@ -148,6 +148,12 @@
     }
   };
 
+  // Pasting the link into a tab that already shows this page only changes the fragment, which
+  // does not load the page again: start afresh so the new key is taken.
+  window.addEventListener('hashchange', () => {
+    if (new URLSearchParams(location.hash.replace(/^#/, '')).get('key')) location.reload();
+  });
+
   S.forgetKey = (storageName) => {
     try { localStorage.removeItem(storageName); } catch (e) { /* ignore */ }
     try { sessionStorage.removeItem(storageName); } catch (e) { /* ignore */ }

@@ -8,11 +8,11 @@ import uuid
 
 import pytest
 import socketio
+from moderator_support import moderator_page
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-LAPTOP = {"width": 1366, "height": 860}
 TABLET_LANDSCAPE = {"width": 1180, "height": 820}
 TABLET_PORTRAIT = {"width": 820, "height": 1180}
 
@@ -20,19 +20,6 @@ PREPARED = [
     {"id": "p1", "text": "Hoe was het eerste contact met het team?", "phase": "listening"},
     {"id": "p2", "text": "Wat hielp u in de eerste week thuis?", "phase": "listening"},
 ]
-
-
-def open_moderator(browser, url: str, no_third_party, viewport=LAPTOP, touch=False):
-    ctx = browser.new_context(viewport=viewport, locale="nl-NL", has_touch=touch)
-    page = ctx.new_page()
-    no_third_party(page)
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.errors = errors
-    page.goto(url)
-    expect(page.locator("#main")).to_be_visible()
-    expect(page.locator("#conn")).to_have_class(re.compile(r"\bok\b"))
-    return ctx, page
 
 
 def listener_socket(server, code: str) -> socketio.SimpleClient:
@@ -46,8 +33,8 @@ def test_two_windows_stay_in_sync_and_reconnect(browser, live_server, no_third_p
     server = live_server
     created = server.create_meeting(title="Twee schermen", prepared=PREPARED)
     code = created["meeting"]["code"]
-    lctx, laptop = open_moderator(browser, created["moderator_url"], no_third_party)
-    tctx, tablet = open_moderator(browser, created["moderator_url"], no_third_party, TABLET_LANDSCAPE, touch=True)
+    lctx, laptop = moderator_page(browser, created["moderator_url"], no_third_party)
+    tctx, tablet = moderator_page(browser, created["moderator_url"], no_third_party, TABLET_LANDSCAPE, has_touch=True)
     listener = listener_socket(server, code)
     expect(tablet.locator("#presence-connected")).to_have_text("1 verbonden")
 
@@ -129,7 +116,7 @@ def test_assistant_sees_only_what_their_rights_allow(browser, shared_live_server
     server = shared_live_server
     created = server.create_meeting(title="Met assistent", prepared=PREPARED)
     code = created["meeting"]["code"]
-    mctx, page = open_moderator(browser, created["moderator_url"], no_third_party)
+    mctx, page = moderator_page(browser, created["moderator_url"], no_third_party)
     page.locator("#btn-next").click()
     expect(page.locator("#phase-title")).to_have_text("Luisteren")
     listener = listener_socket(server, code)
@@ -151,7 +138,7 @@ def test_assistant_sees_only_what_their_rights_allow(browser, shared_live_server
     page.screenshot(path=str(artifacts / "moderator-assistant-link.png"))
     page.locator("#dlg-x").click()
 
-    actx, assistant = open_moderator(browser, url, no_third_party, TABLET_PORTRAIT, touch=True)
+    actx, assistant = moderator_page(browser, url, no_third_party, TABLET_PORTRAIT, has_touch=True)
     expect(assistant.locator("#phase-title")).to_have_text("Luisteren")
     expect(assistant.locator("#btn-next")).to_have_count(0)
     expect(assistant.locator("#phase-actions")).to_contain_text("Alleen de gespreksleider wisselt van fase")
@@ -194,7 +181,7 @@ def test_assistant_sees_only_what_their_rights_allow(browser, shared_live_server
 def test_language_follows_the_meeting_and_is_switchable(browser, shared_live_server, no_third_party, artifacts):
     server = shared_live_server
     created = server.create_meeting(title="Mirror meeting", language="en", prepared=PREPARED)
-    ctx, page = open_moderator(browser, created["moderator_url"], no_third_party)
+    ctx, page = moderator_page(browser, created["moderator_url"], no_third_party)
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("#btn-next")).to_contain_text("Next:")
     expect(page.locator("#phase-title")).to_have_text("Welcome")
@@ -223,7 +210,7 @@ def test_overtime_is_shown_gently_to_the_moderator_only(browser, shared_live_ser
     server = shared_live_server
     created = server.create_meeting(title="Over de tijd")
     code = created["meeting"]["code"]
-    ctx, page = open_moderator(browser, created["moderator_url"], no_third_party)
+    ctx, page = moderator_page(browser, created["moderator_url"], no_third_party)
     listener = listener_socket(server, code)
     assert listener.receive(timeout=10)[0] == "snapshot"
     mod = socketio.SimpleClient()
@@ -278,7 +265,7 @@ def test_no_horizontal_scrolling_from_laptop_to_phone_width(browser, shared_live
         listener.call("question.add", {"id": str(uuid.uuid4()), "text": text}, timeout=10)
     mod.call("phase.goto", {"key": "questions"}, timeout=10)
     mod.disconnect()
-    ctx, page = open_moderator(browser, created["moderator_url"], no_third_party)
+    ctx, page = moderator_page(browser, created["moderator_url"], no_third_party)
     expect(page.locator("#q-parked > li")).to_have_count(3)
     for width in (1366, 1180, 1024, 820, 400):
         page.set_viewport_size({"width": width, "height": 800})
@@ -286,4 +273,30 @@ def test_no_horizontal_scrolling_from_laptop_to_phone_width(browser, shared_live
         assert page.evaluate("document.documentElement.scrollWidth") <= width, width
         expect(page.locator("#btn-next")).to_be_in_viewport()
     listener.disconnect()
+    ctx.close()
+
+
+def test_forgetting_the_link_on_a_shared_laptop(browser, shared_live_server, no_third_party):
+    server = shared_live_server
+    created = server.create_meeting(title="Gedeelde laptop (verzonnen)")
+    meeting_id = created["meeting"]["id"]
+    ctx, page = moderator_page(browser, created["moderator_url"], no_third_party)
+    store = f"spiegel.moderator.{meeting_id}"
+    assert page.evaluate(f"localStorage.getItem('{store}')") == created["moderator_key"]
+    assert "#key=" not in page.url, "the key leaves the address bar"
+
+    page.locator("#btn-menu").click()
+    page.locator("#mi-forget").click()
+    expect(page.locator("#dlg-title")).to_have_text("Link vergeten op dit apparaat?")
+    page.locator("#dlg-ok").click()
+    expect(page.locator("#fatal")).to_contain_text("Link vergeten")
+    assert page.evaluate(f"localStorage.getItem('{store}') === null && sessionStorage.getItem('{store}') === null")
+
+    page.reload()
+    expect(page.locator("#fatal")).to_be_visible()
+    expect(page.locator("#main")).to_be_hidden()
+    # The meeting itself goes on: the link still works where it is opened again.
+    page.goto(created["moderator_url"])
+    expect(page.locator("#main")).to_be_visible()
+    assert page.errors == []
     ctx.close()
