@@ -6,7 +6,6 @@ import contextlib
 import logging
 import socket
 import time
-from collections import defaultdict, deque
 from collections.abc import Callable
 
 from flask import Flask
@@ -18,6 +17,7 @@ from .actions import SERVER_EVENTS
 from .config import admin_password, load_config
 from .context import Ctx, staff_room
 from .db import Database, migrate
+from .limits import Window
 from .models import Meeting
 from .plugin_manager import collect_actions, collect_formats, make_manager
 from .presence import Presence
@@ -41,10 +41,11 @@ class Spiegel:
         self.server_events = SERVER_EVENTS.union(*(a.emits for a in self.actions.values()))
         self.presence = Presence()
         self.connections: dict[str, tuple[str, str]] = {}
-        #: Wrong admin passwords per client address (monotonic times), for the login limit.
-        self.failed_logins: dict[str, deque] = defaultdict(deque)
-        #: Recent event times per socket, for the event rate limit.
-        self.event_times: dict[str, deque] = defaultdict(deque)
+        # Far above a real room (a tablet draining a long offline queue, 25 tablets behind one
+        # hospital NAT), far below a flood.
+        self.events = Window(10.0, 200, "More than 200 events in 10 seconds from this connection.")
+        self.joins = Window(60.0, 120, "Too many joins from this address; wait a minute.")
+        self.failed_logins = Window(300.0, 10, "Too many wrong passwords; wait five minutes.")
         self.socketio = SocketIO()
         self.admin_password, self.admin_password_generated = admin_password(config)
         self._watching = False

@@ -8,7 +8,6 @@ functions in the domain modules; this module holds no meeting logic.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -87,21 +86,6 @@ def _spiegel():
 def _connection() -> tuple[str, str] | None:
     """(participant id, meeting id) of the current socket, set on connect."""
     return _spiegel().connections.get(request.sid)
-
-
-#: At most this many events per socket in RATE_WINDOW seconds: far above a tablet draining a
-#: long offline queue (one event per item), far below a flood.
-RATE_EVENTS, RATE_WINDOW = 200, 10.0
-
-
-def _rate_limit(sp, sid: str) -> None:
-    now = time.monotonic()
-    times = sp.event_times[sid]
-    while times and now - times[0] > RATE_WINDOW:
-        times.popleft()
-    if len(times) >= RATE_EVENTS:
-        raise SpiegelError("rate_limited", f"More than {RATE_EVENTS} events in {RATE_WINDOW:.0f} seconds.")
-    times.append(now)
 
 
 def run(event: str, data: object, sp=None, conn: tuple[str, str] | None = None) -> dict:
@@ -188,7 +172,7 @@ def register(sio: SocketIO) -> None:
     @sio.on("disconnect")
     def on_disconnect(*_args):
         sp = _spiegel()
-        sp.event_times.pop(request.sid, None)
+        sp.events.forget(request.sid)
         conn = sp.connections.pop(request.sid, None)
         if conn:
             sp.presence.disconnect(conn[1], conn[0], request.sid)
@@ -198,7 +182,7 @@ def register(sio: SocketIO) -> None:
     def on_event(event, *args):
         """Every event, known or not, goes through :func:`run` and gets an ack."""
         try:
-            _rate_limit(_spiegel(), request.sid)
+            _spiegel().events.hit(request.sid)
         except SpiegelError as exc:
             return exc.to_ack()
         if len(args) > 1:

@@ -6,7 +6,6 @@ comes from this server, so a page cannot leak a note to anyone else even by mist
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, request, send_from_directory, session
@@ -27,7 +26,6 @@ CLIENTS = Path(__file__).resolve().parent.parent / "clients"
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
        "form-action 'self'")
-LOGIN_WINDOW, LOGIN_TRIES = 300.0, 10
 
 
 def _sp():
@@ -133,6 +131,7 @@ def meeting_info(code: str):
 @bp.post("/api/meetings/<code>/join")
 def join_meeting(code: str):
     sp = _sp()
+    sp.joins.hit(request.remote_addr or "?")
     data = validate(JoinRequest, _json_body())
     with sp.db.transaction() as s:
         meeting = _meeting_by_code(s, code)
@@ -175,16 +174,12 @@ def _require_admin() -> None:
 
 @bp.post("/api/admin/login")
 def admin_login():
-    now, who = time.monotonic(), request.remote_addr or "?"
-    tries = _sp().failed_logins[who]
-    while tries and now - tries[0] > LOGIN_WINDOW:
-        tries.popleft()
-    if len(tries) >= LOGIN_TRIES:
-        raise SpiegelError("rate_limited", "Too many wrong passwords; wait five minutes.")
+    who, failures = request.remote_addr or "?", _sp().failed_logins
+    failures.check(who)  # only wrong passwords count
     body = _json_body()
     password = body.get("password") if isinstance(body, dict) else None
     if not isinstance(password, str) or not same_secret(password, _sp().admin_password):
-        tries.append(now)
+        failures.add(who)
         raise SpiegelError("not_authenticated", "Wrong admin password.")
     session.clear()
     session["admin"] = True

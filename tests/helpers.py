@@ -173,7 +173,11 @@ def make_app(instance: Path, clock: FakeClock, **config):
     settings = {"INSTANCE_PATH": str(instance), "ASYNC_MODE": "threading", "ADMIN_PASSWORD": ADMIN_PASSWORD,
                 "PUBLIC_URL": "http://spiegel.test", "DATABASE_URL": None, "PLUGINS_DIR": None, "PLUGINS": None}
     settings.update(config)
-    return create_app(settings, clock=clock)
+    app = create_app(settings, clock=clock)
+    # One test module joins far faster from one address than a real room; the limit itself is
+    # tested on its own (test_protocol.py).
+    app.extensions["spiegel"].joins.limit = 100_000
+    return app
 
 
 @pytest.fixture

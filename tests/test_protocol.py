@@ -1225,10 +1225,8 @@ def test_error_method_not_allowed(app):
     assert body["ok"] is False and body["error"]["code"] == "method_not_allowed"
 
 
-def test_a_socket_flood_is_rate_limited_and_stored_data_stays(make_room, monkeypatch):
-    from spiegel import realtime
-
-    monkeypatch.setattr(realtime, "RATE_EVENTS", 15)
+def test_a_socket_flood_is_rate_limited_and_stored_data_stays(make_room, app, monkeypatch):
+    monkeypatch.setattr(app.extensions["spiegel"].events, "limit", 15)
     room, _mod = listening(make_room)
     token = room.join()["token"]
     listener = room.connect(token)
@@ -1458,6 +1456,18 @@ def test_error_stale_state(make_room):
     ack = call(assistant, "phase.goto", {"key": "questions", "from": "lobby"})
     assert err(ack) == "stale_state"
     assert call(mod, "sync")["snapshot"]["phase"]["key"] == "listening", "the second press changed nothing"
+
+
+def test_joins_from_one_address_are_limited(app, monkeypatch):
+    monkeypatch.setattr(app.extensions["spiegel"].joins, "limit", 3)
+    room = app.test_client().post("/api/admin/meetings", headers=ADMIN, json={"title": "Vol", "open": True}).get_json()
+    http = app.test_client()
+    http.environ_base["REMOTE_ADDR"] = "192.0.2.21"
+    codes = [http.post(f"/api/meetings/{room['meeting']['code']}/join", json={}).status_code for _ in range(4)]
+    assert codes == [201, 201, 201, 429]
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "192.0.2.22"
+    assert other.post(f"/api/meetings/{room['meeting']['code']}/join", json={}).status_code == 201
 
 
 def test_error_rate_limited(app):
