@@ -61,10 +61,6 @@ class Ctx:
         assert phase is not None, "meeting phase missing from its format"
         return phase
 
-    @property
-    def is_staff(self) -> bool:
-        return self.participant is not None and self.participant.role in STAFF_ROLES
-
     def version(self) -> int:
         """The meeting's new version for this change (bumped once per transaction)."""
         if self._version is None:

@@ -17,6 +17,7 @@ from .context import Ctx
 from .errors import SpiegelError
 from .models import Meeting, Participant
 from .schemas import (
+    STAFF_RIGHTS,
     AssistantCreate,
     Empty,
     JoinRequest,
@@ -62,7 +63,7 @@ def create_meeting(spiegel, session: Session, data: MeetingCreate, now: float) -
     session.add(meeting)
     key = new_token()
     session.add(Participant(id=new_id(), meeting_id=meeting.id, role="moderator", token_hash=hash_token(key),
-                            rights=["run", "questions", "outcomes", "setup"], created_at=now))
+                            rights=list(STAFF_RIGHTS), created_at=now))
     session.flush()
     spiegel.hook.meeting_created(meeting=meeting, format=fmt)
     return meeting, key

@@ -34,7 +34,6 @@ PREPARED_MAX = 500
 REASON_MAX = 300
 
 NOTE_TAGS = ("positive", "improvement", "later")
-QUESTION_STATUSES = ("parked", "selected", "asked", "dismissed", "withdrawn", "merged")
 TRIAGE = ("clarifying", "later", "discussion")
 OUTCOME_KINDS = ("improvement", "decision", "priority", "action")
 STAFF_RIGHTS = ("run", "questions", "outcomes", "setup")
