@@ -40,6 +40,10 @@ class Phase:
             "key": self.key,
             "title": pick(self.title, language),
             "rule": pick(self.rule, language),
+            # Both languages too: a screen switched to the other language than the meeting's
+            # shows the phase in its own language.
+            "titles": {lang: pick(self.title, lang) for lang in LANGUAGES},
+            "rules": {lang: pick(self.rule, lang) for lang in LANGUAGES},
             "duration": self.duration if duration is None else duration,
             "silent": self.silent,
             "listener_actions": sorted(self.listener),

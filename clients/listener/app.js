@@ -371,7 +371,7 @@ function applyMeetingState(st) {
 }
 
 function phaseChanged() {
-  const title = pickText(S.phase.title, i18n.lang);
+  const title = pickText(S.phase.titles ?? S.phase.title, i18n.lang);
   announce(t('phase.changed', { title }));
   const line = $('phase-line');
   line.classList.remove('changed');
@@ -913,8 +913,8 @@ function renderHeader() {
   $('meeting-title').textContent = [title, S.meeting?.theme].filter(Boolean).join(' · ') || t('app.name');
   document.title = title ? `${title} · Spiegel` : 'Spiegel';
   $('phase-line').hidden = !S.phase;
-  $('phase-title').textContent = S.phase ? pickText(S.phase.title, i18n.lang) : '';
-  $('phase-rule').textContent = S.phase ? pickText(S.phase.rule, i18n.lang) : '';
+  $('phase-title').textContent = S.phase ? pickText(S.phase.titles ?? S.phase.title, i18n.lang) : '';
+  $('phase-rule').textContent = S.phase ? pickText(S.phase.rules ?? S.phase.rule, i18n.lang) : '';
   $('phase-rule').hidden = !$('phase-rule').textContent;
   document.body.dataset.phase = S.phase?.key || '';
   document.body.classList.toggle('silent', !!S.phase?.silent);
@@ -946,7 +946,7 @@ function renderIdle() {
   else if (actions().length === 0) kind = S.phase?.index === 0 || S.phase?.key === 'lobby' ? 'lobby' : 'none';
   box.hidden = !kind;
   if (kind) {
-    const rule = S.phase ? pickText(S.phase.rule, i18n.lang) : '';
+    const rule = S.phase ? pickText(S.phase.rules ?? S.phase.rule, i18n.lang) : '';
     $('idle-title').textContent = t(`idle.${kind}.title`);
     // the format's own words for the end say it best; the lobby gets our explanation under its rule
     $('idle-body').textContent = kind === 'ended' && rule ? rule : t(`idle.${kind}.body`);

@@ -67,6 +67,9 @@
   const running = () => !['draft', 'ended', 'archived'].includes(meetingState());
 
   // ---------------------------------------------------------------- language
+  /** A phase's title or rule in the screen's language (the server sends both). */
+  const phaseText = (p, field) => (p && p[`${field}s`] && p[`${field}s`][S.lang()]) || (p && p[field]) || '';
+
   function pickLang() {
     const l = ui.userLang || (st.meeting && st.meeting.language) || 'nl';
     S.setLang(l);
@@ -351,14 +354,14 @@
         const status = i < idx ? 'done' : i === idx ? 'current' : 'todo';
         frag.append(el('li', { class: `step ${status}`, 'aria-current': i === idx ? 'step' : null },
           el('span', { class: 'step-dot', 'aria-hidden': 'true' }, status === 'done' ? '✓' : String(i + 1)),
-          el('span', { class: 'step-label' }, p.title,
+          el('span', { class: 'step-label' }, phaseText(p, 'title'),
             el('span', { class: 'sr-only' }, ` (${t(`phase.status.${status}`)})`)),
           p.duration ? el('span', { class: 'step-time' }, phaseDurationText(p)) : null));
       });
     });
     const cur = st.phase || {};
-    $('phase-title').textContent = cur.title || '';
-    $('phase-rule').textContent = cur.rule || '';
+    $('phase-title').textContent = phaseText(cur, 'title');
+    $('phase-rule').textContent = phaseText(cur, 'rule');
     document.body.dataset.phase = cur.key || '';
     document.body.classList.toggle('silent', !!cur.silent);
 
@@ -388,13 +391,13 @@
         frag.append(el('button', {
           type: 'button', class: 'btn ghost', id: 'btn-prev', 'data-fk': 'prev',
           onclick: () => gotoPhase(prev, 'back'), 'aria-keyshortcuts': 'B',
-        }, `← ${prev.title}`));
+        }, `← ${phaseText(prev, 'title')}`));
       }
       if (next) {
         frag.append(el('button', {
           type: 'button', class: `btn primary big${isFinal(next) ? ' final' : ''}`, id: 'btn-next', 'data-fk': 'next',
           onclick: () => gotoPhase(next, 'next'), 'aria-keyshortcuts': 'N',
-        }, isFinal(next) ? t('phase.endBtn') : [el('span', { class: 'btn-eyebrow' }, t('phase.next')), ` ${next.title} →`]));
+        }, isFinal(next) ? t('phase.endBtn') : [el('span', { class: 'btn-eyebrow' }, t('phase.next')), ` ${phaseText(next, 'title')} →`]));
       }
     });
   }
@@ -421,7 +424,7 @@
       if (shownBefore && shownBefore.phase && shownBefore.phase !== target.key) {
         await send('prompt.set', { id: null, shown: false }, { quiet: true });
       }
-      toast(t(how === 'back' ? 'phase.toast.back' : 'phase.toast.next', { title: target.title }));
+      toast(t(how === 'back' ? 'phase.toast.back' : 'phase.toast.next', { title: phaseText(target, 'title') }));
     }
   }
 
@@ -1245,7 +1248,7 @@
         items.forEach((it, i) => {
           const sel = el('select', { 'aria-label': t('prepared.phaseFor', { n: i + 1 }), 'data-fk': `pp-${it.id}`, onchange: (e) => { it.phase = e.target.value || null; } },
             el('option', { value: '' }, t('prepared.anyPhase')),
-            phaseOpts.map((p) => el('option', { value: p.key, selected: it.phase === p.key }, p.title)));
+            phaseOpts.map((p) => el('option', { value: p.key, selected: it.phase === p.key }, phaseText(p, 'title'))));
           frag.append(el('li', { class: 'prep' },
             el('textarea', { rows: '2', maxlength: '500', 'data-fk': `pt-${it.id}`, 'aria-label': t('prepared.textFor', { n: i + 1 }), oninput: (e) => { it.text = e.target.value; } }, it.text),
             el('div', { class: 'prep-tools' }, sel,

@@ -441,9 +441,13 @@ def test_language_follows_meeting_and_is_switchable(browser, shared_live_server,
     page.get_by_role("button", name="Join").click()
     expect(page.get_by_label("What struck me, what did I notice?")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("#phase-title")).to_have_text("Listening")
     page.get_by_role("button", name="Wissel naar Nederlands").click()
     expect(page.get_by_label("Wat raakte me, wat viel me op?")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "nl")
+    # the phase follows the tablet's language too, not only the page's own words
+    expect(page.locator("#phase-title")).to_have_text("Luisteren")
+    expect(page.locator("#phase-rule")).to_contain_text("Alleen luisteren")
     page.reload()  # the choice sticks
     expect(page.get_by_label("Wat raakte me, wat viel me op?")).to_be_visible()
 

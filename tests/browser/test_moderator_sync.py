@@ -188,8 +188,13 @@ def test_language_follows_the_meeting_and_is_switchable(browser, shared_live_ser
     page.locator("#lang").select_option("nl")
     expect(page.locator("#btn-next")).to_contain_text("Volgende:")
     expect(page.locator("#btn-invite")).to_have_text("Uitnodigen")
+    # the phase plan follows the screen's language too, not only the buttons
+    expect(page.locator("#phase-title")).to_have_text("Welkom")
+    expect(page.locator("#btn-next")).to_contain_text("Luisteren")
+    expect(page.locator("#steps li").nth(2)).to_contain_text("Verhelderende vragen")
     page.locator("#lang").select_option("en")
     expect(page.locator("#btn-invite")).to_have_text("Invite")
+    expect(page.locator("#phase-title")).to_have_text("Welcome")
 
     # changing the meeting's language in its details changes the phase texts everywhere
     page.locator("#btn-menu").click()
@@ -198,6 +203,8 @@ def test_language_follows_the_meeting_and_is_switchable(browser, shared_live_ser
     page.locator("#d-theme").fill("Hoe ervaart u de nazorg?")
     page.locator("#dlg-foot button[type=submit]").click()
     expect(page.locator("#dlg")).to_be_hidden()
+    expect(page.locator("#phase-title")).to_have_text("Welcome")  # this screen was switched to English
+    page.locator("#lang").select_option("nl")
     expect(page.locator("#phase-title")).to_have_text("Welkom")
     expect(page.locator("#steps li").nth(1)).to_contain_text("Luisteren")
     snap_title = server.api("GET", f"/api/meetings/{created['meeting']['code']}")[1]["meeting"]
