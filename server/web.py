@@ -50,6 +50,8 @@ def _refused(exc: SpiegelError):
 
 
 def _page(folder: str, name: str):
+    """A file from clients/ (never outside it), revalidated on every load so an update reaches
+    every tablet at its next reload."""
     response = send_from_directory(CLIENTS / folder, name)
     response.headers["Cache-Control"] = "no-cache"
     return response
@@ -74,9 +76,7 @@ def join_page(code: str):
 @bp.get("/sw.js")
 def listener_service_worker():
     """The listener page's offline shell; served from the root so it may control /join/."""
-    response = send_from_directory(CLIENTS / "listener", "sw.js")
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    return _page("listener", "sw.js")
 
 
 @bp.get("/moderate/<meeting_id>")
@@ -96,9 +96,7 @@ def admin_page():
 
 @bp.get("/static/<path:path>")
 def static_file(path: str):
-    response = send_from_directory(CLIENTS, path)
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    return _page(".", path)
 
 
 def _meeting_by_code(session, code: str) -> Meeting:

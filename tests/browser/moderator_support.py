@@ -77,14 +77,21 @@ class Listener:
         self.sio.disconnect()
 
 
-def moderator_page(browser, url: str, no_third_party, viewport=LAPTOP, **context):
-    """The run screen in a laptop-sized window, connected; `context` goes to browser.new_context."""
+def _watched_page(browser, viewport, no_third_party, **context):
+    """A Dutch page in a new context that fails on outside requests and records script errors
+    in `page.errors`."""
     ctx = browser.new_context(viewport=viewport, locale="nl-NL", **context)
     page = ctx.new_page()
     no_third_party(page)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.errors = errors
+    return ctx, page
+
+
+def moderator_page(browser, url: str, no_third_party, viewport=LAPTOP, **context):
+    """The run screen in a laptop-sized window, connected; `context` goes to browser.new_context."""
+    ctx, page = _watched_page(browser, viewport, no_third_party, **context)
     page.goto(url)
     expect(page.locator("#main")).to_be_visible()
     expect(page.locator("#conn")).to_have_class(re.compile(r"\bok\b"))
@@ -115,11 +122,6 @@ def next_phase(page, title: str) -> None:
 
 def admin_page(browser, server, no_third_party, **context):
     """The admin page, signed out; `context` goes to browser.new_context."""
-    ctx = browser.new_context(viewport=ADMIN_LAPTOP, locale="nl-NL", **context)
-    page = ctx.new_page()
-    no_third_party(page)
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.errors = errors
+    ctx, page = _watched_page(browser, ADMIN_LAPTOP, no_third_party, **context)
     page.goto(f"{server.url}/admin")
     return ctx, page
