@@ -34,7 +34,7 @@ class Action:
 SERVER_EVENTS = frozenset({
     "snapshot", "state", "note", "note.removed", "question", "question.removed", "queue", "presence",
     "outcome", "outcome.removed", "turns", "turn", "poll.results", "timer.expired", "settings", "prepared",
-    "prompt",
+    "prompt", "meeting.erased",
 })
 
 

@@ -11,12 +11,15 @@ from collections.abc import Callable
 from flask import Flask
 from flask_socketio import SocketIO
 from sqlalchemy import select
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import __version__
+from . import __version__, storage
 from .actions import SERVER_EVENTS
+from .admin_auth import AdminAuth
 from .config import admin_password, load_config
 from .context import Ctx, staff_room
 from .db import Database, migrate
+from .guard import ScreenedPacket
 from .limits import Window
 from .models import Meeting
 from .plugin_manager import collect_actions, collect_formats, make_manager
@@ -33,7 +36,7 @@ class Spiegel:
         config = app.config
         self.app = app
         self.clock = clock
-        self.db = Database(config["DATABASE_URL"])
+        self.db = Database(config["DATABASE_URL"], timeout=float(config["DB_TIMEOUT"]))
         self.pm = make_manager(config.get("PLUGINS_DIR"), _split(config.get("PLUGINS")))
         self.hook = self.pm.hook
         self.actions = collect_actions(self.pm)
@@ -42,12 +45,15 @@ class Spiegel:
         self.presence = Presence()
         self.connections: dict[str, tuple[str, str]] = {}
         # Far above a real room (a tablet draining a long offline queue, 25 tablets behind one
-        # hospital NAT), far below a flood.
-        self.events = Window(10.0, 200, "More than 200 events in 10 seconds from this connection.")
-        self.joins = Window(60.0, 120, "Too many joins from this address; wait a minute.")
-        self.failed_logins = Window(300.0, 10, "Too many wrong passwords; wait five minutes.")
+        # hospital NAT), far below a flood. Settings: README, "Configuration".
+        self.events = Window(10.0, int(config["EVENT_LIMIT"]), "Too many events from this participant; slow down.")
+        self.address_events = Window(10.0, int(config["ADDRESS_EVENT_LIMIT"]),
+                                     "Too many events from this address; slow down.")
+        self.joins = Window(60.0, int(config["JOIN_LIMIT"]), "Too many joins from this address; wait a minute.")
+        self.lookups = Window(60.0, int(config["JOIN_LIMIT"]), "Too many look-ups from this address; wait a minute.")
         self.socketio = SocketIO()
         self.admin_password, self.admin_password_generated = admin_password(config)
+        self.admin = AdminAuth(self.admin_password, float(config["ADMIN_SESSION_HOURS"]), int(config["LOGIN_LIMIT"]))
         self._watching = False
 
     # URLs -----------------------------------------------------------------------------------
@@ -71,12 +77,19 @@ class Spiegel:
                    fmt=self.formats[meeting.format], now=self.clock())
 
     def broadcast_presence(self, meeting_id: str) -> None:
-        with self.db.transaction() as session:
-            meeting = session.get(Meeting, meeting_id)
-            if meeting is None:
-                return
-            ctx = self.context(session, meeting)
-            payload = {"version": meeting.version, "presence": self.presence.view(ctx)}
+        """Tell staff who is here; skipped (staff catch up at their next sync) while storage is down."""
+        try:
+            with self.db.transaction() as session:
+                meeting = session.get(Meeting, meeting_id)
+                if meeting is None:
+                    return
+                ctx = self.context(session, meeting)
+                payload = {"version": meeting.version, "presence": self.presence.view(ctx)}
+        except Exception as exc:
+            if storage.refusal(exc) is None:
+                raise
+            log.warning("presence not sent: %s", storage.refusal(exc).code)
+            return
         self.socketio.emit("presence", payload, to=staff_room(meeting_id))
 
     def check_timers(self) -> int:
@@ -107,8 +120,9 @@ class Spiegel:
                 try:
                     with self.app.app_context():
                         self.check_timers()
-                except Exception:  # noqa: BLE001 - keep watching; the next round may work
-                    log.exception("timer check failed")
+                except Exception as exc:  # noqa: BLE001 - keep watching; the next round may work
+                    if storage.refusal(exc) is None:
+                        log.exception("timer check failed")
 
         self.socketio.start_background_task(loop)
 
@@ -147,6 +161,35 @@ def _no_delay(wsgi_app):
     return middleware
 
 
+SECURITY_HEADERS = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"),
+                    ("X-Frame-Options", "DENY"), ("Cache-Control", "no-store"))
+
+
+def secure_headers(wsgi_app):
+    """Socket.IO answers its polling requests itself, outside Flask: give them the same headers."""
+
+    def middleware(environ, start_response):
+        if not environ.get("PATH_INFO", "").startswith("/socket.io"):
+            return wsgi_app(environ, start_response)
+
+        def start(status, headers, exc_info=None):
+            present = {name.lower() for name, _ in headers}
+            headers = [*headers, *((n, v) for n, v in SECURITY_HEADERS if n.lower() not in present)]
+            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+        return wsgi_app(environ, start)
+
+    return middleware
+
+
+class _NoRawRequestLines(logging.Filter):
+    """Werkzeug (threading mode) logs a client's unparsable bytes, e.g. a closing websocket
+    frame, as "Bad request syntax ('…')": whatever a client sends must not reach the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Bad request" not in record.getMessage()
+
+
 def create_app(config: dict | None = None, clock: Callable[[], float] = time.time) -> Flask:
     """Defaults, then the environment, then ``config`` (tests)."""
     app = Flask(__name__, static_folder=None)
@@ -160,6 +203,8 @@ def create_app(config: dict | None = None, clock: Callable[[], float] = time.tim
     )
     logging.basicConfig(level=settings["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration step is noise
+    if not any(isinstance(f, _NoRawRequestLines) for f in logging.getLogger("werkzeug").filters):
+        logging.getLogger("werkzeug").addFilter(_NoRawRequestLines())
     spiegel = Spiegel(app, clock)
     app.extensions["spiegel"] = spiegel
     migrate(spiegel.db.engine)
@@ -171,10 +216,14 @@ def create_app(config: dict | None = None, clock: Callable[[], float] = time.tim
         ping_timeout=20,
         logger=False,
         engineio_logger=False,
+        serializer=ScreenedPacket,
     )
     register(spiegel.socketio)
 
-    app.wsgi_app = _no_delay(app.wsgi_app)
+    app.wsgi_app = secure_headers(_no_delay(app.wsgi_app))
+    trusted = int(settings["TRUSTED_PROXIES"])
+    if trusted > 0:  # outermost, so Socket.IO sees the client's address too
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted, x_host=trusted)
 
     from .web import bp
 

@@ -18,6 +18,9 @@ def _eventlet_patch() -> None:
     # nameserver answers (eventlet issues #511, #694); Spiegel resolves almost nothing, so
     # the system resolver is the safer choice. Must be set before eventlet is imported.
     os.environ.setdefault("EVENTLET_NO_GREENDNS", "yes")
+    # psycopg waits for PostgreSQL in C (blocking the whole event loop) unless told to use
+    # select(), which eventlet makes green: a database that hangs then freezes no page.
+    os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
 
     # eventlet announces on import that it is in maintenance mode. We know, chose it as the
     # default deliberately (it is what Flask-SocketIO serves best in one process) and offer
@@ -113,7 +116,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.command == "run" and os.environ.get("SPIEGEL_ASYNC_MODE", "eventlet") == "eventlet":
         _eventlet_patch()
-    args.func(args)
+    from .storage import StorageError
+
+    try:
+        args.func(args)
+    except StorageError as exc:
+        sys.exit(f"spiegel {args.command}: {exc}")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from . import meetings, notes, outcomes, questions, rounds
+from . import guard, meetings, notes, outcomes, questions, rounds, storage
 from . import schemas as s
 from .access import hash_token
 from .context import STAFF_ROLES, Ctx, meeting_room, participant_room, staff_room
@@ -99,14 +99,14 @@ def run(event: str, data: object, sp=None, conn: tuple[str, str] | None = None) 
             payload = s.validate(s.PluginAction, data)
             action = sp.actions.get(payload.name)
             if action is None:
-                raise SpiegelError("unknown_event", f"No plugin action named {payload.name!r}.")
+                raise SpiegelError("unknown_event", "No plugin action has that name.")
             rule: Rule = listener(action.listener_action) if action.listener_action else staff(action.right)
             spec = Event(action.schema, action.handler)
             data = payload.data
         else:
             found = EVENTS.get(event)
             if found is None:
-                raise SpiegelError("unknown_event", f"No event named {event!r}.")
+                raise SpiegelError("unknown_event", "No event has that name.")
             spec, rule = found, RULES[event]
         payload = s.validate(spec.schema, data)
         with sp.db.transaction() as session:
@@ -129,10 +129,14 @@ def run(event: str, data: object, sp=None, conn: tuple[str, str] | None = None) 
                 sp.socketio.server.disconnect(sid)
         return {"ok": True, **result}
     except SpiegelError as exc:
-        log.info("refused %s: %s", event, exc.code)
+        log.info("refused %s: %s", guard.loggable(event), exc.code)
         return exc.to_ack()
-    except Exception:  # noqa: BLE001 - a bug must answer, not hang the client
-        log.exception("event %s failed", event)  # the traceback, never the payload
+    except Exception as exc:  # noqa: BLE001 - a bug must answer, not hang the client
+        refusal = storage.refusal(exc)
+        if refusal is not None:
+            log.warning("event %s: %s", guard.loggable(event), refusal.code)
+            return refusal.to_ack()
+        log.exception("event %s failed", guard.loggable(event))  # the traceback, never the payload
         return SpiegelError("internal_error").to_ack()
 
 
@@ -157,7 +161,12 @@ def register(sio: SocketIO) -> None:
         try:
             participant, meeting = authenticate(sp, auth)
         except SpiegelError as exc:
-            raise ConnectionRefusedError(exc.message, {"code": exc.code, "message": exc.message}) from None
+            raise ConnectionRefusedError(exc.message, exc.connect_error()) from None
+        except Exception as exc:
+            refusal = storage.refusal(exc)
+            if refusal is None:
+                raise
+            raise ConnectionRefusedError(refusal.message, refusal.connect_error()) from None
         sp.connections[request.sid] = (participant.id, meeting.id)
         join_room(meeting_room(meeting.id))
         join_room(participant_room(participant.id))
@@ -172,7 +181,6 @@ def register(sio: SocketIO) -> None:
     @sio.on("disconnect")
     def on_disconnect(*_args):
         sp = _spiegel()
-        sp.events.forget(request.sid)
         conn = sp.connections.pop(request.sid, None)
         if conn:
             sp.presence.disconnect(conn[1], conn[0], request.sid)
@@ -181,8 +189,11 @@ def register(sio: SocketIO) -> None:
     @sio.on("*")
     def on_event(event, *args):
         """Every event, known or not, goes through :func:`run` and gets an ack."""
+        if event == guard.REFUSED:  # reserved, not a string, too deep: never dispatched
+            return guard.refusal(args[0] if args else None)
+        sp = _spiegel()
         try:
-            _spiegel().events.hit(request.sid)
+            guard.admit(sp, (sp.connections.get(request.sid) or ("?",))[0], request.remote_addr)
         except SpiegelError as exc:
             return exc.to_ack()
         if len(args) > 1:

@@ -7,6 +7,7 @@ listener's writing on another listener's socket, whatever the page does.
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import object_session
 
 from .context import STAFF_ROLES, Ctx
 from .formats import pick
@@ -46,7 +47,8 @@ def question_view(q: Question, position: int | None, author: Participant | None 
     """Listener view; with ``author`` given, the staff view (who asked, triage, order)."""
     view = {
         "id": q.id, "text": q.text, "status": q.status, "position": position,
-        "merged_into": q.merged_into, "created_at": ms(q.created_at), "version": q.version,
+        "merged_into": q.merged_into if author is not None else _own_merge_target(q),
+        "created_at": ms(q.created_at), "version": q.version,
     }
     if author is not None:
         view.update(
@@ -54,6 +56,16 @@ def question_view(q: Question, position: int | None, author: Participant | None 
             prepared_id=q.prepared_id, reason=q.reason, order=q.order, asked_at=ms(q.asked_at),
         )
     return view
+
+
+def _own_merge_target(q: Question) -> str | None:
+    """For the author: the question theirs was merged into, only when that one is theirs too.
+    The id of another listener's question would tell them that someone else asked it."""
+    if q.merged_into is None:
+        return None
+    session = object_session(q)
+    target = session.get(Question, q.merged_into) if session is not None else None
+    return q.merged_into if target is not None and target.participant_id == q.participant_id else None
 
 
 def outcome_view(o: Outcome) -> dict:
