@@ -11,9 +11,8 @@ from collections.abc import Callable
 from flask import Flask
 from flask_socketio import SocketIO
 from sqlalchemy import select
-from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import __version__, storage
+from . import __version__, http_guard, storage
 from .actions import SERVER_EVENTS
 from .admin_auth import AdminAuth
 from .config import admin_password, load_config
@@ -161,35 +160,6 @@ def _no_delay(wsgi_app):
     return middleware
 
 
-SECURITY_HEADERS = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"),
-                    ("X-Frame-Options", "DENY"), ("Cache-Control", "no-store"))
-
-
-def secure_headers(wsgi_app):
-    """Socket.IO answers its polling requests itself, outside Flask: give them the same headers."""
-
-    def middleware(environ, start_response):
-        if not environ.get("PATH_INFO", "").startswith("/socket.io"):
-            return wsgi_app(environ, start_response)
-
-        def start(status, headers, exc_info=None):
-            present = {name.lower() for name, _ in headers}
-            headers = [*headers, *((n, v) for n, v in SECURITY_HEADERS if n.lower() not in present)]
-            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
-
-        return wsgi_app(environ, start)
-
-    return middleware
-
-
-class _NoRawRequestLines(logging.Filter):
-    """Werkzeug (threading mode) logs a client's unparsable bytes, e.g. a closing websocket
-    frame, as "Bad request syntax ('…')": whatever a client sends must not reach the log."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "Bad request" not in record.getMessage()
-
-
 def create_app(config: dict | None = None, clock: Callable[[], float] = time.time) -> Flask:
     """Defaults, then the environment, then ``config`` (tests)."""
     app = Flask(__name__, static_folder=None)
@@ -203,8 +173,6 @@ def create_app(config: dict | None = None, clock: Callable[[], float] = time.tim
     )
     logging.basicConfig(level=settings["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration step is noise
-    if not any(isinstance(f, _NoRawRequestLines) for f in logging.getLogger("werkzeug").filters):
-        logging.getLogger("werkzeug").addFilter(_NoRawRequestLines())
     spiegel = Spiegel(app, clock)
     app.extensions["spiegel"] = spiegel
     migrate(spiegel.db.engine)
@@ -220,10 +188,8 @@ def create_app(config: dict | None = None, clock: Callable[[], float] = time.tim
     )
     register(spiegel.socketio)
 
-    app.wsgi_app = secure_headers(_no_delay(app.wsgi_app))
-    trusted = int(settings["TRUSTED_PROXIES"])
-    if trusted > 0:  # outermost, so Socket.IO sees the client's address too
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted, x_host=trusted)
+    app.wsgi_app = _no_delay(app.wsgi_app)
+    http_guard.install(app, int(settings["TRUSTED_PROXIES"]))
 
     from .web import bp
 

@@ -43,11 +43,11 @@ def create_meeting(spiegel, session: Session, data: MeetingCreate, now: float) -
     """A new meeting and its moderator key (returned once, stored hashed)."""
     fmt = spiegel.formats.get(data.format)
     if fmt is None:
-        raise SpiegelError("invalid_payload", f"Unknown format {data.format!r}.",
+        raise SpiegelError("invalid_payload", "No format has that name.",
                            [{"field": "format", "problem": "unknown_format"}])
     unknown = set(data.durations) - {p.key for p in fmt.phases}
     if unknown:
-        raise SpiegelError("unknown_phase", f"The format has no phase {sorted(unknown)[0]!r}.")
+        raise SpiegelError("unknown_phase", "The format has no phase with that key.")
     code = new_code()
     while session.scalar(select(Meeting.id).where(Meeting.code == code)):
         code = new_code()
@@ -99,7 +99,7 @@ def update_meeting(ctx: Ctx, data: MeetingUpdate) -> dict:
     if "durations" in fields:
         unknown = set(fields["durations"]) - {p.key for p in ctx.fmt.phases}
         if unknown:
-            raise SpiegelError("unknown_phase", f"The format has no phase {sorted(unknown)[0]!r}.")
+            raise SpiegelError("unknown_phase", "The format has no phase with that key.")
         m.durations = {**(m.durations or {}), **fields.pop("durations")}
     if "queue_visibility" in fields:
         m.settings = {**(m.settings or {}), "queue_visibility": fields.pop("queue_visibility")}
@@ -137,9 +137,9 @@ def goto_phase(ctx: Ctx, data: PhaseGoto) -> dict:
         raise SpiegelError("meeting_not_open", "Open the meeting before moving to another phase.")
     target = ctx.fmt.phase(data.key)
     if target is None:
-        raise SpiegelError("unknown_phase", f"The format has no phase {data.key!r}.")
+        raise SpiegelError("unknown_phase", "The format has no phase with that key.")
     if data.from_ is not None and data.from_ != m.phase_key:
-        raise SpiegelError("stale_state", f"The meeting is in phase {m.phase_key!r}, not {data.from_!r}.")
+        raise SpiegelError("stale_state", f"The meeting is in phase {m.phase_key}, not the one this was sent from.")
     previous = ctx.phase
     if target.key == previous.key:
         return {"state": state_payload(ctx)}
@@ -200,7 +200,7 @@ def set_prepared(ctx: Ctx, data: PreparedSet) -> dict:
     phase_keys = {p.key for p in ctx.fmt.phases}
     for item in data.items:
         if item.phase is not None and item.phase not in phase_keys:
-            raise SpiegelError("unknown_phase", f"The format has no phase {item.phase!r}.")
+            raise SpiegelError("unknown_phase", "The format has no phase with that key.")
     ctx.meeting.prepared = _new_prepared(data.items)
     if ctx.meeting.prompt_id not in {p["id"] for p in ctx.meeting.prepared}:
         ctx.meeting.prompt_id, ctx.meeting.prompt_shown = None, False
