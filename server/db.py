@@ -10,7 +10,7 @@ gets connect and statement timeouts, and a watchdog (:mod:`.storage`) bounds eac
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
@@ -51,16 +51,27 @@ def make_engine(url: str, timeout: float = 5.0) -> Engine:
 def alembic_config(engine: Engine) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("path_separator", "os")
     cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
     return cfg
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision."""
+def migrate(engine: Engine, plugins: Iterable = ()) -> None:
+    """Bring the schema to the newest revision: the core's, then each plugin's migrations
+    (``register_migrations``), each plugin with a version table of its own so their
+    histories never mix with the core's or each other's."""
     cfg = alembic_config(engine)
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")
+    for folder in plugins:
+        # The core's env.py runs the plugin's revision files (a folder of them is all a plugin ships).
+        cfg = alembic_config(engine)
+        cfg.set_main_option("version_locations", str(folder.path))
+        cfg.attributes["version_table"] = f"spiegel_{folder.name.replace('-', '_')}_version"
+        with engine.begin() as connection:
+            cfg.attributes["connection"] = connection
+            command.upgrade(cfg, "head")
 
 
 class Database:

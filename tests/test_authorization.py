@@ -20,66 +20,69 @@ from dataclasses import dataclass, field
 import pytest
 from helpers import ADMIN_PASSWORD, PLUGINS, FakeClock, call, make_app, uid
 from spiegel.models import Meeting, Note, Outcome, Participant, Poll, PollAnswer, Question
-from spiegel.realtime import EVENTS
 from sqlalchemy import func, select
 from test_protocol import connect_probe
 
-ROLES = ("none", "listener", "display", "a:run", "a:questions", "a:outcomes", "moderator", "admin")
+ROLES = ("none", "listener", "guest", "display", "a:run", "a:questions", "a:outcomes", "moderator", "admin")
 SCOPES = ("own", "other")
 CODES = {"ok": None, "NA": "not_authenticated", "TU": "token_unknown", "FR": "forbidden_role",
-         "MR": "missing_right", "NF": "not_found", "IC": "id_conflict", "IT": "invalid_transition"}
+         "MR": "missing_right", "NF": "not_found", "IC": "id_conflict", "IT": "invalid_transition",
+         "NP": "not_allowed_in_phase"}
 
 EVENTS_TABLE = """
-event                 none listener display a:run a:questions a:outcomes moderator admin
-sync                  NA   ok       ok      ok    ok          ok         ok        TU
-note.add              NA   ok/IC    FR      FR    FR          FR         FR        TU
-note.edit             NA   ok/NF    FR      FR    FR          FR         FR        TU
-note.delete           NA   ok/NF    FR      FR    FR          FR         FR        TU
-note.share            NA   ok/NF    FR      FR    FR          FR         FR        TU
-question.add          NA   ok/IC    FR      FR    FR          FR         FR        TU
-question.edit         NA   ok/NF    FR      FR    FR          FR         FR        TU
-question.delete       NA   ok/NF    FR      FR    FR          FR         FR        TU
-question.withdraw     NA   ok/NF    FR      FR    FR          FR         FR        TU
-turn.set              NA   ok       FR      FR    FR          FR         FR        TU
-poll.answer           NA   ok/NF    FR      FR    FR          FR         FR        TU
-meeting.update        NA   FR       FR      MR    MR          MR         ok        TU
-meeting.open          NA   FR       FR      IT    MR          MR         IT        TU
-meeting.archive       NA   FR       FR      MR    MR          MR         IT        TU
-phase.goto            NA   FR       FR      ok    MR          MR         ok        TU
-timer.start           NA   FR       FR      ok    MR          MR         ok        TU
-timer.pause           NA   FR       FR      ok    MR          MR         ok        TU
-timer.resume          NA   FR       FR      IT    MR          MR         IT        TU
-timer.adjust          NA   FR       FR      ok    MR          MR         ok        TU
-timer.reset           NA   FR       FR      ok    MR          MR         ok        TU
-prepared.set          NA   FR       FR      MR    MR          MR         ok        TU
-prompt.set            NA   FR       FR      ok/NF MR          MR         ok/NF     TU
-question.update       NA   FR       FR      MR    ok/NF       MR         ok/NF     TU
-question.reorder      NA   FR       FR      MR    ok/NF       MR         ok/NF     TU
-question.merge        NA   FR       FR      MR    ok/NF       MR         ok/NF     TU
-outcome.add           NA   FR       FR      MR    MR          ok/IC      ok/IC     TU
-outcome.edit          NA   FR       FR      MR    MR          ok/NF      ok/NF     TU
-outcome.delete        NA   FR       FR      MR    MR          ok/NF      ok/NF     TU
-poll.open             NA   FR       FR      ok/IC MR          MR         ok/IC     TU
-poll.close            NA   FR       FR      ok/NF MR          MR         ok/NF     TU
-assistant.create      NA   FR       FR      FR    FR          FR         ok        TU
-display.link          NA   FR       FR      FR    FR          FR         ok        TU
-action:example.pledge NA   ok       FR      FR    FR          FR         FR        TU
-action:example.summary NA  FR       FR      MR    MR          ok         ok        TU
+event                   none listener guest display a:run a:questions a:outcomes moderator admin
+sync                    NA   ok       ok    ok      ok    ok          ok         ok        TU
+note.add                NA   ok/IC    NP/IC FR      FR    FR          FR         FR        TU
+note.edit               NA   ok/NF    NP    FR      FR    FR          FR         FR        TU
+note.delete             NA   ok/NF    NF    FR      FR    FR          FR         FR        TU
+note.share              NA   ok/NF    NP    FR      FR    FR          FR         FR        TU
+question.add            NA   ok/IC    NP/IC FR      FR    FR          FR         FR        TU
+question.edit           NA   ok/NF    NP    FR      FR    FR          FR         FR        TU
+question.delete         NA   ok/NF    NF    FR      FR    FR          FR         FR        TU
+question.withdraw       NA   ok/NF    NF    FR      FR    FR          FR         FR        TU
+turn.set                NA   ok       NP    FR      FR    FR          FR         FR        TU
+poll.answer             NA   ok/NF    NP    FR      FR    FR          FR         FR        TU
+meeting.update          NA   FR       FR    FR      MR    MR          MR         ok        TU
+meeting.open            NA   FR       FR    FR      IT    MR          MR         IT        TU
+meeting.archive         NA   FR       FR    FR      MR    MR          MR         IT        TU
+phase.goto              NA   FR       FR    FR      ok    MR          MR         ok        TU
+timer.start             NA   FR       FR    FR      ok    MR          MR         ok        TU
+timer.pause             NA   FR       FR    FR      ok    MR          MR         ok        TU
+timer.resume            NA   FR       FR    FR      IT    MR          MR         IT        TU
+timer.adjust            NA   FR       FR    FR      ok    MR          MR         ok        TU
+timer.reset             NA   FR       FR    FR      ok    MR          MR         ok        TU
+prepared.set            NA   FR       FR    FR      MR    MR          MR         ok        TU
+prompt.set              NA   FR       FR    FR      ok/NF MR          MR         ok/NF     TU
+question.update         NA   FR       FR    FR      MR    ok/NF       MR         ok/NF     TU
+question.reorder        NA   FR       FR    FR      MR    ok/NF       MR         ok/NF     TU
+question.merge          NA   FR       FR    FR      MR    ok/NF       MR         ok/NF     TU
+outcome.add             NA   FR       FR    FR      MR    MR          ok/IC      ok/IC     TU
+outcome.edit            NA   FR       FR    FR      MR    MR          ok/NF      ok/NF     TU
+outcome.delete          NA   FR       FR    FR      MR    MR          ok/NF      ok/NF     TU
+poll.open               NA   FR       FR    FR      ok/IC MR          MR         ok/IC     TU
+poll.close              NA   FR       FR    FR      ok/NF MR          MR         ok/NF     TU
+assistant.create        NA   FR       FR    FR      FR    FR          FR         ok        TU
+display.link            NA   FR       FR    FR      FR    FR          FR         ok        TU
+invite.create           NA   FR       FR    FR      FR    FR          FR         ok        TU
+example.pledge          NA   ok       NP    FR      FR    FR          FR         FR        TU
+example.summary         NA   FR       FR    FR      MR    MR          ok         ok        TU
+action:example.pledge   NA   ok       NP    FR      FR    FR          FR         FR        TU
+action:example.summary  NA   FR       FR    FR      MR    MR          ok         ok        TU
 """
 
 HTTP_TABLE = """
-endpoint                         none listener display a:run a:questions a:outcomes moderator admin
-GET /api/meetings/<code>         ok   ok       ok      ok    ok          ok         ok        ok
-POST /api/meetings/<code>/join   ok   ok       ok      ok    ok          ok         ok        ok
-GET /api/formats                 ok   ok       ok      ok    ok          ok         ok        ok
-GET /qr/<code>.svg               ok   ok       ok      ok    ok          ok         ok        ok
-GET /api/admin/session           ok   ok       ok      ok    ok          ok         ok        ok
-POST /api/admin/login            NA   NA       NA      NA    NA          NA         NA        ok
-POST /api/admin/logout           ok   ok       ok      ok    ok          ok         ok        ok
-GET /api/admin/meetings          NA   NA       NA      NA    NA          NA         NA        ok
-POST /api/admin/meetings         NA   NA       NA      NA    NA          NA         NA        ok
-POST /api/admin/meetings/<id>/duplicate NA NA  NA      NA    NA          NA         NA        ok
-DELETE /api/admin/meetings/<id>  NA   NA       NA      NA    NA          NA         NA        ok
+endpoint                                none listener guest display a:run a:questions a:outcomes moderator admin
+GET /api/meetings/<code>                ok   ok       ok    ok      ok    ok          ok         ok        ok
+POST /api/meetings/<code>/join          ok   ok       ok    ok      ok    ok          ok         ok        ok
+GET /api/formats                        ok   ok       ok    ok      ok    ok          ok         ok        ok
+GET /qr/<code>.svg                      ok   ok       ok    ok      ok    ok          ok         ok        ok
+GET /api/admin/session                  ok   ok       ok    ok      ok    ok          ok         ok        ok
+POST /api/admin/login                   NA   NA       NA    NA      NA    NA          NA         NA        ok
+POST /api/admin/logout                  ok   ok       ok    ok      ok    ok          ok         ok        ok
+GET /api/admin/meetings                 NA   NA       NA    NA      NA    NA          NA         NA        ok
+POST /api/admin/meetings                NA   NA       NA    NA      NA    NA          NA         NA        ok
+POST /api/admin/meetings/<id>/duplicate NA   NA       NA    NA      NA    NA          NA         NA        ok
+DELETE /api/admin/meetings/<id>         NA   NA       NA    NA      NA    NA          NA         NA        ok
 """
 
 
@@ -103,7 +106,8 @@ HTTP_CELLS = parse(HTTP_TABLE)
 
 #: The phase each event is tried in, so that a listener action is allowed there (the matrix is
 #: about who, not when); everything else runs in "listening". The example format has them all.
-PHASE = {"note.share": "ended", "turn.set": "round", "poll.answer": "round", "action:example.pledge": "round"}
+PHASE = {"note.share": "ended", "turn.set": "round", "poll.answer": "round", "action:example.pledge": "round",
+         "example.pledge": "round"}
 
 
 @pytest.fixture(scope="module")
@@ -153,6 +157,8 @@ def build(app, phase: str) -> Meet:
         m.tokens[f"a:{right}"] = call(mod, "assistant.create", {"rights": [right]})["key"]
     m.tokens["display"] = call(mod, "display.link")["key"]
     join = f"/api/meetings/{m.code}/join"
+    invite = call(mod, "invite.create", {"kind": "guest"})["url"].split("#invite=", 1)[1]
+    m.tokens["guest"] = http.post(join, json={"invite": invite}).get_json()["token"]
     m.tokens["listener"] = http.post(join, json={}).get_json()["token"]
     other_token = http.post(join, json={}).get_json()["token"]
     assert call(mod, "phase.goto", {"key": "listening"})["ok"]
@@ -214,6 +220,8 @@ def payload(event: str, r: dict[str, str]) -> tuple[str, dict]:
         "assistant.create": {"rights": ["run"]}, "display.link": {},
         "action:example.pledge": {"name": "example.pledge", "data": {"text": "Verzonnen belofte"}},
         "action:example.summary": {"name": "example.summary", "data": {"text": "Verzonnen samenvatting"}},
+        "example.pledge": {"text": "Verzonnen belofte"}, "example.summary": {"text": "Verzonnen samenvatting"},
+        "invite.create": {"kind": "guest"},
     }
     body = dict(bodies[event])
     own_new = {"note.add", "question.add", "outcome.add", "poll.open"}
@@ -258,16 +266,16 @@ def test_event_matrix(app, event, role, scope):
     before_a, before_b = fingerprint(app, a.id), fingerprint(app, b.id)
     got = socket_outcome(app, token, name, body)
     expected = EVENT_CELLS[(event, role, scope)]
-    assert got == (CODES[expected] or "ok"), f"{event} by {role} ({scope} meeting)"
+    assert got == (CODES[expected] or "ok"), f"{event} by {role} ({scope} meeting): {got}"
     assert fingerprint(app, b.id) == before_b, "the other meeting is untouched"
     if got != "ok":
         assert fingerprint(app, a.id) == before_a, "a refusal changes nothing"
     settle(app, "A", event, before_a)
 
 
-def test_the_event_table_covers_every_event_and_role():
+def test_the_event_table_covers_every_event_and_role(app):
     rows = {key[0] for key in EVENT_CELLS}
-    assert {r.split(":")[0] for r in rows} == set(EVENTS) | {"action"}
+    assert {r.split(":")[0] for r in rows} == set(app.extensions["spiegel"].registry.client) | {"action"}
     assert len(EVENT_CELLS) == len(rows) * len(ROLES) * len(SCOPES)
 
 
@@ -298,7 +306,7 @@ def test_http_matrix(app, endpoint, role, scope):
     r = app.test_client().open(path, method=method, headers=headers, json=body)
     got = "ok" if r.status_code < 400 else r.get_json()["error"]["code"]
     expected = HTTP_CELLS[(endpoint, role, scope)]
-    assert got == (CODES[expected] or "ok"), f"{endpoint} by {role} ({scope} meeting): {r.status_code}"
+    assert got == (CODES[expected] or "ok"), f"{endpoint} by {role} ({scope} meeting): {got}"
     for m in (a, b):
         if m is not target or got != "ok":
             assert fingerprint(app, m.id) == before[m.id], "only the target of an allowed call changes"

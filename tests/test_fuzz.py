@@ -18,8 +18,12 @@ from helpers import ADMIN_PASSWORD, PLUGINS, FakeClock, call, make_app
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from spiegel.errors import ERROR_CODES
-from spiegel.realtime import EVENTS
+from spiegel.plugin_manager import core_registry
 from test_authorization import Meet, build, fingerprint
+
+#: Core events plus the example plugin's (tests/plugins), with their schemas.
+EVENTS = {**core_registry().client}
+PLUGIN_EVENTS = ("example.pledge", "example.summary")
 
 FUZZ = settings(max_examples=20, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -40,7 +44,7 @@ def deep(n: int) -> list:
 
 def shaped(event: str) -> st.SearchStrategy:
     """Dicts with (some of) the schema's own field names, arbitrary values."""
-    schema = EVENTS[event].schema if event in EVENTS else None
+    schema = EVENTS[event].schema if event in EVENTS else None  # plugin events: name/data-shaped dicts
     names = [f.alias or n for n, f in schema.model_fields.items()] if schema else ["name", "data"]
     if not names:
         return st.just({})
@@ -101,7 +105,7 @@ def room(app):
     return meeting, {role: sio.test_client(app, auth={"token": meeting.tokens[role]}) for role in ROLES}
 
 
-@pytest.mark.parametrize("event", [*sorted(EVENTS), "action"])
+@pytest.mark.parametrize("event", [*sorted(EVENTS), *PLUGIN_EVENTS, "action"])
 def test_every_event_survives_any_payload_from_any_role(app, room, errors, event):
     meeting, clients = room
     sio = app.extensions["spiegel"].socketio
