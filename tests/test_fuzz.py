@@ -25,7 +25,7 @@ from test_authorization import Meet, build, fingerprint
 EVENTS = {**core_registry().client}
 PLUGIN_EVENTS = ("example.pledge", "example.summary")
 
-FUZZ = settings(max_examples=20, deadline=None, derandomize=True, database=None,
+FUZZ = settings(max_examples=15, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 scalars = st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=True) | st.text(max_size=30)

@@ -4,7 +4,10 @@ The cluster is stopped, or frozen with SIGSTOP (it then accepts connections and 
 nothing, the harder case), for 10 seconds while a moderator and a listener are connected to a
 real `spiegel run` (eventlet). While it is down every event is answered with
 `storage_unavailable` before it comes back, pages and `/healthz` keep being served and no
-socket drops; afterwards the tablet's queued items land exactly once, with no restart.
+socket drops; afterwards the tablet's queued items land exactly once, with no restart. Both
+async modes: under eventlet psycopg waits green (`PSYCOPG_WAIT_FUNC=wait_select`), in
+threading mode each blocked call holds only its own thread; in both the watchdog
+(server/storage.py) ends a transaction the frozen server never answers.
 """
 
 from __future__ import annotations
@@ -34,12 +37,9 @@ def cluster():
     c.destroy()
 
 
-@pytest.fixture
-def server(tmp_path, cluster):
-    srv = LiveServer(instance=tmp_path / "instance", database_url=cluster.url,
-                     extra_env={"SPIEGEL_DB_TIMEOUT": str(DB_TIMEOUT)}).start()
-    yield srv
-    srv.stop()
+def start_server(tmp_path, cluster: Cluster, async_mode: str) -> LiveServer:
+    return LiveServer(instance=tmp_path / "instance", database_url=cluster.url, async_mode=async_mode,
+                      extra_env={"SPIEGEL_DB_TIMEOUT": str(DB_TIMEOUT)}).start()
 
 
 def http(url: str, timeout: float = 5) -> tuple[int, bytes]:
@@ -68,8 +68,17 @@ def connect_refusal(url: str, token: str) -> str:
     return "connected"
 
 
-@pytest.mark.parametrize("outage", ["frozen", "stopped"])
-def test_a_database_outage_mid_meeting(server: LiveServer, cluster: Cluster, outage: str):
+@pytest.mark.parametrize(("async_mode", "outage"), [("eventlet", "frozen"), ("eventlet", "stopped"),
+                                                    ("threading", "frozen")])
+def test_a_database_outage_mid_meeting(tmp_path, cluster: Cluster, async_mode: str, outage: str):
+    server = start_server(tmp_path, cluster, async_mode)
+    try:
+        meeting_through_an_outage(server, cluster, outage)
+    finally:
+        server.stop()
+
+
+def meeting_through_an_outage(server: LiveServer, cluster: Cluster, outage: str) -> None:
     created = server.create_meeting()
     moderator = Peer(server.url, created["moderator_key"], "moderator").connect()
     assert moderator.call("phase.goto", {"key": "listening"})["ok"]
