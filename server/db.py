@@ -56,12 +56,19 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
+def _no_statement_timeout(connection) -> None:
+    """A migration of a large database may take longer than an event's statement timeout."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
+
+
 def migrate(engine: Engine, plugins: Iterable = ()) -> None:
     """Bring the schema to the newest revision: the core's, then each plugin's migrations
     (``register_migrations``), each plugin with a version table of its own so their
     histories never mix with the core's or each other's."""
     cfg = alembic_config(engine)
     with engine.begin() as connection:
+        _no_statement_timeout(connection)
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")
     for folder in plugins:
@@ -70,6 +77,7 @@ def migrate(engine: Engine, plugins: Iterable = ()) -> None:
         cfg.set_main_option("version_locations", str(folder.path))
         cfg.attributes["version_table"] = f"spiegel_{folder.name.replace('-', '_')}_version"
         with engine.begin() as connection:
+            _no_statement_timeout(connection)
             cfg.attributes["connection"] = connection
             command.upgrade(cfg, "head")
 
