@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from chromium import expect_image_loaded
 from listener_support import (
     code_of,
     join,
@@ -270,7 +271,7 @@ def test_moderator_screen_and_room_display(browser, shared_live_server, no_third
 
     dctx, display, _ = open_display(browser, page, no_third_party, bypass_csp=True)
     expect(display.locator("#lobby-code")).to_have_text(code)
-    display.wait_for_function("document.getElementById('lobby-qr').naturalWidth > 0")
+    expect_image_loaded(display.locator("#lobby-qr"))
     audit(display, "room display lobby")
 
     next_phase(page, "Luisteren")
@@ -360,7 +361,7 @@ def test_admin_and_print_pages(browser, shared_live_server, no_third_party, audi
     no_third_party(printable)
     printable.goto(f"{server.url}/static/moderator/print.html?{urlencode({'code': code, 'url': join_url})}")
     expect(printable.locator("#title")).to_have_text("Spiegelgesprek nazorg 2026")
-    printable.wait_for_function("document.getElementById('qr').naturalWidth > 0")
+    expect_image_loaded(printable.locator("#qr"))
     audit(printable, "print page")
     assert not page.errors, page.errors
     ctx.close()

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from chromium import tablet_context
+from chromium import expect_image_loaded, tablet_context
 from moderator_support import Listener, moderator_page, next_phase, open_display
 from playwright.sync_api import expect
 
@@ -94,7 +94,7 @@ def test_run_all_phases_with_five_listeners(browser, shared_live_server, no_thir
     expect(display.locator("#lobby")).to_be_visible()
     expect(display.locator("#lobby-code")).to_have_text(code)
     expect(display.locator("#lobby-qr")).to_have_attribute("src", f"/qr/{code}.svg")
-    display.wait_for_function("document.getElementById('lobby-qr').naturalWidth > 0")
+    expect_image_loaded(display.locator("#lobby-qr"))
     assert "key=" not in display.url
     assert_controls_named(page)
     shot(page, artifacts, "moderator-1-lobby")
