@@ -12,6 +12,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, send_from_
 from sqlalchemy import delete, select
 from werkzeug.exceptions import HTTPException
 
+from . import clients as clients_package
 from . import qr
 from .access import normalise_code, same_secret
 from .errors import SpiegelError
@@ -22,7 +23,9 @@ from .snapshots import meeting_view, participant_label
 
 bp = Blueprint("spiegel", __name__)
 
-CLIENTS = Path(__file__).resolve().parent.parent / "clients"
+#: The client pages: the ``spiegel.clients`` package (the repository's clients/ folder in a
+#: checkout or an editable install, the copy inside the wheel once installed).
+CLIENTS = Path(clients_package.__file__).resolve().parent
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
        "form-action 'self'")
