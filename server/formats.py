@@ -34,6 +34,13 @@ class Phase:
     silent: bool = False
     state: Literal["open", "running", "ended"] = "running"
     description: Mapping[str, str] = field(default_factory=dict)
+    #: The phase's timer starts with the phase (no second tap on "Start"); a meeting's
+    #: moderator can choose otherwise (setting ``timer_with_phase``).
+    timer_autostart: bool = False
+    #: A listener whose question is put up as "now asking" is expected to ask it aloud.
+    #: Off: the room hears the question from the moderator, and the tablet does not tell its
+    #: author to speak.
+    asker_speaks: bool = False
 
     def to_wire(self, language: str, duration: int | None = None) -> dict:
         return {
@@ -48,6 +55,8 @@ class Phase:
             "silent": self.silent,
             "listener_actions": sorted(self.listener),
             "state": self.state,
+            "timer_autostart": self.timer_autostart,
+            "asker_speaks": self.asker_speaks,
         }
 
 

@@ -15,6 +15,7 @@ from . import timers
 from .access import hash_token, new_code, new_id, new_token
 from .context import Ctx
 from .errors import SpiegelError
+from .formats import Phase
 from .models import Meeting, Participant
 from .schemas import (
     STAFF_RIGHTS,
@@ -30,9 +31,11 @@ from .schemas import (
     TimerReset,
     TimerStart,
 )
-from .snapshots import meeting_view, state_payload
+from .snapshots import ASKING, meeting_view, state_payload
 
 JOINABLE = ("open", "running")
+#: MeetingUpdate fields kept in ``Meeting.settings`` (the moderator's per-meeting choices).
+SETTING_FIELDS = ("queue_visibility", "display_timer", "timer_with_phase")
 
 
 def _new_prepared(items) -> list[dict]:
@@ -69,6 +72,21 @@ def create_meeting(spiegel, session: Session, data: MeetingCreate, now: float) -
     return meeting, key
 
 
+def new_moderator_key(session: Session, meeting: Meeting) -> tuple[str, str]:
+    """A new moderator key for a meeting whose link was lost; the old key stops working at once.
+
+    The moderator stays the same participant (what they wrote keeps its author); only the
+    token changes. Returns (participant id, key) so the caller can close the old sockets.
+    """
+    moderator = session.scalar(select(Participant).where(Participant.meeting_id == meeting.id,
+                                                         Participant.role == "moderator"))
+    if moderator is None:
+        raise SpiegelError("not_found", "The meeting has no moderator.")
+    key = new_token()
+    moderator.token_hash = hash_token(key)
+    return moderator.id, key
+
+
 def duplicate_meeting(spiegel, session: Session, source: Meeting, now: float) -> tuple[Meeting, str]:
     data = MeetingCreate(title=source.title, theme=source.theme, format=source.format, language=source.language,
                          expected_listeners=source.expected_listeners, durations=dict(source.durations or {}),
@@ -101,8 +119,9 @@ def update_meeting(ctx: Ctx, data: MeetingUpdate) -> dict:
         if unknown:
             raise SpiegelError("unknown_phase", f"The format has no phase {sorted(unknown)[0]!r}.")
         m.durations = {**(m.durations or {}), **fields.pop("durations")}
-    if "queue_visibility" in fields:
-        m.settings = {**(m.settings or {}), "queue_visibility": fields.pop("queue_visibility")}
+    for setting in SETTING_FIELDS:
+        if setting in fields:
+            m.settings = {**(m.settings or {}), setting: fields.pop(setting)}
     if "scheduled_for" in fields:
         value = fields.pop("scheduled_for")
         m.scheduled_for = value.isoformat() if value else None
@@ -145,9 +164,19 @@ def goto_phase(ctx: Ctx, data: PhaseGoto) -> dict:
         return {"state": state_payload(ctx)}
     m.phase_key, m.phase_started_at, m.state = target.key, ctx.now, target.state
     ctx.timer = timers.reset(ctx.timer, ctx.duration_of(target))
+    if timer_starts_with_phase(ctx, target) and ctx.duration_of(target) > 0:
+        ctx.timer = timers.start(ctx.timer, ctx.now)
+    if ASKING in (m.settings or {}):  # a question put up for the room leaves with its phase
+        m.settings = {k: v for k, v in m.settings.items() if k != ASKING}
     ctx.spiegel.hook.phase_changed(ctx=ctx, previous=previous, current=target)
     ctx.version()
     return {"state": ctx.broadcast_state()}
+
+
+def timer_starts_with_phase(ctx: Ctx, phase: Phase) -> bool:
+    """The moderator's choice for this meeting, else what the format says for the phase."""
+    chosen = (ctx.meeting.settings or {}).get("timer_with_phase")
+    return phase.timer_autostart if chosen is None else bool(chosen)
 
 
 def _timer_changed(ctx: Ctx) -> dict:

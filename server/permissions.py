@@ -61,6 +61,7 @@ RULES: dict[str, Rule] = {
     "question.update": staff("questions"),
     "question.reorder": staff("questions"),
     "question.merge": staff("questions"),
+    "question.asking": staff("questions"),
     "outcome.add": staff("outcomes"),
     "outcome.edit": staff("outcomes"),
     "outcome.delete": staff("outcomes"),

@@ -68,6 +68,7 @@ EVENTS: dict[str, Event] = {
     "question.update": Event(s.QuestionUpdate, questions.update_question),
     "question.reorder": Event(s.QuestionReorder, questions.reorder_questions),
     "question.merge": Event(s.QuestionMerge, questions.merge_questions),
+    "question.asking": Event(s.QuestionAsking, questions.set_asking),
     "outcome.add": Event(s.OutcomeAdd, outcomes.add_outcome),
     "outcome.edit": Event(s.OutcomeEdit, outcomes.edit_outcome),
     "outcome.delete": Event(s.ItemRef, outcomes.delete_outcome),

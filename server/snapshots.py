@@ -13,6 +13,8 @@ from .formats import pick
 from .models import Meeting, Note, Outcome, Participant, Poll, PollAnswer, Question
 
 LISTENER_LABEL = {"nl": "Luisteraar {n}", "en": "Listener {n}"}
+#: The meeting setting that holds the question put up as "now asking" (see questions.set_asking).
+ASKING = "asking_id"
 
 
 def ms(seconds: float | None) -> int | None:
@@ -97,8 +99,24 @@ def open_poll(ctx: Ctx) -> Poll | None:
     return ctx.session.get(Poll, ctx.meeting.poll_id) if ctx.meeting.poll_id else None
 
 
+def asking_view(ctx: Ctx) -> dict | None:
+    """The question the moderator put up as "now asking": its text only, never who wrote it."""
+    qid = (ctx.meeting.settings or {}).get(ASKING)
+    q = ctx.session.get(Question, qid) if qid else None
+    if q is None or q.meeting_id != ctx.meeting.id or q.status != "selected":
+        return None
+    return {"id": q.id, "text": q.text}
+
+
+def room_view(m: Meeting) -> dict:
+    """What the room display shows besides the phase: the timer only when the moderator chose so
+    (a big countdown puts the inner circle under pressure; off by default)."""
+    return {"timer": bool((m.settings or {}).get("display_timer", False))}
+
+
 def state_payload(ctx: Ctx) -> dict:
-    """The public part: the same for every participant, and free of anyone's writing."""
+    """The public part: the same for every participant. It holds nobody's writing except the
+    one question the moderator put up as "now asking", and that without its author."""
     m = ctx.meeting
     return {
         "version": m.version,
@@ -108,6 +126,8 @@ def state_payload(ctx: Ctx) -> dict:
         "timer": ctx.timer.to_wire(),
         "prompt": prompt_view(m),
         "poll": poll_view(open_poll(ctx)),
+        "asking": asking_view(ctx),
+        "room": room_view(m),
     }
 
 
