@@ -197,7 +197,7 @@ window.SPIEGEL_MOD_I18N = {
     'invite.hint': 'Luisteraars scannen de QR-code of typen de code op de startpagina. Geen account nodig.',
     'invite.print': 'A4 met QR-code afdrukken',
 
-    'display.text': 'Het zaalscherm toont de QR-code tijdens het binnenkomen, daarna de fase, de luisterregel, het thema of de getoonde vraag en de tijd. Nooit iets wat luisteraars schrijven.',
+    'display.text': 'Het zaalscherm toont de QR-code tijdens het binnenkomen, daarna de fase, de luisterregel en het thema, de getoonde voorbereide vraag of de vraag die nu gesteld wordt (zonder naam). De tijd alleen als je dat kiest. Nooit de notities van luisteraars.',
     'display.warn': 'Een nieuwe link maakt de vorige link voor het zaalscherm ongeldig.',
     'display.create': 'Link voor het zaalscherm maken',
     'display.open': 'Zaalscherm openen',
@@ -272,8 +272,8 @@ window.SPIEGEL_MOD_I18N = {
 
     'display.title': 'Zaalscherm',
     'display.join': 'Luister mee met je tablet of telefoon',
-    'display.step.scan': 'Scan de QR-code met de camera',
-    'display.step.or': 'of ga naar',
+    'display.step.scan': 'Scan de QR-code met de camera van je tablet of telefoon',
+    'display.step.or': 'Of ga naar',
     'display.codeLabel': 'en typ de code',
     'display.silent': 'Je tablet blijft stil: geen geluid, geen meldingen.',
     'display.qrAlt': 'QR-code die opent: {url}',
@@ -355,6 +355,7 @@ window.SPIEGEL_MOD_I18N = {
     'error.stale_state': 'Iemand anders wisselde net van fase. Het scherm is bijgewerkt.',
     'error.rate_limited': 'Even rustig aan: te veel opdrachten tegelijk.',
     'error.internal_error': 'Er ging iets mis op de server.',
+    'display.asking': 'Nu gevraagd',
   },
 
   en: {
@@ -552,7 +553,7 @@ window.SPIEGEL_MOD_I18N = {
     'invite.hint': 'Listeners scan the QR code or type the code on the start page. No account needed.',
     'invite.print': 'Print A4 with QR code',
 
-    'display.text': 'The room display shows the QR code while people come in, then the phase, its listening rule, the theme or the shown question and the time. Never anything listeners write.',
+    'display.text': 'The room display shows the QR code while people come in, then the phase, its listening rule and the theme, the prepared question shown or the question being asked now (without a name). The time only if you choose so. Never listeners\' notes.',
     'display.warn': 'A new link makes the previous room display link stop working.',
     'display.create': 'Create room display link',
     'display.open': 'Open room display',
@@ -627,8 +628,8 @@ window.SPIEGEL_MOD_I18N = {
 
     'display.title': 'Room display',
     'display.join': 'Listen in with your tablet or phone',
-    'display.step.scan': 'Scan the QR code with your camera',
-    'display.step.or': 'or go to',
+    'display.step.scan': 'Scan the QR code with the camera of your tablet or phone',
+    'display.step.or': 'Or go to',
     'display.codeLabel': 'and type the code',
     'display.silent': 'Your tablet stays silent: no sound, no notifications.',
     'display.qrAlt': 'QR code that opens: {url}',
@@ -710,5 +711,6 @@ window.SPIEGEL_MOD_I18N = {
     'error.stale_state': 'Someone else just changed the phase. The screen has been updated.',
     'error.rate_limited': 'Slow down a little: too many commands at once.',
     'error.internal_error': 'Something went wrong on the server.',
+    'display.asking': 'Now asking',
   },
 };
