@@ -156,7 +156,7 @@
     renderLive();
   });
   // Staff-only updates the server sends besides the documented ones.
-  socket.on('settings', (m) => { if (m && m.settings) st.settings = m.settings; renderQueue(); renderTimer(); });
+  socket.on('settings', (m) => { if (m && m.settings) st.settings = m.settings; renderQueue(); renderTimerSettings(); });
   socket.on('prepared', (m) => { if (m && Array.isArray(m.prepared)) st.prepared = m.prepared; renderPrompter(); renderQueue(); });
   socket.on('timer.expired', (m) => {
     const key2 = `${m && m.phase}:${m && m.version}`;
@@ -287,6 +287,7 @@
     renderTop();
     renderPhase();
     renderTimer();
+    renderTimerSettings();
     renderPrompter();
     renderTabs();
     renderQueue();
@@ -489,7 +490,6 @@
     const reset = planned ? t('timer.resetTo', { time: S.formatClock(planned) }) : t('timer.reset');
     if ($('t-reset').textContent !== reset) $('t-reset').textContent = reset;
     $('t-reset').disabled = mode === 'idle';
-    renderTimerSettings();
   }
 
   /** The moderator's per-meeting timer choices; unset, the format decides per phase. */
@@ -497,12 +497,15 @@
     $('timer-settings').hidden = !can('setup') || !running() && meetingState() !== 'draft';
     const chosen = st.settings && st.settings.timer_with_phase;
     const phaseDefault = phases().some((p) => p.timer_autostart);
-    $('t-with-phase').checked = chosen === undefined || chosen === null ? phaseDefault : !!chosen;
-    $('t-on-display').checked = !!(st.settings && st.settings.display_timer);
+    // A box the moderator just ticked keeps its tick until the server has answered.
+    if (ui.pendingSetting !== 'timer_with_phase') $('t-with-phase').checked = chosen === undefined || chosen === null ? phaseDefault : !!chosen;
+    if (ui.pendingSetting !== 'display_timer') $('t-on-display').checked = !!(st.settings && st.settings.display_timer);
   }
   const setting = (name) => async (e) => {
     const value = e.target.checked;
+    ui.pendingSetting = name;
     const ack = await send('meeting.update', { [name]: value });
+    ui.pendingSetting = null;
     if (ack.ok) st.settings = Object.assign({}, st.settings, { [name]: value });
     renderTimerSettings();
   };

@@ -275,8 +275,8 @@ def test_moderator_screen_and_room_display(browser, shared_live_server, no_third
     audit(display, "room display lobby")
 
     next_phase(page, "Luisteren")
-    page.locator("#t-toggle").click()
-    expect(page.locator("#t-toggle")).to_have_text("Pauzeren")
+    expect(page.locator("#t-toggle")).to_have_text("Pauzeren")  # started with the phase
+    page.locator("#t-on-display").check()
     for i, lis in enumerate(listeners):
         lis.park(f"Vraag {i + 1}: wie regelde de overdracht naar de huisarts?")
     expect(page.locator("#tab-questions .count")).to_have_text("2")
@@ -296,10 +296,17 @@ def test_moderator_screen_and_room_display(browser, shared_live_server, no_third
     expect(page.locator("#q-selected > li")).to_have_count(1)
     audit(page, "moderator clarifying questions")
     parked = page.locator("#q-parked > li").first
+    parked.locator("[data-action=more]").click()
+    expect(parked.locator(".q-more")).to_be_visible()
+    audit(page, "moderator clarifying questions, the '…' steps open")
     parked.locator("[data-action=dismiss]").click()
     expect(parked.locator(".q-expand input")).to_be_visible()
     audit(page, "moderator clarifying questions, dismissing one")
-    audit(display, "room display clarifying questions")
+    selected = page.locator("#q-selected > li").first
+    selected.locator("[data-action=asknow]").click()
+    expect(display.locator("#stage-label")).to_have_text("Nu gevraagd")
+    audit(page, "moderator clarifying questions, one asked now")
+    audit(display, "room display, a question asked now")
 
     next_phase(page, "Afronding en opvolging")
     page.locator("#tab-outcomes").click()
