@@ -71,8 +71,8 @@ def listening(make_room, **fields):
 
 
 NOTE_KEYS = {"id", "text", "tags", "prompt_id", "shared", "created_at", "updated_at", "version"}
-QUESTION_KEYS = {"id", "text", "status", "position", "merged_into", "created_at", "version"}
-STAFF_QUESTION_KEYS = QUESTION_KEYS | {"author", "author_id", "triage", "prepared_id", "reason", "order", "asked_at"}
+QUESTION_KEYS = {"id", "text", "status", "position", "merged_into", "created_at", "version", "triage"}
+STAFF_QUESTION_KEYS = QUESTION_KEYS | {"author", "author_id", "prepared_id", "reason", "order", "asked_at"}
 OUTCOME_KEYS = {"id", "kind", "text", "owner", "due", "created_at", "version"}
 STATE_KEYS = {"version", "server_time", "meeting", "phase", "timer", "prompt", "poll", "asking", "room"}
 TIMER_KEYS = {"running", "duration_ms", "remaining_ms", "deadline"}
@@ -585,6 +585,10 @@ def test_question_update(make_room, clock):
     call(author, "question.add", {"id": q2, "text": "Nieuw onderwerp?"})
     ack = call(mod, "question.update", {"id": q2, "triage": "later", "reason": "Voor een volgende keer"})
     assert (ack["question"]["triage"], ack["question"]["reason"]) == ("later", "Voor een volgende keer")
+    # the author is told it was kept for later, never the moderator's reason
+    kept = of(drain(author), "question")[-1]["question"]
+    assert (kept["id"], kept["status"], kept["triage"]) == (q2, "parked", "later")
+    assert "reason" not in kept and "Voor een volgende keer" not in json.dumps(kept)
     assert err(call(mod, "question.update", {"id": q2, "status": "selected"})) == "invalid_transition"
     assert call(mod, "question.update", {"id": q2, "status": "dismissed"})["question"]["status"] == "dismissed"
     assert err(call(mod, "question.update", {"id": q2, "status": "asked"})) == "invalid_transition"

@@ -70,7 +70,7 @@ class CommonForm(MeetingFormat):
             listener=frozenset({"share"}),
             title={"nl": "Afgelopen", "en": "Ended"},
             rule={
-                "nl": "Dank voor het luisteren. Bewaar je aantekeningen en kies wat anoniem in het verslag mag.",
+                "nl": "Dank voor het luisteren. Bewaar je notities en kies wat anoniem in het verslag mag.",
                 "en": "Thank you for listening. Keep your notes and choose what may go into the report anonymously.",
             },
         ),
