@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from .context import Ctx
 from .models import Participant
-from .snapshots import participant_label
+from .snapshots import participant_label, participant_labels
 
 
 class Presence:
@@ -47,7 +47,7 @@ class Presence:
         listeners = ctx.session.scalars(select(Participant).where(
             Participant.meeting_id == ctx.meeting.id, Participant.role == "listener")).all()
         live = self.connected(ctx.meeting.id)
-        dropped = [{"id": p.id, "label": participant_label(p, ctx.meeting.language)}
+        dropped = [{"id": p.id, "label": participant_label(p, ctx.meeting.language), "labels": participant_labels(p)}
                    for p in listeners if p.id not in live and p.last_seen_at is not None]
         staff_live = sum(1 for p in ctx.session.scalars(select(Participant.id).where(
             Participant.meeting_id == ctx.meeting.id, Participant.role.in_(("moderator", "assistant")))) if p in live)

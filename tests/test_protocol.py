@@ -72,7 +72,8 @@ def listening(make_room, **fields):
 
 NOTE_KEYS = {"id", "text", "tags", "prompt_id", "shared", "created_at", "updated_at", "version"}
 QUESTION_KEYS = {"id", "text", "status", "position", "merged_into", "created_at", "version", "triage"}
-STAFF_QUESTION_KEYS = QUESTION_KEYS | {"author", "author_id", "prepared_id", "reason", "order", "asked_at"}
+STAFF_QUESTION_KEYS = QUESTION_KEYS | {"author", "author_labels", "author_id", "prepared_id", "reason", "order",
+                                       "asked_at"}
 OUTCOME_KEYS = {"id", "kind", "text", "owner", "due", "created_at", "version"}
 STATE_KEYS = {"version", "server_time", "meeting", "phase", "timer", "prompt", "poll", "asking", "room"}
 TIMER_KEYS = {"running", "duration_ms", "remaining_ms", "deadline"}
@@ -844,7 +845,8 @@ def test_presence_goes_to_staff_only(make_room):
     tablet.disconnect()
     latest = of(drain(mod), "presence")[-1]["presence"]
     assert latest["connected"] == 1
-    assert latest["dropped"] == [{"id": joined["participant"]["id"], "label": "Verzonnen Tablet"}]
+    assert latest["dropped"] == [{"id": joined["participant"]["id"], "label": "Verzonnen Tablet",
+                                  "labels": {"nl": "Verzonnen Tablet", "en": "Verzonnen Tablet"}}]
     for client in (display, other):
         assert "presence" not in names(drain(client))
     assert call(mod, "sync")["snapshot"]["presence"]["dropped"] == latest["dropped"]

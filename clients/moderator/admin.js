@@ -18,12 +18,13 @@
     document.title = `Spiegel · ${t('admin.title')}`;
   }
   setLang(localStorage.getItem(LANG_STORE) || 'nl');
-  $('lang').addEventListener('change', (e) => {
+  $('lang').addEventListener('change', async (e) => {
     try { localStorage.setItem(LANG_STORE, e.target.value); } catch (err) { /* ignore */ }
     setLang(e.target.value);
-    renderFormats();
-    renderDurations();
-    renderPrepared();
+    if ($('app').hidden) return;
+    // Format cards, phase names and durations come from the server in one language: fetch
+    // them anew, or they stay in the language the page was loaded in.
+    await loadFormats();
     loadMeetings();
   });
 

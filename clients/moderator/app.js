@@ -84,6 +84,7 @@
     try { localStorage.setItem(LANG_STORE, ui.userLang); } catch (err) { /* ignore */ }
     pickLang();
     renderAll();
+    renderConn();
   });
 
   // ---------------------------------------------------------------- messages
@@ -111,15 +112,22 @@
 
   function setConn(ok) {
     st.connected = ok;
-    const c = $('conn');
-    c.textContent = ok ? t('conn.online') : t('conn.offline');
-    c.className = `conn ${ok ? 'ok' : 'off'}`;
+    renderConn();
     document.body.classList.toggle('offline', !ok);
     // Without a connection nothing a tap does can reach the server: say so and switch the
     // controls off (inert: no clicks, no focus), instead of an error only after a tap.
     $('main').inert = !ok && st.everConnected;
     $('offline-note').hidden = ok || !st.everConnected || !$('fatal').hidden;
     if (ok) st.everConnected = true;
+  }
+
+  /** The connection state in the screen's language (again after a language switch). */
+  function renderConn() {
+    const c = $('conn');
+    const ok = st.connected;
+    const text = ok ? t('conn.online') : st.everConnected ? t('conn.offline') : t('conn.connecting');
+    if (c.textContent !== text) c.textContent = text;
+    c.className = `conn ${ok ? 'ok' : 'off'}`;
   }
 
   socket.on('connect', () => setConn(true));
@@ -790,7 +798,7 @@
     const body = el('div', { class: 'q-body' },
       el('p', { class: 'q-text' }, q.text),
       el('p', { class: 'q-meta' },
-        q.author ? el('span', null, q.author) : null,
+        q.author ? el('span', null, (q.author_labels && q.author_labels[S.lang()]) || q.author) : null,
         onScreen ? el('span', { class: 'tag on-screen' }, el('span', { class: 'dot', 'aria-hidden': 'true' }), t('queue.onScreen')) : null,
         q.triage && q.triage !== 'clarifying' ? el('span', { class: `tag ${q.triage}` }, t(`triage.${q.triage}`)) : null,
         q.prepared_id ? el('span', { class: 'tag link' }, '↳ ', truncate(preparedText(q.prepared_id), 48)) : null,
@@ -1157,7 +1165,7 @@
         el('dt', null, t('presence.connectedL')), el('dd', null, String(p.connected || 0)),
         el('dt', null, t('presence.droppedL')), el('dd', null, String((p.dropped || []).length))),
       (p.dropped || []).length
-        ? el('ul', { class: 'dropped-list' }, p.dropped.map((d) => el('li', null, d.label || t('presence.anon'))))
+        ? el('ul', { class: 'dropped-list' }, p.dropped.map((d) => el('li', null, (d.labels && d.labels[S.lang()]) || d.label || t('presence.anon'))))
         : el('p', { class: 'hint' }, t('presence.noneDropped')),
       st.meeting && st.meeting.expected_listeners ? el('p', { class: 'hint' }, t('presence.expected', { n: st.meeting.expected_listeners })) : null);
     openDialog({ title: t('presence.title'), body, actions: [{ label: t('common.close'), primary: true }] });
@@ -1298,12 +1306,12 @@
     const when = el('input', { id: 'd-date', type: 'datetime-local', value: toLocalInput(m.scheduled_for) });
     const lang = el('select', { id: 'd-lang' }, ['nl', 'en'].map((l) => el('option', { value: l, selected: m.language === l }, t(`lang.${l}`))));
     const expected = el('input', { id: 'd-expected', type: 'number', min: '0', max: '500', value: m.expected_listeners ?? '' });
-    const durs = phases().filter((p) => p.key !== 'ended').map((p) => ({ p, input: el('input', { type: 'number', min: '0', max: '600', step: '1', value: p.duration ? Math.round(p.duration / 60) : '', 'aria-label': t('details.durationFor', { phase: p.title }) }) }));
+    const durs = phases().filter((p) => p.key !== 'ended').map((p) => ({ p, input: el('input', { type: 'number', min: '0', max: '600', step: '1', value: p.duration ? Math.round(p.duration / 60) : '', 'aria-label': t('details.durationFor', { phase: phaseText(p, 'title') }) }) }));
     const body = el('div', { class: 'form-grid' },
       f('title', t('field.title'), title), f('theme', t('field.theme'), theme),
       el('div', { class: 'row' }, f('date', t('field.date'), when), f('lang', t('field.language'), lang), f('exp', t('field.expected'), expected)),
       el('fieldset', { class: 'durations' }, el('legend', null, t('field.durations')),
-        durs.map(({ p, input }) => el('label', { class: 'dur' }, el('span', null, p.title), input, el('span', { class: 'unit' }, t('unit.min'))))));
+        durs.map(({ p, input }) => el('label', { class: 'dur' }, el('span', null, phaseText(p, 'title')), input, el('span', { class: 'unit' }, t('unit.min'))))));
     openDialog({
       title: t('menu.details'), body, wide: true,
       actions: [{ label: t('common.cancel') }, { label: t('common.save'), primary: true, onClick: async () => {
@@ -1459,5 +1467,4 @@
   }, { passive: true });
 
   setConn(false);
-  $('conn').textContent = t('conn.connecting');
 })();
