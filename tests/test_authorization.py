@@ -83,6 +83,9 @@ GET /api/admin/meetings                 NA   NA       NA    NA      NA    NA    
 POST /api/admin/meetings                NA   NA       NA    NA      NA    NA          NA         NA        ok
 POST /api/admin/meetings/<id>/duplicate NA   NA       NA    NA      NA    NA          NA         NA        ok
 DELETE /api/admin/meetings/<id>         NA   NA       NA    NA      NA    NA          NA         NA        ok
+PATCH /api/admin/meetings/<id>          NA   NA       NA    NA      NA    NA          NA         NA        ok
+POST /api/admin/meetings/<id>/open      NA   NA       NA    NA      NA    NA          NA         NA        IT
+POST /api/admin/meetings/<id>/moderator-link NA NA    NA    NA      NA    NA          NA         NA        ok
 """
 
 
@@ -300,6 +303,8 @@ def test_http_matrix(app, endpoint, role, scope):
         body = {"password": secret}
     elif path == "/api/admin/meetings" and method == "POST":
         body = {"title": "Verzonnen"}
+    elif method == "PATCH":
+        body = {"title": "Verzonnen, hernoemd"}
     elif path.endswith("/join"):
         body = {}
     before = {m.id: fingerprint(app, m.id) for m in (a, b)}

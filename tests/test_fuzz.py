@@ -149,7 +149,9 @@ def test_any_event_name_gets_a_defined_answer(app, room, errors):
 ENDPOINTS = [("GET", "/api/meetings/{code}"), ("POST", "/api/meetings/{code}/join"), ("GET", "/api/formats"),
              ("GET", "/qr/{code}.svg"), ("GET", "/api/admin/session"), ("POST", "/api/admin/login"),
              ("POST", "/api/admin/logout"), ("GET", "/api/admin/meetings"), ("POST", "/api/admin/meetings"),
-             ("POST", "/api/admin/meetings/{id}/duplicate"), ("DELETE", "/api/admin/meetings/{id}"),
+             ("POST", "/api/admin/meetings/{id}/duplicate"), ("PATCH", "/api/admin/meetings/{id}"),
+             ("POST", "/api/admin/meetings/{id}/open"), ("POST", "/api/admin/meetings/{id}/moderator-link"),
+             ("DELETE", "/api/admin/meetings/{id}"),
              ("GET", "/healthz"), ("GET", "/join/{code}"), ("GET", "/moderate/{id}"), ("GET", "/display/{code}"),
              ("GET", "/static/{code}")]
 CONTENT_TYPES = ["application/json", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
