@@ -85,7 +85,7 @@ def cmd_create(args: argparse.Namespace) -> None:
     try:
         _print_new_meeting(app, args.title, args.format, open_now=args.open)
     except SpiegelError as exc:
-        sys.exit(f"spiegel create: {exc.message}")
+        sys.exit(f"spiegel create: {exc.message} (--format {args.format})")
 
 
 def cmd_plugins(_args: argparse.Namespace) -> None:

@@ -41,7 +41,7 @@ def _sp():
 
 @bp.after_app_request
 def _headers(response: Response) -> Response:
-    """On every answer of the app, errors and 404s too (Socket.IO's own: see app.secure_headers)."""
+    """On every answer of the app, errors and 404s too (Socket.IO's own: see http_guard.secure_headers)."""
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"

@@ -56,6 +56,7 @@ prompt.set              NA   FR       FR    FR      ok/NF MR          MR        
 question.update         NA   FR       FR    FR      MR    ok/NF       MR         ok/NF     TU
 question.reorder        NA   FR       FR    FR      MR    ok/NF       MR         ok/NF     TU
 question.merge          NA   FR       FR    FR      MR    ok/NF       MR         ok/NF     TU
+question.asking         NA   FR       FR    FR      MR    IT/NF       MR         IT/NF     TU
 outcome.add             NA   FR       FR    FR      MR    MR          ok/IC      ok/IC     TU
 outcome.edit            NA   FR       FR    FR      MR    MR          ok/NF      ok/NF     TU
 outcome.delete          NA   FR       FR    FR      MR    MR          ok/NF      ok/NF     TU
@@ -217,6 +218,7 @@ def payload(event: str, r: dict[str, str]) -> tuple[str, dict]:
         "question.update": {"id": r["question"], "status": "selected"},
         "question.reorder": {"ids": [r["question2"], r["question"]]},
         "question.merge": {"into": r["question"], "ids": [r["question2"]]},
+        "question.asking": {"id": r["question"]},  # parked, not selected: put up only once selected
         "outcome.add": {"id": r["outcome"], "kind": "decision", "text": "Verzonnen besluit"},
         "outcome.edit": {"id": r["outcome"], "text": "Verzonnen anders"}, "outcome.delete": {"id": r["outcome"]},
         "poll.open": {"id": r["poll"], **poll}, "poll.close": {"id": r["poll"]},
