@@ -179,5 +179,8 @@ def create_app(config: dict | None = None, clock: Callable[[], float] = time.tim
     from .web import bp
 
     app.register_blueprint(bp)
+    from .report.routes import bp as report_bp
+
+    app.register_blueprint(report_bp)
     app.config["SPIEGEL_VERSION"] = __version__
     return app

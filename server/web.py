@@ -17,6 +17,7 @@ from .access import normalise_code, same_secret
 from .errors import SpiegelError
 from .meetings import create_meeting, duplicate_meeting, join
 from .models import Meeting, Participant
+from .report import audit
 from .schemas import JoinRequest, MeetingCreate, validate
 from .snapshots import meeting_view, participant_label
 
@@ -182,6 +183,8 @@ def admin_login():
     session.clear()
     session["admin"] = True
     session.permanent = False
+    with _sp().db.transaction() as s:
+        audit.record(s, at=_sp().clock(), role="admin", link="admin", address=who, action="admin.signin")
     return {"ok": True}
 
 
@@ -257,6 +260,8 @@ def admin_delete(meeting_id: str):
         if meeting is None:
             raise SpiegelError("not_found", "No meeting with that id.")
         s.execute(delete(Meeting).where(Meeting.id == meeting_id))  # the rest goes by ON DELETE CASCADE
+        audit.record(s, at=sp.clock(), role="admin", link="admin", address=request.remote_addr, action="meeting.erased",
+                     meeting_id=meeting_id)
     for sid in [sid for sid, (_, mid) in list(sp.connections.items()) if mid == meeting_id]:
         sp.socketio.server.disconnect(sid)
     return {"ok": True, "deleted": meeting_id}
