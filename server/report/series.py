@@ -80,7 +80,7 @@ def assign(session: Session, meeting_id: str, series_id: str | None, round_: int
 def rounds(session: Session, series_id: str) -> list[tuple[SeriesRound, Meeting]]:
     return list(session.execute(
         select(SeriesRound, Meeting).join(Meeting, Meeting.id == SeriesRound.meeting_id)
-        .where(SeriesRound.series_id == series_id).order_by(SeriesRound.round, Meeting.created_at)).tuples())
+        .where(SeriesRound.series_id == series_id).order_by(SeriesRound.round, Meeting.created_at)))
 
 
 def _outcomes(session: Session, meeting_id: str, kinds: tuple[str, ...]) -> list[Outcome]:
