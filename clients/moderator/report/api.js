@@ -21,6 +21,12 @@ function takeKey() {
 }
 
 export const key = takeKey();
+
+// Pasting a link into a tab that already shows this page only changes the fragment, which
+// does not load the page again: start afresh so the new key is taken.
+window.addEventListener('hashchange', () => {
+  if (new URLSearchParams(location.hash.replace(/^#/, '')).get('key')) location.reload();
+});
 export const base = `/api/moderate/${encodeURIComponent(meetingId)}`;
 
 /** Call the report API; resolves to the JSON body ({ok, ...} or {ok: false, error}). */
