@@ -119,17 +119,17 @@ def _slug(meeting: Meeting) -> str:
 
 @bp.get("/moderate/<meeting_id>/report")
 def report_page(meeting_id: str):
-    return _page("moderator", "report.html")
+    return _page("moderator/report", "report.html")
 
 
 @bp.get("/moderate/<meeting_id>/report/print")
 def report_print_page(meeting_id: str):
-    return _page("moderator", "report-print.html")
+    return _page("moderator/report", "print.html")
 
 
 @bp.get("/admin/followup")
 def followup_page():
-    return _page("moderator", "followup.html")
+    return _page("moderator/report", "followup.html")
 
 
 # --- the report and letter (moderator) -------------------------------------------------------------

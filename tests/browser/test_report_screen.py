@@ -4,8 +4,12 @@ each (tests/browser/test_accessibility.py has the checker)."""
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
 import uuid
+from pathlib import Path
 
 import pytest
 import socketio
@@ -234,3 +238,26 @@ def test_the_report_pages_pass_axe(browser, shared_live_server, no_third_party, 
     audit(page, "follow-up page")
     ctx.close()
     audit.assert_clean()
+
+
+def test_the_report_pages_catalogs_are_complete_in_dutch_and_english():
+    """Every key the report pages use is in both catalogues (read by Node, not by a parser of ours)."""
+    folder = Path(__file__).resolve().parents[2] / "clients" / "moderator" / "report"
+    node = shutil.which("node")
+    assert node, "node is needed (it installs axe-core too)"
+    url = json.dumps((folder / "strings.js").as_uri())
+    script = f"import({url}).then((m) => console.log(JSON.stringify(m.STRINGS)))"
+    catalogs = json.loads(subprocess.run([node, "--input-type=module", "-e", script], capture_output=True, text=True,
+                                         check=True, timeout=60).stdout)
+    nl, en = catalogs["nl"], catalogs["en"]
+    assert set(nl) == set(en), {"only nl": sorted(set(nl) - set(en)), "only en": sorted(set(en) - set(nl))}
+    used: set[str] = set()
+    for path in folder.glob("*.js"):
+        used |= set(re.findall(r"\bt\('([a-zA-Z0-9_.]+)'", path.read_text()))
+    for path in folder.glob("*.html"):
+        used |= set(re.findall(r'data-i18n="([^"]+)"', path.read_text()))
+    used |= {f"kind.{k}" for k in ("well", "improvement", "wish", "decision", "priority", "action")}
+    used |= {f"st.{s}" for s in ("open", "in_progress", "done", "dropped")}
+    used |= {f"tag.{s}" for s in ("positive", "improvement", "later", "untagged")}
+    assert used <= set(nl), sorted(used - set(nl))
+    assert all(v.strip() for v in [*nl.values(), *en.values()])
