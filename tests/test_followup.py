@@ -197,3 +197,22 @@ def test_the_first_round_needs_a_title_and_unknown_series_are_refused(app):
     r = http.post(f"/api/admin/series/{sid}/next", headers=ADMIN, json={"title": "Verzonnen eerste ronde"})
     assert r.status_code == 201 and r.get_json()["previous_round"] is None
     assert http.get("/api/admin/series/nope/compare", headers=ADMIN).status_code == 404
+
+
+def test_an_outcome_is_written_after_the_meeting(app, clock):
+    m = full_meeting(app)
+    clock.advance(3600)
+    mod = m.room.moderator()
+    mod.get_received()
+    r = m.room.http.post(f"{m.base}/outcomes", json={"kind": "well", "text": "Verzonnen: achteraf genoteerd",
+                                                     "phase": "closing"}, headers=m.key)
+    assert r.status_code == 201
+    outcome = r.get_json()["outcome"]
+    assert (outcome["kind"], outcome["phase"], outcome["status"]) == ("well", "closing", None)
+    assert [e["args"][0]["outcome"]["id"] for e in mod.get_received() if e["name"] == "outcome"] == [outcome["id"]]
+    report = m.room.http.get(f"{m.base}/report.json", headers=m.key).get_json()
+    assert [i["text"] for i in report["outcomes"]["well"]][-1] == "Verzonnen: achteraf genoteerd"
+    r = m.room.http.post(f"{m.base}/outcomes", json={"kind": "action", "text": "Verzonnen actie"}, headers=m.key)
+    assert r.get_json()["outcome"]["status"] == "open"
+    r = m.room.http.post(f"{m.base}/outcomes", json={"kind": "complaint", "text": "x"}, headers=m.key)
+    assert r.get_json()["error"]["code"] == "invalid_payload"

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import tomllib
 from datetime import date
 from fnmatch import fnmatch
@@ -184,3 +185,17 @@ def test_the_wheel_carries_templates_catalogues_and_schema():
     needed = [p.relative_to(server).as_posix() for p in (server / "report").rglob("*")
               if p.is_file() and p.suffix in (".html", ".md", ".css", ".po", ".json")]
     assert needed and all(any(fnmatch(n, pattern) for pattern in data) for n in needed), needed
+
+
+def test_the_server_purges_in_the_background(app):
+    m = full_meeting(app)
+    app.test_client().put(f"/api/admin/meetings/{m.room.meeting_id}/retention", headers=ADMIN,
+                          json={"retain_until": "2020-01-01"})
+    stop = retention.start_job(app.extensions["spiegel"], interval=0.05)
+    try:
+        deadline = time.monotonic() + 30
+        while counts(app, m.room.meeting_id)["notes"] and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop()
+    assert counts(app, m.room.meeting_id) == {"notes": 0, "questions": 0, "listeners": 0, "outcomes": 6}

@@ -41,6 +41,14 @@ class OutcomeChange(Payload):
     note_ids: list[Id] | None = Field(default=None, max_length=200)
 
 
+class OutcomeNew(Payload):
+    kind: Literal[OUTCOME_KINDS]  # type: ignore[valid-type]
+    text: _text(OUTCOME_MAX)
+    owner: _text(NAME_MAX * 2, 0) | None = None
+    due: _text(40, 0) | None = None
+    phase: Id | None = None
+
+
 class ProgressAdd(Payload):
     text: _text(PROGRESS_MAX, 0) = ""
     status: Literal[ACTION_STATUSES] | None = None  # type: ignore[valid-type]

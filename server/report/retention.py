@@ -9,6 +9,7 @@ by a background job in the server every hour.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -97,11 +98,13 @@ def purge(sp, today: date | None = None, dry_run: bool = False) -> list[dict]:
     return [asdict(d) for d in found]
 
 
-def start_job(sp, interval: float = 3600.0) -> None:
-    """Purge once an hour in the server (a missed hour is caught up by the next)."""
+def start_job(sp, interval: float = 3600.0) -> Callable[[], None]:
+    """Purge at start and then once an hour in the server (a missed hour is caught up by the
+    next). Returns a function that stops the job after its current round."""
+    running = [True]
 
     def loop() -> None:
-        while True:
+        while running[0]:
             try:
                 with sp.app.app_context():
                     purge(sp)
@@ -110,3 +113,4 @@ def start_job(sp, interval: float = 3600.0) -> None:
             sp.socketio.sleep(interval)
 
     sp.socketio.start_background_task(loop)
+    return lambda: running.__setitem__(0, False)

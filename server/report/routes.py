@@ -9,6 +9,7 @@ every admin sign-in, goes into the audit log.
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -33,6 +34,7 @@ from .payloads import (
     LetterSet,
     NextRound,
     OutcomeChange,
+    OutcomeNew,
     ProgressAdd,
     RetentionSet,
     SeriesAssign,
@@ -253,6 +255,28 @@ def letter_export(meeting_id: str, kind: str):
 
 
 # --- outcomes and actions after the meeting ---------------------------------------------------------
+
+@bp.post("/api/moderate/<meeting_id>/outcomes")
+def outcome_create(meeting_id: str):
+    """An outcome written after the meeting (what went well, a wish, an action agreed later)."""
+    sp = _sp()
+    data = validate(OutcomeNew, _json_body())
+    with sp.db.transaction() as s:
+        who, m = _staff(s, meeting_id)
+        fmt = sp.formats.get(m.format)
+        if data.phase and (fmt is None or fmt.phase(data.phase) is None):
+            raise SpiegelError("unknown_phase", f"The format has no phase {data.phase!r}.")
+        now = sp.clock()
+        o = Outcome(id=str(uuid.uuid4()), meeting_id=m.id, author_id=who.id, kind=data.kind, text=data.text,
+                    owner=data.owner or None, due=data.due or None, phase_key=data.phase or None,
+                    status="open" if data.kind == "action" else None, note_ids=[], version=0,
+                    created_at=now, updated_at=now)
+        s.add(o)
+        out = _outcome_changed(s, m, o)
+        view = outcome_view(o)
+    _emit_after_commit(out)
+    return {"ok": True, "outcome": view}, 201
+
 
 @bp.patch("/api/moderate/<meeting_id>/outcomes/<outcome_id>")
 def outcome_change(meeting_id: str, outcome_id: str):

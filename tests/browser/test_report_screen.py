@@ -104,6 +104,12 @@ def test_the_report_draft_is_edited_printed_and_made_final(browser, shared_live_
     item.get_by_role("button", name="Opslaan").click()
     expect(report.locator("#sec-kind-improvement")).to_contain_text("scherper: de overdracht")
 
+    # Write what went well after the meeting.
+    well = report.locator("#sec-kind-well")
+    well.get_by_role("textbox", name="Nieuw onderdeel bij: Wat goed ging").fill("Verzonnen: de rust in de zaal")
+    well.get_by_role("button", name="Toevoegen").click()
+    expect(well.locator("li.item")).to_have_text([re.compile("Verzonnen: de rust in de zaal")])
+
     # Leave one shared note out; it stays visible, marked, and can be put back.
     note = report.locator("li.item", has_text=SHARED_2)
     note.get_by_role("button", name="Uit verslag halen").click()
@@ -127,6 +133,7 @@ def test_the_report_draft_is_edited_printed_and_made_final(browser, shared_live_
     expect(sheet.locator("#document")).to_contain_text("scherper: de overdracht")
     expect(sheet.locator("#document")).to_contain_text(SHARED)
     expect(sheet.locator("#document")).to_contain_text("Verzonnen team Noord")
+    expect(sheet.locator("#document #well")).to_contain_text("Verzonnen: de rust in de zaal")
     expect(sheet.locator("#document")).not_to_contain_text(SHARED_2)
     expect(sheet.locator("#document")).not_to_contain_text(PRIVATE)
     expect(sheet.locator("#print")).to_be_visible()

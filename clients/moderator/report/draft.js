@@ -14,7 +14,11 @@ const STATUSES = ['open', 'in_progress', 'done', 'dropped'];
 export function renderDraft(root, ctx) {
   const { t, report } = ctx;
   const sections = [];
-  for (const kind of KINDS) sections.push(section(`kind-${kind}`, t(`kind.${kind}`), report.outcomes[kind] || [], ctx));
+  for (const kind of KINDS) {
+    const sec = section(`kind-${kind}`, t(`kind.${kind}`), report.outcomes[kind] || [], ctx);
+    if (!ctx.final) sec.append(addForm(kind, ctx));
+    sections.push(sec);
+  }
   sections.push(section('questions', t('questions'), report.questions, ctx));
   const groups = report.shared_notes.filter((g) => g.items.length);
   sections.push(el('section', { class: 'card', 'aria-labelledby': 'h-notes' },
@@ -28,6 +32,20 @@ function section(id, title, items, ctx) {
   return el('section', { class: 'card', id: `sec-${id}`, 'aria-labelledby': `h-${id}` },
     el('h2', { id: `h-${id}` }, title),
     items.length ? itemList(items, ctx) : el('p', { class: 'empty' }, ctx.t('none')));
+}
+
+/** Write a new outcome of `kind` after the meeting (e.g. what went well, a wish). */
+function addForm(kind, ctx) {
+  const { t } = ctx;
+  const area = el('textarea', { rows: '2', 'aria-label': t('item.addLabel', { kind: t(`kind.${kind}`) }), class: 'item-editor' });
+  const add = el('button', {
+    type: 'button',
+    onclick: async () => {
+      if (!area.value.trim()) { area.focus(); return; }
+      if (await change(ctx, 'POST', '/outcomes', { kind, text: area.value })) document.querySelector(`#sec-kind-${kind} textarea.item-editor`)?.focus();
+    },
+  }, t('item.add'));
+  return el('div', { class: 'add-form' }, area, el('div', { class: 'item-controls' }, add));
 }
 
 function itemList(items, ctx) {
