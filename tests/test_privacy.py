@@ -199,3 +199,13 @@ def test_the_server_purges_in_the_background(app):
     finally:
         stop()
     assert counts(app, m.room.meeting_id) == {"notes": 0, "questions": 0, "listeners": 0, "outcomes": 6}
+
+
+def test_a_screen_reloading_the_report_is_one_view_per_ten_minutes(app, clock):
+    m = full_meeting(app)
+    for _ in range(3):
+        m.room.http.get(f"{m.base}/report", headers=m.key)
+    clock.advance(601)
+    m.room.http.get(f"{m.base}/report", headers=m.key)
+    entries = app.test_client().get("/api/admin/audit", headers=ADMIN).get_json()["entries"]
+    assert [e["action"] for e in entries].count("report.viewed") == 2

@@ -29,6 +29,13 @@ def record(session: Session, *, at: float, role: str, link: str, address: str | 
                            meeting_id=meeting_id, detail=detail[:200]))
 
 
+def seen_since(session: Session, link: str, action: str, meeting_id: str | None, since: float) -> bool:
+    """Whether ``link`` already has an entry for ``action`` on this meeting since ``since``."""
+    return session.scalar(select(AuditEntry.id).where(
+        AuditEntry.link == link, AuditEntry.action == action, AuditEntry.meeting_id == meeting_id,
+        AuditEntry.at >= since).limit(1)) is not None
+
+
 def entries(session: Session, meeting_id: str | None = None, limit: int = 1000) -> list[dict]:
     query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
     if meeting_id:

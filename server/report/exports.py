@@ -64,6 +64,16 @@ def to_pdf(report: Mapping) -> bytes:
     return html_to_pdf(to_html(report))
 
 
+def off_the_loop(fn, *args):
+    """Run CPU-heavy work (a PDF takes about a second) in a real OS thread under eventlet, so
+    the sockets of meetings running at the same time are not held up; directly otherwise."""
+    try:
+        from eventlet import patcher, tpool
+    except ImportError:  # pragma: no cover - eventlet is a dependency
+        return fn(*args)
+    return tpool.execute(fn, *args) if patcher.is_monkey_patched("thread") else fn(*args)
+
+
 def cell(value: object) -> str:
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_START) else text

@@ -82,7 +82,14 @@ def _staff(session: Session, meeting_id: str) -> tuple[Participant, Meeting]:
     return p, meeting
 
 
+#: A screen reloads the report after every edit: one "viewed" entry per link and 10 minutes.
+VIEW_WINDOW = 600.0
+
+
 def _audit(session: Session, who: Participant | None, action: str, meeting_id: str | None, detail: str = "") -> None:
+    if action == "report.viewed" and who is not None and audit.seen_since(
+            session, who.id, action, meeting_id, _sp().clock() - VIEW_WINDOW):
+        return
     audit.record(session, at=_sp().clock(), role=who.role if who else "admin", link=who.id if who else "admin",
                  address=_address(), action=action, meeting_id=meeting_id, detail=detail)
 
@@ -212,7 +219,7 @@ def report_export(meeting_id: str, kind: str):
     if kind == "html":
         return Response(exports.to_html(report), mimetype=MEDIA["html"], headers={"Cache-Control": "no-store"})
     if kind == "pdf":
-        return _download(exports.to_pdf(report), kind, f"{name}.pdf")
+        return _download(exports.off_the_loop(exports.to_pdf, report), kind, f"{name}.pdf")
     if kind == "md":
         return _download(exports.to_markdown(report), kind, f"{name}.md")
     if kind == "json":
@@ -251,7 +258,7 @@ def letter_export(meeting_id: str, kind: str):
         name = f"brief-{_slug(m)}" if report["language"] == "nl" else f"letter-{_slug(m)}"
     if kind == "html":
         return Response(letter.to_html(report, text), mimetype=MEDIA["html"], headers={"Cache-Control": "no-store"})
-    return _download(letter.to_pdf(report, text), "pdf", f"{name}.pdf")
+    return _download(exports.off_the_loop(letter.to_pdf, report, text), "pdf", f"{name}.pdf")
 
 
 # --- outcomes and actions after the meeting ---------------------------------------------------------
