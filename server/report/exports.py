@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import logging
+import sys
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -67,10 +68,10 @@ def to_pdf(report: Mapping) -> bytes:
 def off_the_loop(fn, *args):
     """Run CPU-heavy work (a PDF takes about a second) in a real OS thread under eventlet, so
     the sockets of meetings running at the same time are not held up; directly otherwise."""
-    try:
-        from eventlet import patcher, tpool
-    except ImportError:  # pragma: no cover - eventlet is a dependency
+    if "eventlet" not in sys.modules:  # `spiegel run` imports it first; the threading mode never does
         return fn(*args)
+    from eventlet import patcher, tpool
+
     return tpool.execute(fn, *args) if patcher.is_monkey_patched("thread") else fn(*args)
 
 

@@ -26,6 +26,9 @@ from .tables import ActionUpdate, Consent, ReportDraft, Series, SeriesRound
 SCHEMA = "spiegel-report/1"
 ACTION_STATUSES = ("open", "in_progress", "done", "dropped")
 UNTAGGED = "untagged"
+#: Roles that do not join by the meeting's code; every other role is a participant kind
+#: (``listener``, or one the format declares) and is counted, never named.
+NOT_JOINED = ("moderator", "assistant", "display")
 
 
 def iso(seconds: float | None) -> str | None:
@@ -146,7 +149,7 @@ def build_report(session: Session, meeting: Meeting, fmt: type[MeetingFormat] | 
     for section in sections:
         section["items"] = apply(section["items"])
     listeners = session.scalar(select(func.count()).select_from(Participant).where(
-        Participant.meeting_id == meeting.id, Participant.role == "listener")) or 0
+        Participant.meeting_id == meeting.id, Participant.role.not_in(NOT_JOINED))) or 0
     consents = session.scalars(select(Consent).where(Consent.meeting_id == meeting.id)
                                .order_by(Consent.recorded_at)).all()
     ended = meeting.state in ("ended", "archived")

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from ..models import Meeting, Note, Participant, Poll, PollAnswer, Question
 from . import audit
 from .drafts import is_final, set_final
+from .model import NOT_JOINED
 from .sections import plugin_sections
 from .tables import Retention
 
@@ -62,7 +63,8 @@ def due(session: Session, today: date, days: int) -> list[Due]:
                      _count(session, Question, Question.meeting_id == m.id),
                      _count(session, PollAnswer, PollAnswer.poll_id.in_(
                          select(Poll.id).where(Poll.meeting_id == m.id))),
-                     _count(session, Participant, Participant.meeting_id == m.id, Participant.role == "listener"))
+                     _count(session, Participant, Participant.meeting_id == m.id,
+                            Participant.role.not_in(NOT_JOINED)))
         if counts.notes or counts.questions or counts.poll_answers or counts.listeners:
             out.append(counts)
     return out
@@ -87,7 +89,7 @@ def purge(sp, today: date | None = None, dry_run: bool = False) -> list[dict]:
             session.execute(delete(Note).where(Note.meeting_id == meeting.id))
             session.execute(delete(Question).where(Question.meeting_id == meeting.id))
             session.execute(delete(Participant).where(Participant.meeting_id == meeting.id,
-                                                      Participant.role == "listener"))
+                                                      Participant.role.not_in(NOT_JOINED)))
             row = session.get(Retention, meeting.id) or Retention(meeting_id=meeting.id)
             row.purged_at = now
             session.add(row)

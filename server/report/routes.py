@@ -17,13 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..access import hash_token
-from ..context import staff_room
 from ..errors import SpiegelError
 from ..formats import pick
 from ..meetings import create_meeting, duplicate_meeting
 from ..models import Meeting, Outcome, Participant
 from ..schemas import MeetingCreate, validate
-from ..snapshots import meeting_view, outcome_view
+from ..views import meeting_view, outcome_view
 from ..web import _admin_meeting_view, _headers, _json_body, _page, _require_admin
 from . import actions, audit, drafts, exports, followup, letter, series
 from .model import build_report, iso
@@ -100,16 +99,17 @@ def _report(session: Session, meeting: Meeting, include_removed: bool = False) -
                         include_removed=include_removed, now=sp.clock())
 
 
-def _emit_after_commit(messages: list[tuple[str, dict, str]]) -> None:
-    for name, body, room in messages:
-        _sp().socketio.emit(name, body, to=room)
+def _emit_after_commit(ctx) -> None:
+    if ctx is not None:
+        _sp().deliver(ctx)
 
 
-def _outcome_changed(session: Session, meeting: Meeting, o) -> list[tuple[str, dict, str]]:
-    """Bump the meeting version and tell the staff sockets (sent after the commit)."""
+def _outcome_changed(session: Session, meeting: Meeting, o):
+    """Bump the meeting version and queue the news for the staff sockets (sent after commit)."""
     ctx = _sp().context(session, meeting)
     o.version = ctx.version()
-    return [("outcome", {"version": o.version, "outcome": outcome_view(o)}, staff_room(meeting.id))]
+    ctx.to_staff("outcome", {"version": o.version, "outcome": outcome_view(o)})
+    return ctx
 
 
 def _download(body: bytes | str, kind: str, filename: str) -> Response:
@@ -169,7 +169,7 @@ def report_item_change(meeting_id: str, key: str):
     sp = _sp()
     data = validate(ItemChange, _json_body())
     change = data.model_dump(exclude_unset=True)
-    out: list = []
+    out = None
     with sp.db.transaction() as s:
         who, m = _staff(s, meeting_id)
         if key.startswith("outcome:") and "text" in change:

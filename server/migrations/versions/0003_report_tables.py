@@ -1,15 +1,15 @@
 """report, follow-up, series, privacy and audit tables; outcome phase, notes, status, score
 
-Revision ID: 0002_report
-Revises: 0001
+Revision ID: 0003_report
+Revises: 0002
 Create Date: 2026-12-01
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0002_report'
-down_revision = '0001'
+revision = '0003_report'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
