@@ -151,7 +151,8 @@ def test_the_report_draft_is_edited_printed_and_made_final(browser, shared_live_
     letter_sheet = printed_letter.value
     no_third_party(letter_sheet)
     expect(letter_sheet.locator("#document")).to_contain_text("Verzonnen: hartelijke groet,")
-    expect(letter_sheet.locator("#document li").first).to_contain_text("Verzonnen verbeterpunt, scherper")
+    expect(letter_sheet.locator("#document li", has_text="scherper")).to_have_text(
+        "Verzonnen verbeterpunt, scherper: de overdracht van ziekenhuis naar huis")
     letter_sheet.close()
 
     # A PDF download works from the page (fetched with the key).
