@@ -30,6 +30,6 @@ def test_report_benchmark_runs_and_prints_its_figures():
         capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
     )
     assert result.returncode == 0, result.stderr
-    for line in ("report data", "HTML", "Markdown", "CSV", "JSON", "PDF (WeasyPrint)", "max RSS"):
+    for line in ("report data", "HTML", "Markdown", "CSV", "JSON", "PDF (WeasyPrint), next", "max RSS", "the PDF adds"):
         assert line in result.stdout
     assert "30 notes" in result.stdout
