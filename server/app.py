@@ -212,5 +212,8 @@ def create_app(config: dict | None = None, clock: Callable[[], float] = time.tim
     http_guard.install(app, int(settings["TRUSTED_PROXIES"]))
 
     app.register_blueprint(web.bp)
+    from .report.routes import bp as report_bp
+
+    app.register_blueprint(report_bp)
     app.config["SPIEGEL_VERSION"] = __version__
     return app

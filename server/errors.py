@@ -25,6 +25,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "unknown_phase": (400, "The format has no such phase."),
     "stale_state": (409, "The meeting moved on; refresh and try again."),
     "method_not_allowed": (405, "This path does not take that HTTP method."),
+    "report_final": (409, "The report is final; reopen it to change it."),
     "rate_limited": (429, "Too many messages; slow down."),
     "storage_unavailable": (503, "The database does not answer; what you sent was not stored. Try again."),
     "storage_full": (507, "The server's disk is full; what you sent was not stored."),

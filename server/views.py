@@ -80,6 +80,7 @@ def _own_merge_target(q: Question) -> str | None:
 def outcome_view(o: Outcome) -> dict:
     return {
         "id": o.id, "kind": o.kind, "text": o.text, "owner": o.owner, "due": o.due,
+        "phase": o.phase_key, "status": o.status, "score": o.score, "note_ids": list(o.note_ids or []),
         "created_at": ms(o.created_at), "version": o.version,
     }
 

@@ -21,6 +21,7 @@ from .meetings import create_meeting, duplicate_meeting, erase_meeting, update_m
 from .models import Meeting, Participant
 from .outbox import meeting_room
 from .phases import open_meeting
+from .report import audit
 from .schemas import Empty, JoinRequest, MeetingCreate, MeetingUpdate, validate
 from .snapshots import label_of
 from .views import meeting_view
@@ -204,6 +205,9 @@ def admin_login():
     sp = _sp()
     body = _json_body()
     sp.admin.check_password(body.get("password") if isinstance(body, dict) else None, request.remote_addr or "?")
+    with sp.db.transaction() as s:
+        audit.record(s, at=sp.clock(), role="admin", link="admin", address=request.remote_addr or "?",
+                     action="admin.signin")
     response = jsonify({"ok": True})
     sp.admin.sign_in(request, response, https=sp.public_url.startswith("https://"))
     return response
@@ -330,6 +334,8 @@ def admin_delete(meeting_id: str):
         if meeting is None:
             raise SpiegelError("not_found", "No meeting with that id.")
         erase_meeting(sp, s, meeting_id)
+        audit.record(s, at=sp.clock(), role="admin", link="admin", address=request.remote_addr, action="meeting.erased",
+                     meeting_id=meeting_id)
     sp.db.after_erase()
     # Tablets wipe what they keep of this meeting, then their sockets close (docs/protocol.md).
     sp.socketio.emit("meeting.erased", {"meeting_id": meeting_id}, to=meeting_room(meeting_id))
