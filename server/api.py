@@ -8,17 +8,19 @@ start with a clear message. ``docs/plugins.md`` is the guide.
 
 from __future__ import annotations
 
+from .admin_actions import AdminAction
 from .context import Ctx
 from .errors import ERROR_CODES, SpiegelError
 from .formats import LANGUAGES, LISTENER, MeetingFormat, ParticipantKind, Phase, pick
 from .hookspecs import hookimpl
+from .lookups import meetings, outcomes, own_notes, participants, report_data, shared_notes
 from .models import Base as Model
 from .outbox import AUTHOR, MEETING, PARTICIPANT, STAFF, kind_audience
 from .permissions import ANY, ANYONE, MODERATOR, Rule, participant, staff
 from .plugin_manager import API_VERSION
 from .registry import ClientEvent, ServerEvent
 from .schemas import Payload, validate
-from .timer import start_timer
+from .timer import Timer, start_timer
 from .views import participant_label
 
 
@@ -32,7 +34,8 @@ def section(key: str, title: dict[str, str], items: list[dict], **extra) -> dict
 
 __all__ = [
     "ANY", "ANYONE", "API_VERSION", "AUTHOR", "ERROR_CODES", "LANGUAGES", "LISTENER", "MEETING", "MODERATOR",
-    "PARTICIPANT", "STAFF", "ClientEvent", "Ctx", "MeetingFormat", "Model", "ParticipantKind", "Payload",
-    "Phase", "Rule", "ServerEvent", "SpiegelError", "hookimpl", "kind_audience", "participant",
-    "participant_label", "pick", "section", "staff", "start_timer", "validate",
+    "PARTICIPANT", "STAFF", "AdminAction", "ClientEvent", "Ctx", "MeetingFormat", "Model", "ParticipantKind",
+    "Payload", "Phase", "Rule", "ServerEvent", "SpiegelError", "Timer", "hookimpl", "kind_audience", "meetings",
+    "outcomes", "own_notes", "participant", "participant_label", "participants", "pick", "report_data",
+    "section", "shared_notes", "staff", "start_timer", "validate",
 ]

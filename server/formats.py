@@ -133,6 +133,10 @@ class MeetingFormat:
     #: ES modules each page loads for this format: ``{"participant": [...], "moderator": [...],
     #: "display": [...]}``, same-origin URLs (a plugin's static folder, ``/plugins/<name>/…``).
     modules: ClassVar[Mapping[str, Sequence[str]]] = {}
+    #: Options a meeting of this format takes when it is created (``MeetingCreate.options``):
+    #: a ``spiegel.api.Payload`` subclass, or None when the format takes none. The validated
+    #: options reach :meth:`configure`.
+    options: ClassVar[type | None] = None
 
     @classmethod
     def phase(cls, key: str) -> Phase | None:
@@ -158,6 +162,7 @@ class MeetingFormat:
             "title": pick(cls.title, language),
             "description": pick(cls.description, language),
             "capabilities": sorted(cls.capabilities),
+            "options": sorted(cls.options.model_fields) if cls.options is not None else [],
             "kinds": [k.to_wire(language) for k in cls.all_kinds()],
             "phases": [p.to_wire(language, durations.get(p.key)) for p in cls.phases],
         }
@@ -166,6 +171,12 @@ class MeetingFormat:
     @classmethod
     def on_created(cls, ctx: Ctx) -> None:
         """A meeting of this format was created (or duplicated), in the creating transaction."""
+
+    @classmethod
+    def configure(cls, ctx: Ctx, options: Any) -> None:
+        """The meeting was just created with ``options`` (an instance of :attr:`options`, its
+        defaults when the creator sent none), after ``on_created``, in the same transaction.
+        Raise ``SpiegelError`` to refuse the creation (an unknown question set, say)."""
 
     @classmethod
     def on_phase_left(cls, ctx: Ctx, phase: Phase, following: Phase) -> None:
@@ -253,6 +264,9 @@ def check_format(fmt: type[MeetingFormat], actions: frozenset[str]) -> None:
             unknown = set(phase.actions_for(kind)) - actions
             if unknown:
                 raise FormatError(f"{where}: phase {phase.key!r} allows unknown actions {sorted(unknown)}")
+    options = getattr(fmt, "options", None)
+    if options is not None and not (isinstance(options, type) and hasattr(options, "model_validate")):
+        raise FormatError(f"{where}: `options` must be a spiegel.api.Payload subclass (or None)")
     for page, urls in dict(getattr(fmt, "modules", {}) or {}).items():
         if page not in PAGES or any(not isinstance(u, str) or not u.startswith("/") for u in urls):
             raise FormatError(f"{where}: `modules` maps pages {sorted(PAGES)} to same-origin URLs; got {page!r}")

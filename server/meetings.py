@@ -18,7 +18,7 @@ from .outbox import AUTHOR, STAFF
 from .permissions import ANYONE, staff
 from .prompter import new_prepared
 from .registry import ClientEvent, ServerEvent
-from .schemas import Empty, MeetingCreate, MeetingUpdate
+from .schemas import Empty, MeetingCreate, MeetingUpdate, validate
 from .views import meeting_view
 
 
@@ -31,6 +31,7 @@ def create_meeting(spiegel, session: Session, data: MeetingCreate, now: float) -
     unknown = set(data.durations) - {p.key for p in fmt.phases}
     if unknown:
         raise SpiegelError("unknown_phase", f"The format has no phase {sorted(unknown)[0]!r}.")
+    options = format_options(fmt, data.options)
     code = new_code()
     while session.scalar(select(Meeting.id).where(Meeting.code == code)):
         code = new_code()
@@ -48,9 +49,28 @@ def create_meeting(spiegel, session: Session, data: MeetingCreate, now: float) -
     session.add(Participant(id=new_id(), meeting_id=meeting.id, role="moderator", token_hash=hash_token(key),
                             rights=list(spiegel.rights), created_at=now))
     session.flush()
-    fmt.on_created(spiegel.context(session, meeting))
+    ctx = spiegel.context(session, meeting)
+    fmt.on_created(ctx)
+    if options is not None:
+        fmt.configure(ctx, options)
     spiegel.hook.meeting_created(meeting=meeting, format=fmt)
     return meeting, key
+
+
+def format_options(fmt, options: dict):
+    """The creation options validated by the format's own schema (its defaults when none were
+    sent); options for a format that declares none are refused, not silently dropped."""
+    if fmt.options is None:
+        if options:
+            raise SpiegelError("invalid_payload", f"The format {fmt.name!r} takes no options.",
+                               [{"field": "options", "problem": "no_options"}])
+        return None
+    try:
+        return validate(fmt.options, options)
+    except SpiegelError as exc:
+        details = [{**d, "field": f"options.{d['field']}"} if isinstance(d, dict) and "field" in d else d
+                   for d in (exc.details or [])]
+        raise SpiegelError(exc.code, exc.message, details) from None
 
 
 def duplicate_meeting(spiegel, session: Session, source: Meeting, now: float) -> tuple[Meeting, str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -120,6 +120,9 @@ class MeetingCreate(Payload):
     prepared: list[PreparedItem] = Field(default_factory=list, max_length=50)
     durations: dict[Id, StrictInt] = Field(default_factory=dict)
     open: bool = False
+    #: The format's own creation options (``MeetingFormat.options``), validated by the format's
+    #: schema: a question set, a series. Refused for a format that takes none.
+    options: dict[Id, Any] = Field(default_factory=dict, max_length=20)
 
     _durations = field_validator("durations")(_check_durations)
 
