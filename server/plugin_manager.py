@@ -39,7 +39,7 @@ ENTRY_POINT_GROUP = "spiegel"
 BUILTIN_PLUGINS = (
     "spiegel.meetings", "spiegel.phases", "spiegel.timer", "spiegel.links", "spiegel.prompter",
     "spiegel.notes", "spiegel.questions", "spiegel.outcomes", "spiegel.rounds", "spiegel.presence",
-    "spiegel.plugins.common", "spiegel.plugins.nik",
+    "spiegel.plugins.common", "spiegel.plugins.nik", "spiegel.plugins.koos",
 )
 
 

@@ -1404,6 +1404,16 @@ def test_error_not_allowed_in_phase(make_room):
     assert err(call(listener, "question.add", {"id": uid(), "text": "Te vroeg?"})) == "not_allowed_in_phase"
 
 
+def test_error_not_this_format(make_room):
+    """A format's own events (here NIK's and KOOS's) are refused in a meeting of another format,
+    before any of its handlers runs."""
+    room = make_room()
+    mod, listener = room.moderator(), room.listener()
+    assert err(call(mod, "nik.points.set", {"points": []})) == "not_this_format"
+    assert err(call(mod, "koos.round.start", {})) == "not_this_format"
+    assert err(call(listener, "koos.turn.pass", {})) == "not_this_format"
+
+
 def test_error_not_found(make_room):
     room, mod = listening(make_room)
     listener = room.listener()

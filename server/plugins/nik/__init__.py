@@ -167,6 +167,9 @@ class Empty(Payload):
     pass
 
 
+NIK = frozenset({"nik"})
+
+
 @hookimpl
 def register_formats():
     return [NikFormat]
@@ -175,21 +178,21 @@ def register_formats():
 @hookimpl
 def register_events():
     return [
-        ClientEvent("nik.setup", NikSetup, update_setup, staff("setup"),
+        ClientEvent("nik.setup", NikSetup, update_setup, staff("setup"), formats=NIK,
                     description="Set the meeting's series and regional focus."),
-        ClientEvent("nik.suggestions", Empty, vote.list_suggestions, staff("run"),
+        ClientEvent("nik.suggestions", Empty, vote.list_suggestions, staff("run"), formats=NIK,
                     description="The improvement points raised: captured outcomes and shared notes."),
-        ClientEvent("nik.points.set", PointsSet, vote.set_points, staff("run"),
+        ClientEvent("nik.points.set", PointsSet, vote.set_points, staff("run"), formats=NIK,
                     description="The curated list of improvement points parents choose from."),
-        ClientEvent("nik.vote.open", VoteOpen, vote.open_vote, staff("run"),
+        ClientEvent("nik.vote.open", VoteOpen, vote.open_vote, staff("run"), formats=NIK,
                     description="Open the priority vote: dots (with dots per person) or ranking."),
-        ClientEvent("nik.vote.limit", VoteLimit, vote.set_limit, staff("run"),
+        ClientEvent("nik.vote.limit", VoteLimit, vote.set_limit, staff("run"), formats=NIK,
                     description="Change the dots per person (never below dots already used)."),
-        ClientEvent("nik.vote.cast", VoteCast, vote.cast, participant("prioritise"),
+        ClientEvent("nik.vote.cast", VoteCast, vote.cast, participant("prioritise"), formats=NIK,
                     description="A parent's own choice, from their phone."),
-        ClientEvent("nik.vote.room", RoomVote, vote.room_vote, staff("run"),
+        ClientEvent("nik.vote.room", RoomVote, vote.room_vote, staff("run"), formats=NIK,
                     description="The room's choice from the shared screen, for a number of parents."),
-        ClientEvent("nik.vote.close", Empty, vote.close_vote, staff("run"),
+        ClientEvent("nik.vote.close", Empty, vote.close_vote, staff("run"), formats=NIK,
                     description="Close the vote: count, keep and show the priorities."),
         ServerEvent("nik.setup", frozenset({MEETING}), description="Series and regional focus changed."),
         ServerEvent("nik.points", frozenset({MEETING}), description="The curated improvement points."),

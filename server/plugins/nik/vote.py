@@ -14,9 +14,9 @@ import uuid
 from spiegel.api import Ctx, SpiegelError, outcomes, shared_notes
 from sqlalchemy import delete, select
 
-from . import scoring
 from .models import NikBallot, NikPoint, NikPriority, NikVote
 from .payloads import PointsSet, RoomVote, VoteCast, VoteLimit, VoteOpen
+from .scoring import RULES, Ballot, dots_used, ranked, scores
 
 PHASE = "priorities"
 ROOM = "room"
@@ -48,15 +48,15 @@ def vote_view(ctx: Ctx) -> dict | None:
         return None
     cast = ballots(ctx)
     return {"method": vote.method, "dots_per_person": vote.dots_per_person, "state": vote.state,
-            "voters": sum(b.weight for b in cast), "rule": scoring.RULES[vote.method]}
+            "voters": sum(b.weight for b in cast), "rule": RULES[vote.method]}
 
 
 def progress(ctx: Ctx) -> dict:
     """For staff: how far the vote is, without what anyone chose."""
     cast = ballots(ctx)
     return {"voters": sum(b.weight for b in cast), "parents": sum(1 for b in cast if b.voter != ROOM),
-            "dots_used": sum(scoring.dots_used(b.choice) for b in cast),
-            "most_dots_by_one": max((scoring.dots_used(b.choice) for b in cast if b.voter != ROOM), default=0)}
+            "dots_used": sum(dots_used(b.choice) for b in cast),
+            "most_dots_by_one": max((dots_used(b.choice) for b in cast if b.voter != ROOM), default=0)}
 
 
 def ballot_view(ballot: NikBallot | None) -> dict | None:
@@ -218,12 +218,12 @@ def close_vote(ctx: Ctx, _data) -> dict:
     listed = points(ctx)
     ids = [p.id for p in listed]
     cast_ballots = ballots(ctx)
-    score = scoring.scores(vote.method, ids, [scoring.Ballot(b.choice, b.weight) for b in cast_ballots])
+    score = scores(vote.method, ids, [Ballot(b.choice, b.weight) for b in cast_ballots])
     text = {p.id: p.text for p in listed}
     voters = sum(b.weight for b in cast_ballots)
-    rule = scoring.RULES[vote.method]
+    rule = RULES[vote.method]
     ctx.session.execute(delete(NikPriority).where(NikPriority.meeting_id == ctx.meeting.id))
-    for place, (pid, points_scored, rank) in enumerate(scoring.ranked(ids, score)):
+    for place, (pid, points_scored, rank) in enumerate(ranked(ids, score)):
         ctx.session.add(NikPriority(id=str(uuid.uuid4()), meeting_id=ctx.meeting.id, point_id=pid, text=text[pid],
                                     score=points_scored, rank=rank, place=place, rule=rule, voters=voters,
                                     created_at=ctx.now))
