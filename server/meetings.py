@@ -49,6 +49,8 @@ def create_meeting(spiegel, session: Session, data: MeetingCreate, now: float) -
     session.add(Participant(id=new_id(), meeting_id=meeting.id, role="moderator", token_hash=hash_token(key),
                             rights=list(spiegel.rights), created_at=now))
     session.flush()
+    if options is not None:
+        meeting.settings = {**(meeting.settings or {}), "options": options.model_dump()}
     ctx = spiegel.context(session, meeting)
     fmt.on_created(ctx)
     if options is not None:

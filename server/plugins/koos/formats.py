@@ -11,6 +11,11 @@ from .reflection import list_candidates, material
 from .speaking import PHASE, personal_view, public_view, round_of, staff_view, stop, summary
 
 
+def team_of(settings: dict) -> str:
+    """The team or district of a meeting: one of its options."""
+    return ((settings or {}).get("options") or {}).get("team", "")
+
+
 class KoosFormat(MeetingFormat):
     name = "koos"
     title = {"nl": "KOOS-spiegelgesprek met buitenringronde", "en": "KOOS mirror meeting with outer-ring round"}
@@ -60,7 +65,7 @@ class KoosFormat(MeetingFormat):
 
     @classmethod
     def configure(cls, ctx, options: KoosOptions) -> None:
-        settings = {**(ctx.meeting.settings or {}), "team": options.team}
+        settings = dict(ctx.meeting.settings or {})
         if options.question_set:
             try:
                 chosen = get_set(ctx.session, options.question_set)
@@ -80,7 +85,7 @@ class KoosFormat(MeetingFormat):
     @classmethod
     def snapshot_part(cls, ctx) -> dict:
         settings = ctx.meeting.settings or {}
-        part = {"team": settings.get("team", ""), "question_set": settings.get("question_set")}
+        part = {"team": team_of(settings), "question_set": settings.get("question_set")}
         if ctx.is_staff:
             part["round"] = staff_view(ctx)
         elif ctx.participant.role == "listener":
@@ -94,8 +99,8 @@ class KoosFormat(MeetingFormat):
         settings = ctx.meeting.settings or {}
         lang = ctx.meeting.language
         about = []
-        if settings.get("team"):
-            about.append({"text": ("Team/wijk: " if lang == "nl" else "Team/district: ") + settings["team"]})
+        if team_of(settings):
+            about.append({"text": ("Team/wijk: " if lang == "nl" else "Team/district: ") + team_of(settings)})
         if settings.get("question_set"):
             about.append({"text": ("Vragenset: " if lang == "nl" else "Question set: ")
                           + settings["question_set"]["name"]})
@@ -146,10 +151,6 @@ class ReflectionFormat(MeetingFormat):
               rule={"nl": "Dank je wel. De acties staan in het verslag, met eigenaar en datum.",
                     "en": "Thank you. The actions are in the report, with owner and date."}),
     )
-
-    @classmethod
-    def configure(cls, ctx, options: ReflectionOptions) -> None:
-        ctx.meeting.settings = {**(ctx.meeting.settings or {}), "team": options.team}
 
     @classmethod
     def snapshot_part(cls, ctx) -> dict:

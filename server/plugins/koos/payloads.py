@@ -16,12 +16,14 @@ Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)]
 class KoosOptions(Payload):
     """A KOOS meeting is created with a question set from the library and its team or district."""
 
-    question_set: Id | None = None
-    team: Short = ""
+    question_set: Id | None = Field(default=None, json_schema_extra={
+        "title": {"nl": "Vragenset uit de bibliotheek", "en": "Question set from the library"}})
+    team: Short = Field(default="", json_schema_extra={"title": {"nl": "Team of wijk", "en": "Team or district"}})
 
 
 class ReflectionOptions(Payload):
-    team: Short = ""
+    team: Short = Field(default="", json_schema_extra={"title": {"nl": "Organisator (team)",
+                                                                  "en": "Organiser (team)"}})
 
 
 class RoundStart(Payload):

@@ -22,7 +22,7 @@ SOURCE_STATES = ("ended", "archived")
 
 def candidates(ctx: Ctx) -> list[dict]:
     return [{"id": m["id"], "title": m["title"], "theme": m["theme"], "state": m["state"],
-             "team": (m["settings"] or {}).get("team", ""), "created_at": m["created_at"],
+             "team": ((m["settings"] or {}).get("options") or {}).get("team", ""), "created_at": m["created_at"],
              "scheduled_for": m["scheduled_for"]}
             for m in meetings(ctx, formats=SOURCE_FORMATS, states=SOURCE_STATES)]
 

@@ -101,7 +101,6 @@ class NikFormat(MeetingFormat):
     @classmethod
     def configure(cls, ctx, options: NikOptions) -> None:
         series_store.set_series(ctx, options.series.model_dump() if options.series else None)
-        ctx.meeting.settings = {**(ctx.meeting.settings or {}), "focus": options.focus}
 
     @classmethod
     def snapshot_part(cls, ctx) -> dict:
@@ -119,10 +118,21 @@ class NikFormat(MeetingFormat):
         return report_sections(ctx)
 
 
+def focus_of(ctx) -> str:
+    """The regional focus: one of the meeting's options (``NikOptions.focus``)."""
+    return ((ctx.meeting.settings or {}).get("options") or {}).get("focus", "")
+
+
+def set_focus(ctx, focus: str) -> None:
+    settings = dict(ctx.meeting.settings or {})
+    settings["options"] = {**(settings.get("options") or {}), "focus": focus}
+    ctx.meeting.settings = settings
+
+
 def setup_view(ctx) -> dict:
     current = series_store.series_of(ctx)
     return {"series": current, "series_label": series_store.label(current, ctx.meeting.language),
-            "focus": (ctx.meeting.settings or {}).get("focus", "")}
+            "focus": focus_of(ctx)}
 
 
 def report_sections(ctx) -> list[dict]:
@@ -157,7 +167,7 @@ def update_setup(ctx, data: NikSetup) -> dict:
     if "series" in fields:
         series_store.set_series(ctx, fields["series"])
     if fields.get("focus") is not None:
-        ctx.meeting.settings = {**(ctx.meeting.settings or {}), "focus": fields["focus"]}
+        set_focus(ctx, fields["focus"])
     version = ctx.version()
     ctx.to_meeting("nik.setup", {"version": version, "setup": setup_view(ctx)})
     return {"setup": setup_view(ctx)}

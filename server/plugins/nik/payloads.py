@@ -24,8 +24,10 @@ class Series(Payload):
 class NikOptions(Payload):
     """What a NIK meeting is created with: its series and the optional regional focus."""
 
-    series: Series | None = None
-    focus: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = ""
+    series: Series | None = Field(default=None, json_schema_extra={
+        "title": {"nl": "Reeks (organisatie, regio, ronde, jaar)", "en": "Series (organisation, region, round, year)"}})
+    focus: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = Field(
+        default="", json_schema_extra={"title": {"nl": "Regionale focus", "en": "Regional focus"}})
 
 
 class NikSetup(Payload):
