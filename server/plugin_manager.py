@@ -42,6 +42,9 @@ BUILTIN_PLUGINS = (
     "spiegel.plugins.common", "spiegel.plugins.nik", "spiegel.plugins.koos",
 )
 
+#: The formats those built-ins register (tests compare loaded formats against it).
+BUILTIN_FORMATS = ("common", "nik", "koos", "koos_reflection")
+
 
 class PluginError(Exception):
     """A plugin that cannot be loaded; raised at start with the plugin named."""
