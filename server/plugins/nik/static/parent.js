@@ -77,7 +77,8 @@ export default async function setup(m) {
         m.el('span', { class: 'nik-dots' },
           m.el('button', { type: 'button', 'aria-label': m.t('nik.parent.less', { point: p.text }),
             disabled: !(draft.dots[p.id] > 0), onclick: () => change(p.id, -1), text: '−' }),
-          m.el('output', { 'aria-label': m.t('nik.parent.dots_on', { point: p.text }), text: String(draft.dots[p.id] || 0) }),
+          m.el('span', { class: 'nik-count', title: m.t('nik.parent.dots_on', { point: p.text }),
+            text: String(draft.dots[p.id] || 0) }),
           m.el('button', { type: 'button', 'aria-label': m.t('nik.parent.more', { point: p.text }),
             disabled: left <= 0, onclick: () => change(p.id, 1), text: '+' }))))));
   }
