@@ -18,6 +18,7 @@ from .models import Base as Model
 from .outbox import AUTHOR, MEETING, PARTICIPANT, STAFF, kind_audience
 from .permissions import ANY, ANYONE, MODERATOR, Rule, participant, staff
 from .plugin_manager import API_VERSION
+from .plugin_series import join_series, leave_series, series_of, series_rounds
 from .registry import ClientEvent, ServerEvent
 from .schemas import Payload, validate
 from .timer import Timer, start_timer
@@ -37,5 +38,6 @@ __all__ = [
     "PARTICIPANT", "STAFF", "AdminAction", "ClientEvent", "Ctx", "MeetingFormat", "Model", "ParticipantKind",
     "Payload", "Phase", "Rule", "ServerEvent", "SpiegelError", "Timer", "hookimpl", "kind_audience", "meetings",
     "outcomes", "own_notes", "participant", "participant_label", "participants", "pick", "report_data",
-    "section", "shared_notes", "staff", "start_timer", "validate",
+    "section", "series_of", "series_rounds", "join_series", "leave_series", "shared_notes", "staff",
+    "start_timer", "validate",
 ]

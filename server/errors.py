@@ -26,6 +26,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "not_this_format": (409, "This meeting's format does not take this event."),
     "stale_state": (409, "The meeting moved on; refresh and try again."),
     "method_not_allowed": (405, "This path does not take that HTTP method."),
+    "report_final": (409, "The report is final; reopen it to change it."),
     "rate_limited": (429, "Too many messages; slow down."),
     "internal_error": (500, "Something went wrong on the server."),
 }

@@ -83,7 +83,7 @@ def priorities_view(ctx: Ctx) -> list[dict]:
 def suggestions(ctx: Ctx) -> list[dict]:
     """What the moderator curates from: captured outcomes, then notes listeners shared."""
     found = [{"id": o["id"], "text": o["text"], "source": "outcome", "kind": o["kind"]}
-             for o in outcomes(ctx, kinds=("improvement", "priority"))]
+             for o in outcomes(ctx, kinds=("improvement", "wish", "priority"))]
     found += [{"id": n["id"], "text": n["text"], "source": "note", "kind": "note"} for n in shared_notes(ctx)]
     return found
 
