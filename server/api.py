@@ -14,12 +14,24 @@ from .formats import LANGUAGES, LISTENER, MeetingFormat, ParticipantKind, Phase,
 from .hookspecs import hookimpl
 from .models import Base as Model
 from .outbox import AUTHOR, MEETING, PARTICIPANT, STAFF, kind_audience
+from .outcomes import add_outcome_row as add_outcome
+from .outcomes import all_outcomes as outcomes
 from .permissions import ANY, ANYONE, MODERATOR, Rule, participant, staff
 from .plugin_manager import API_VERSION
+from .prompter import add_prepared
 from .registry import ClientEvent, ServerEvent
-from .schemas import Payload, validate
+from .schemas import ClientId, Payload, bounded_text, validate
 from .timer import start_timer
 from .views import participant_label
+
+
+def options(ctx: Ctx) -> dict:
+    """The meeting's values of its format's own fields (``MeetingFormat.options``), defaults
+    filled in."""
+    stored = (ctx.meeting.settings or {}).get("options") or {}
+    if ctx.fmt.options is None:
+        return {}
+    return ctx.fmt.options.model_validate(stored).model_dump(mode="json")
 
 
 def section(key: str, title: dict[str, str], items: list[dict], **extra) -> dict:
@@ -35,4 +47,5 @@ __all__ = [
     "PARTICIPANT", "STAFF", "ClientEvent", "Ctx", "MeetingFormat", "Model", "ParticipantKind", "Payload",
     "Phase", "Rule", "ServerEvent", "SpiegelError", "hookimpl", "kind_audience", "participant",
     "participant_label", "pick", "section", "staff", "start_timer", "validate",
+    "ClientId", "add_outcome", "add_prepared", "bounded_text", "options", "outcomes",
 ]

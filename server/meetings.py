@@ -18,8 +18,19 @@ from .outbox import AUTHOR, STAFF
 from .permissions import ANYONE, staff
 from .prompter import new_prepared
 from .registry import ClientEvent, ServerEvent
-from .schemas import Empty, MeetingCreate, MeetingUpdate
+from .schemas import Empty, MeetingCreate, MeetingUpdate, validate
 from .views import meeting_view
+
+
+def format_options(fmt, values: dict, current: dict | None = None) -> dict:
+    """The format's own meeting fields (``MeetingFormat.options``): ``values`` over ``current``
+    (or the defaults), validated by the format's class. A format without options takes none."""
+    if fmt.options is None:
+        if values:
+            raise SpiegelError("invalid_payload", f"The format {fmt.name!r} has no options.",
+                               [{"field": "options", "problem": "extra_forbidden"}])
+        return {}
+    return validate(fmt.options, {**(current or {}), **values}).model_dump(mode="json")
 
 
 def create_meeting(spiegel, session: Session, data: MeetingCreate, now: float) -> tuple[Meeting, str]:
@@ -31,6 +42,7 @@ def create_meeting(spiegel, session: Session, data: MeetingCreate, now: float) -
     unknown = set(data.durations) - {p.key for p in fmt.phases}
     if unknown:
         raise SpiegelError("unknown_phase", f"The format has no phase {sorted(unknown)[0]!r}.")
+    options = format_options(fmt, data.options)
     code = new_code()
     while session.scalar(select(Meeting.id).where(Meeting.code == code)):
         code = new_code()
@@ -40,7 +52,8 @@ def create_meeting(spiegel, session: Session, data: MeetingCreate, now: float) -
         state="open" if data.open else "draft", phase_key=first.key, phase_started_at=now,
         scheduled_for=data.scheduled_for.isoformat() if data.scheduled_for else None,
         expected_listeners=data.expected_listeners, durations=dict(data.durations),
-        prepared=new_prepared(data.prepared), settings=dict(fmt.defaults), version=1,
+        prepared=new_prepared(data.prepared), settings={**fmt.defaults, **({"options": options} if options else {})},
+        version=1,
         created_at=now, updated_at=now,
     )
     session.add(meeting)
@@ -56,7 +69,8 @@ def create_meeting(spiegel, session: Session, data: MeetingCreate, now: float) -
 def duplicate_meeting(spiegel, session: Session, source: Meeting, now: float) -> tuple[Meeting, str]:
     data = MeetingCreate(title=source.title, theme=source.theme, format=source.format, language=source.language,
                          expected_listeners=source.expected_listeners, durations=dict(source.durations or {}),
-                         prepared=[{"text": p["text"], "phase": p.get("phase")} for p in source.prepared or []])
+                         prepared=[{"text": p["text"], "phase": p.get("phase")} for p in source.prepared or []],
+                         options=dict((source.settings or {}).get("options") or {}))
     return create_meeting(spiegel, session, data, now)
 
 
@@ -78,6 +92,9 @@ def update_meeting(ctx: Ctx, data: MeetingUpdate) -> dict:
         m.durations = {**(m.durations or {}), **fields.pop("durations")}
     if "queue_visibility" in fields:
         m.settings = {**(m.settings or {}), "queue_visibility": fields.pop("queue_visibility")}
+    if "options" in fields:
+        current = (m.settings or {}).get("options") or {}
+        m.settings = {**(m.settings or {}), "options": format_options(ctx.fmt, fields.pop("options"), current)}
     if "scheduled_for" in fields:
         value = fields.pop("scheduled_for")
         m.scheduled_for = value.isoformat() if value else None

@@ -37,7 +37,7 @@ ENTRY_POINT_GROUP = "spiegel"
 BUILTIN_PLUGINS = (
     "spiegel.meetings", "spiegel.phases", "spiegel.timer", "spiegel.links", "spiegel.prompter",
     "spiegel.notes", "spiegel.questions", "spiegel.outcomes", "spiegel.rounds", "spiegel.presence",
-    "spiegel.plugins.common",
+    "spiegel.plugins.common", "spiegel.plugins.amc", "spiegel.plugins.umcg",
 )
 
 
