@@ -88,14 +88,24 @@ def make_manager(plugins_dir: str | None = None, only: Iterable[str] | None = No
     return pm
 
 
-def core_registry() -> Registry:
-    """The registry of Spiegel's own features alone (no installed or file plugins): what the
-    protocol documentation and the permission tests are checked against."""
+def _core_manager() -> pluggy.PluginManager:
     pm = pluggy.PluginManager("spiegel")
     pm.add_hookspecs(hookspecs)
     for name in BUILTIN_PLUGINS:
         pm.register(importlib.import_module(name), name=name)
-    return collect_registry(pm)
+    return pm
+
+
+def core_registry() -> Registry:
+    """The registry of Spiegel's own features alone (no installed or file plugins): what the
+    protocol documentation and the permission tests are checked against."""
+    return collect_registry(_core_manager())
+
+
+def core_formats() -> tuple[str, ...]:
+    """The names of the built-in formats (the common form, AMC, UMCG …), in order."""
+    pm = _core_manager()
+    return tuple(collect_formats(pm, collect_registry(pm)))
 
 
 def _load_file(path: Path):

@@ -101,7 +101,7 @@ def test_umcg_meeting_with_dialogue_decisions_and_improvement_plan(server):
                 action = mod.call("umcg.plan", {"text": "Verzonnen: overdracht tussen afdelingen herzien",
                                                 "owner": "Projectgroep zorgpad", "due": "2025-03-01"})
                 assert action["ok"] and action["action"]["kind"] == "action", action
-                mod.wait_for("outcome", where=lambda m: m["outcome"]["id"] == action["action"]["id"])
+                mod.wait_for("outcome", where=lambda m, wanted=action["action"]["id"]: m["outcome"]["id"] == wanted)
                 staff_part = mod.snapshot()["format_data"]
                 assert [a["owner"] for a in staff_part["plan"]] == ["Projectgroep zorgpad"]
                 assert [d["decided_by"] for d in staff_part["decisions"]] == [

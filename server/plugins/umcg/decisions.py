@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from spiegel.api import ClientId, Payload, SpiegelError, bounded_text
 from sqlalchemy import select
 
-from . import plan
 from .models import Decision
+from .plan import add_action
 
 #: Phases in which the team and patients decide together.
 DECIDING = ("dialogue", "plan")
@@ -102,4 +102,4 @@ def show(ctx, data: DecisionShow) -> dict:
 
 def add_plan_action(ctx, data: PlanAction) -> dict:
     """A point that cannot be solved at once goes to the project group's improvement plan."""
-    return {"action": plan.add_action(ctx, data.text, data.owner, data.due)}
+    return {"action": add_action(ctx, data.text, data.owner, data.due)}

@@ -10,8 +10,8 @@ from __future__ import annotations
 from pydantic import Field
 from spiegel.api import LANGUAGES, MeetingFormat, Payload, Phase, bounded_text, options, section
 
-from . import plan
 from .decisions import decision_view, decisions, public_view, shown
+from .plan import actions as plan_actions
 
 PARTY_TITLES = {
     "hospital": {"nl": "Ziekenhuis", "en": "Hospital"},
@@ -78,7 +78,7 @@ class UmcgFormat(MeetingFormat):
         current = shown(ctx)
         part = {"parties": parties(ctx), "shown": public_view(current) if current else None}
         if ctx.is_staff:
-            part.update(decisions=[decision_view(d) for d in decisions(ctx)], plan=plan.actions(ctx))
+            part.update(decisions=[decision_view(d) for d in decisions(ctx)], plan=plan_actions(ctx))
         return part
 
     @classmethod
@@ -94,7 +94,7 @@ class UmcgFormat(MeetingFormat):
                      for d in decisions(ctx)]),
             section("umcg_plan", {"nl": "Verbeterplan voor de projectgroep",
                                   "en": "Improvement plan for the project group"},
-                    [{"text": a["text"], "owner": a["owner"], "due": a["due"]} for a in plan.actions(ctx)]),
+                    [{"text": a["text"], "owner": a["owner"], "due": a["due"]} for a in plan_actions(ctx)]),
         ]
 
 
