@@ -117,6 +117,19 @@ def cmd_permissions(args: argparse.Namespace) -> None:
               f"{r['plugin']}")
 
 
+def cmd_new_plugin(args: argparse.Namespace) -> None:
+    """Write a new plugin package that passes its own tests as it is."""
+    from pathlib import Path
+
+    from .scaffold import ScaffoldError, write
+
+    try:
+        target = write(args.name, Path(args.dir))
+    except ScaffoldError as exc:
+        sys.exit(f"spiegel new-plugin: {exc}")
+    print(f"Wrote {target}\n  pip install -e {target}   # then: spiegel plugins\n  pytest {target / 'tests'}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="spiegel", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -135,10 +148,20 @@ def main(argv: list[str] | None = None) -> None:
     permissions = sub.add_parser("permissions", help="print who may send each event, and each event's audiences")
     permissions.add_argument("--json", action="store_true")
     permissions.set_defaults(func=cmd_permissions)
+    new_plugin = sub.add_parser("new-plugin", help="write a new plugin package (format, event, panel, table, tests)")
+    new_plugin.add_argument("name", help="the plugin's identifier, e.g. team_reflection")
+    new_plugin.add_argument("--dir", default=".", help="the folder to write spiegel-<name>/ into")
+    new_plugin.set_defaults(func=cmd_new_plugin)
     args = parser.parse_args(argv)
     if args.command == "run" and os.environ.get("SPIEGEL_ASYNC_MODE", "eventlet") == "eventlet":
         _eventlet_patch()
-    args.func(args)
+    from .plugin_manager import PluginError
+
+    try:
+        args.func(args)
+    except PluginError as exc:
+        # A broken plugin stops the start with one clear line naming it and the mistake.
+        sys.exit(f"spiegel {args.command}: cannot start: {exc}")
 
 
 if __name__ == "__main__":
