@@ -21,6 +21,9 @@ from .registry import ClientEvent, ServerEvent
 from .schemas import Empty, MeetingCreate, MeetingUpdate, validate
 from .views import meeting_view
 
+#: MeetingUpdate fields kept in ``Meeting.settings`` (the moderator's per-meeting choices).
+SETTING_FIELDS = ("queue_visibility", "display_timer", "timer_with_phase")
+
 
 def format_options(fmt, values: dict, current: dict | None = None) -> dict:
     """The format's own meeting fields (``MeetingFormat.options``): ``values`` over ``current``
@@ -90,8 +93,9 @@ def update_meeting(ctx: Ctx, data: MeetingUpdate) -> dict:
         if unknown:
             raise SpiegelError("unknown_phase", f"The format has no phase {sorted(unknown)[0]!r}.")
         m.durations = {**(m.durations or {}), **fields.pop("durations")}
-    if "queue_visibility" in fields:
-        m.settings = {**(m.settings or {}), "queue_visibility": fields.pop("queue_visibility")}
+    for setting in SETTING_FIELDS:
+        if setting in fields:
+            m.settings = {**(m.settings or {}), setting: fields.pop(setting)}
     if "options" in fields:
         current = (m.settings or {}).get("options") or {}
         m.settings = {**(m.settings or {}), "options": format_options(ctx.fmt, fields.pop("options"), current)}

@@ -15,6 +15,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     StrictInt,
     StringConstraints,
     ValidationError,
@@ -140,11 +141,14 @@ class MeetingUpdate(Payload):
     queue_visibility: Literal["live", "count", "hidden"] | None = None
     #: Changes to the format's own meeting fields (the others keep their values).
     options: dict[Id, object] | None = Field(default=None, max_length=50)
+    #: The room display shows the phase timer (off by default).
+    display_timer: StrictBool | None = None
+    #: Start the phase's timer when the phase starts; absent = what the format's phase says.
+    timer_with_phase: StrictBool | None = None
 
     _durations = field_validator("durations")(_check_durations)
-    _present = field_validator("title", "theme", "language", "durations", "queue_visibility", "options",
-                               mode="before")(
-        _not_null)
+    _present = field_validator("title", "theme", "language", "durations", "queue_visibility", "display_timer",
+                               "timer_with_phase", "options", mode="before")(_not_null)
 
 
 class NoteAdd(ClientId):
@@ -179,6 +183,12 @@ class QuestionUpdate(ClientId):
     prepared_id: Id | None = None
 
     _present = field_validator("status", "triage", mode="before")(_not_null)
+
+
+class QuestionAsking(Payload):
+    """Put a selected question up as "now asking"; ``id`` null takes it down."""
+
+    id: Id | None
 
 
 class QuestionReorder(Payload):
