@@ -51,19 +51,20 @@ class AmcFormat(MeetingFormat):
               title={"nl": "Voorbereiding", "en": "Preparation"},
               rule={"nl": "Uitgenodigde professionals sturen onderwerpen of vragen in. Luisteraars: we beginnen zo.",
                     "en": "Invited professionals send in topics or questions. Listeners: we start soon."}),
-        Phase(key="listening", duration=55 * 60, silent=True, listener=frozenset({"note", "question"}),
+        Phase(key="listening", duration=55 * 60, timer_autostart=True, silent=True,
+              listener=frozenset({"note", "question"}),
               title={"nl": "Spiegelgesprek", "en": "Mirror conversation"},
               rule={"nl": "Alleen luisteren: geen commentaar, geen discussie. Schrijf op wat je raakt en parkeer "
                           "vragen over wat niet duidelijk is.",
                     "en": "Only listen: no comment, no discussion. Write down what strikes you and park "
                           "questions about what is not clear."}),
-        Phase(key="questions", duration=10 * 60, listener=frozenset({"note"}),
+        Phase(key="questions", duration=10 * 60, timer_autostart=True, listener=frozenset({"note"}),
               title={"nl": "Informatieve vragen", "en": "Informative questions"},
               rule={"nl": "Alleen informatieve vragen over iets dat niet duidelijk was: geen nieuwe vragen, "
                           "geen discussie.",
                     "en": "Only informative questions about something that was not clear: no new questions, "
                           "no discussion."}),
-        Phase(key="aftertalk", duration=10 * 60,
+        Phase(key="aftertalk", duration=10 * 60, timer_autostart=True,
               title={"nl": "Napraten", "en": "After-talk"},
               rule={"nl": "Leg de tablet weg: cliënten en professionals praten nog even na.",
                     "en": "Put the tablet away: clients and professionals talk informally for a while."}),

@@ -48,19 +48,20 @@ class UmcgFormat(MeetingFormat):
         Phase(key="welcome", state="open", title={"nl": "Welkom", "en": "Welcome"},
               rule={"nl": "We beginnen zo. Zet je telefoon op stil.",
                     "en": "We start soon. Please silence your phone."}),
-        Phase(key="listening", duration=70 * 60, silent=True, listener=frozenset({"note", "question"}),
+        Phase(key="listening", duration=70 * 60, timer_autostart=True, silent=True,
+              listener=frozenset({"note", "question"}),
               title={"nl": "Deel 1: luisteren", "en": "Part 1: listening"},
               rule={"nl": "Het team luistert en neemt niet deel aan het gesprek. Schrijf op wat je raakt en wat "
                           "beter kan; parkeer vragen voor de dialoog.",
                     "en": "The team listens and does not take part in the conversation. Write down what strikes "
                           "you and what could be better; park questions for the dialogue."}),
-        Phase(key="dialogue", duration=40 * 60, listener=frozenset({"note", "question"}),
+        Phase(key="dialogue", duration=40 * 60, timer_autostart=True, listener=frozenset({"note", "question"}),
               title={"nl": "Deel 2: dialoog", "en": "Part 2: dialogue"},
               rule={"nl": "Patiënten en team diepen de verbeterpunten samen uit en zoeken naar oplossingen. Wat "
                           "direct kan, besluiten we ter plekke.",
                     "en": "Patients and team deepen the improvement points together and look for solutions. What "
                           "can be solved at once, we decide on the spot."}),
-        Phase(key="plan", duration=10 * 60, listener=frozenset({"note", "share"}),
+        Phase(key="plan", duration=10 * 60, timer_autostart=True, listener=frozenset({"note", "share"}),
               title={"nl": "Naar het verbeterplan", "en": "Towards the improvement plan"},
               rule={"nl": "Wat niet direct kan, gaat naar de projectgroep: elk punt krijgt een eigenaar.",
                     "en": "What cannot be solved at once goes to the project group: each point gets an owner."}),
