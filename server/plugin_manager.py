@@ -247,6 +247,15 @@ def _source(name: str) -> str:
     return "file" if name.startswith("file:") else "entry point"
 
 
+def _defined_in(fmt: type[MeetingFormat], module: object) -> bool:
+    """Is the format declared in the plugin's module, or in a module of the plugin's package
+    (``spiegel.plugins.amc.format`` belongs to ``spiegel.plugins.amc``)?"""
+    if sys.modules.get(fmt.__module__) is module:
+        return True
+    package = getattr(module, "__name__", None) if hasattr(module, "__path__") else None
+    return package is not None and fmt.__module__.startswith(package + ".")
+
+
 def describe(pm: pluggy.PluginManager, formats: dict[str, type[MeetingFormat]],
              registry: Registry | None = None) -> list[dict]:
     """What `spiegel plugins` prints: each plugin, where it came from and what it adds."""
@@ -255,7 +264,7 @@ def describe(pm: pluggy.PluginManager, formats: dict[str, type[MeetingFormat]],
         if module is None:
             continue
         hooks = sorted(h.name for h in pm.get_hookcallers(module) or ())
-        owned = [f for f in formats.values() if sys.modules.get(f.__module__) is module]
+        owned = [f for f in formats.values() if _defined_in(f, module)]
         row = {
             "name": name,
             "source": _source(name),

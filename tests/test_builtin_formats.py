@@ -74,3 +74,15 @@ def test_erasing_a_meeting_erases_the_formats_rows(app):
     with engine.connect() as c:
         assert c.execute(text("SELECT count(*) FROM amc_submissions")).scalar() == 0
         assert c.execute(text("SELECT count(*) FROM umcg_decisions")).scalar() == 0
+
+
+def test_spiegel_plugins_lists_each_builtin_format_with_its_phases_and_kinds(app):
+    from spiegel.plugin_manager import describe
+
+    sp = app.extensions["spiegel"]
+    rows = {r["name"]: r for r in describe(sp.pm, sp.formats, sp.registry)}
+    assert rows["spiegel.plugins.amc"]["format_details"] == [{
+        "name": "amc", "title": "Mirror meeting (AMC)", "kinds": ["listener", "professional"],
+        "phases": ["preparation", "listening", "questions", "aftertalk", "ended"]}]
+    assert rows["spiegel.plugins.umcg"]["formats"] == ["umcg"]
+    assert rows["spiegel.plugins.umcg"]["events"] == ["umcg.decide", "umcg.plan", "umcg.show"]
