@@ -197,5 +197,8 @@ def create_app(config: dict | None = None, clock: Callable[[], float] = time.tim
     app.wsgi_app = _no_delay(app.wsgi_app)
 
     app.register_blueprint(web.bp)
+    from .report.routes import bp as report_bp
+
+    app.register_blueprint(report_bp)
     app.config["SPIEGEL_VERSION"] = __version__
     return app

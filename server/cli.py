@@ -1,4 +1,4 @@
-"""The `spiegel` command: run the server, create a meeting, list plugins.
+"""The `spiegel` command: run the server, create a meeting, list plugins, purge old raw notes.
 
 Imports stay inside the commands: `spiegel run` must monkey-patch eventlet before Flask,
 SQLAlchemy or the socket modules are imported anywhere.
@@ -48,6 +48,9 @@ def cmd_run(args: argparse.Namespace) -> None:
     if args.meeting:
         _print_new_meeting(app, args.meeting, "common", open_now=True)
     sp.watch_timers()
+    from .report.retention import start_job
+
+    start_job(sp)
     sp.socketio.run(app, host=overrides["HOST"], port=overrides["PORT"], log_output=False,
                     allow_unsafe_werkzeug=True, use_reloader=False)
 
@@ -130,6 +133,23 @@ def cmd_new_plugin(args: argparse.Namespace) -> None:
     print(f"Wrote {target}\n  pip install -e {target}   # then: spiegel plugins\n  pytest {target / 'tests'}")
 
 
+def cmd_purge(args: argparse.Namespace) -> None:
+    """Erase raw notes and questions of meetings past their retention date (report stays)."""
+    from datetime import date
+
+    from .app import create_app
+    from .report.retention import purge
+
+    sp = create_app().extensions["spiegel"]
+    today = date.fromisoformat(args.today) if args.today else None
+    found = purge(sp, today=today, dry_run=args.dry_run)
+    verb = "would erase" if args.dry_run else "erased"
+    for d in found:
+        print(f"{d['meeting_id']}  {d['title']!r} (retained until {d['retain_until']}): {verb} {d['notes']} notes, "
+              f"{d['questions']} questions, {d['poll_answers']} poll answers, {d['listeners']} listener links")
+    print(f"{len(found)} meeting(s) {'due' if args.dry_run else 'purged'}.")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="spiegel", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -152,6 +172,10 @@ def main(argv: list[str] | None = None) -> None:
     new_plugin.add_argument("name", help="the plugin's identifier, e.g. team_reflection")
     new_plugin.add_argument("--dir", default=".", help="the folder to write spiegel-<name>/ into")
     new_plugin.set_defaults(func=cmd_new_plugin)
+    purge = sub.add_parser("purge", help="erase raw notes and questions past their retention date")
+    purge.add_argument("--dry-run", action="store_true", help="only list what would be erased")
+    purge.add_argument("--today", metavar="YYYY-MM-DD", help="act as if it were this date")
+    purge.set_defaults(func=cmd_purge)
     args = parser.parse_args(argv)
     if args.command == "run" and os.environ.get("SPIEGEL_ASYNC_MODE", "eventlet") == "eventlet":
         _eventlet_patch()

@@ -38,6 +38,13 @@ SETTINGS: tuple[tuple[str, str, object, str], ...] = (
     ("SPIEGEL_MAX_MESSAGE_BYTES", "MAX_MESSAGE_BYTES", 1_000_000,
      "Largest Socket.IO message accepted; larger ones close the connection. Texts over their "
      "own limits (far below this) get a `text_too_long` error instead."),
+    ("SPIEGEL_RETENTION_DAYS", "RETENTION_DAYS", 90,
+     "Days after a meeting ends before its raw notes, questions and listener links are erased "
+     "(`spiegel purge`, and hourly in the server); a date set per meeting wins. Report, outcomes "
+     "and actions stay."),
+    ("SPIEGEL_CONSENT_NAMES", "CONSENT_NAMES", 0,
+     "`1`: the moderator may store the inner circle's names with their consent. Default `0`: "
+     "only what was consented to, when, and how many people."),
     ("SPIEGEL_LOG_LEVEL", "LOG_LEVEL", "INFO", "Python log level. Logs never hold note or question text."),
 )
 

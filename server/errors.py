@@ -25,6 +25,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "unknown_phase": (400, "The format has no such phase."),
     "stale_state": (409, "The meeting moved on; refresh and try again."),
     "method_not_allowed": (405, "This path does not take that HTTP method."),
+    "report_final": (409, "The report is final; reopen it to change it."),
     "rate_limited": (429, "Too many messages; slow down."),
     "internal_error": (500, "Something went wrong on the server."),
 }

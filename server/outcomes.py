@@ -1,5 +1,6 @@
-"""Outcomes captured by staff while people speak: improvement points, decisions, priorities
-and actions. They are what the report and the follow-up are made of."""
+"""Outcomes captured by staff while people speak: what went well, improvement points, wishes,
+decisions, priorities and actions. They are what the report and the follow-up are made of;
+each remembers the phase it was captured in."""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ def add_outcome(ctx: Ctx, data: OutcomeAdd) -> dict:
     if existing is not None:
         return {"outcome": outcome_view(existing), "duplicate": True}
     o = Outcome(id=data.id, meeting_id=ctx.meeting.id, author_id=ctx.participant.id, kind=data.kind,
-                text=data.text, owner=data.owner or None, due=data.due or None, created_at=ctx.now,
+                text=data.text, owner=data.owner or None, due=data.due or None, phase_key=ctx.meeting.phase_key,
+                status="open" if data.kind == "action" else None, note_ids=[], created_at=ctx.now,
                 updated_at=ctx.now, version=ctx.version())
     if not ctx.insert_once(o):
         return {"outcome": outcome_view(ctx.resent(Outcome, data.id, per_participant=False)), "duplicate": True}
@@ -44,8 +46,9 @@ def add_outcome_row(ctx: Ctx, kind: str, text: str, owner: str | None = None, du
                                  "due": due or None})
     author = ctx.participant.id if ctx.participant is not None and ctx.is_staff else _moderator_id(ctx)
     o = Outcome(id=data.id, meeting_id=ctx.meeting.id, author_id=author, kind=data.kind, text=data.text,
-                owner=data.owner or None, due=data.due or None, created_at=ctx.now, updated_at=ctx.now,
-                version=ctx.version())
+                owner=data.owner or None, due=data.due or None, phase_key=ctx.meeting.phase_key,
+                status="open" if data.kind == "action" else None, note_ids=[], created_at=ctx.now,
+                updated_at=ctx.now, version=ctx.version())
     ctx.session.add(o)
     return _changed(ctx, o)
 
@@ -61,6 +64,8 @@ def edit_outcome(ctx: Ctx, data: OutcomeEdit) -> dict:
         if key == "text" and value is None:
             continue
         setattr(o, key, value or None if key in ("owner", "due") else value)
+    if o.kind == "action" and o.status is None:
+        o.status = "open"
     return {"outcome": _changed(ctx, o)}
 
 

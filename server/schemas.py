@@ -37,7 +37,7 @@ REASON_MAX = 300
 
 NOTE_TAGS = ("positive", "improvement", "later")
 TRIAGE = ("clarifying", "later", "discussion")
-OUTCOME_KINDS = ("improvement", "decision", "priority", "action")
+OUTCOME_KINDS = ("well", "improvement", "wish", "decision", "priority", "action")
 STAFF_RIGHTS = CORE_RIGHTS
 ASSISTANT_RIGHTS = ("run", "questions", "outcomes")
 TURN_STATES = ("none", "waiting", "speaking", "done")

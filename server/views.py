@@ -67,6 +67,7 @@ def question_view(q: Question, position: int | None, author: Participant | None 
 def outcome_view(o: Outcome) -> dict:
     return {
         "id": o.id, "kind": o.kind, "text": o.text, "owner": o.owner, "due": o.due,
+        "phase": o.phase_key, "status": o.status, "score": o.score, "note_ids": list(o.note_ids or []),
         "created_at": ms(o.created_at), "version": o.version,
     }
 

@@ -20,6 +20,7 @@ from .links import join, new_moderator_key
 from .meetings import create_meeting, duplicate_meeting, erase_meeting, update_meeting
 from .models import Meeting, Participant
 from .phases import open_meeting
+from .report import audit
 from .schemas import Empty, JoinRequest, MeetingCreate, MeetingUpdate, validate
 from .snapshots import label_of
 from .views import meeting_view
@@ -199,6 +200,8 @@ def admin_login():
     session.clear()
     session["admin"] = True
     session.permanent = False
+    with _sp().db.transaction() as s:
+        audit.record(s, at=_sp().clock(), role="admin", link="admin", address=who, action="admin.signin")
     return {"ok": True}
 
 
@@ -322,6 +325,8 @@ def admin_delete(meeting_id: str):
         if meeting is None:
             raise SpiegelError("not_found", "No meeting with that id.")
         erase_meeting(sp, s, meeting_id)
+        audit.record(s, at=sp.clock(), role="admin", link="admin", address=request.remote_addr, action="meeting.erased",
+                     meeting_id=meeting_id)
     for sid in [sid for sid, (_, mid) in list(sp.connections.items()) if mid == meeting_id]:
         sp.socketio.server.disconnect(sid)
     return {"ok": True, "deleted": meeting_id}

@@ -101,6 +101,8 @@ def test_umcg_meeting_with_dialogue_decisions_and_improvement_plan(server):
                 action = mod.call("umcg.plan", {"text": "Verzonnen: overdracht tussen afdelingen herzien",
                                                 "owner": "Projectgroep zorgpad", "due": "2025-03-01"})
                 assert action["ok"] and action["action"]["kind"] == "action", action
+                assert (action["action"]["status"], action["action"]["phase"]) == ("open", "plan"), \
+                    "an action of the report's action model, tracked on the follow-up board"
                 mod.wait_for("outcome", where=lambda m, wanted=action["action"]["id"]: m["outcome"]["id"] == wanted)
                 staff_part = mod.snapshot()["format_data"]
                 assert [a["owner"] for a in staff_part["plan"]] == ["Projectgroep zorgpad"]
@@ -123,6 +125,7 @@ def test_umcg_meeting_with_dialogue_decisions_and_improvement_plan(server):
         ("Verzonnen: parkeerkaart bij de balie", "Facilitaire dienst en patiënten samen")]
     assert all(d["decided_at"] for d in decisions)
     assert sections["umcg_plan"]["items"] == [{"text": "Verzonnen: overdracht tussen afdelingen herzien",
-                                               "owner": "Projectgroep zorgpad", "due": "2025-03-01"}]
+                                               "owner": "Projectgroep zorgpad", "due": "2025-03-01",
+                                               "status": "open"}]
     assert sections["umcg_plan"]["title"] == {"nl": "Verbeterplan voor de projectgroep",
                                               "en": "Improvement plan for the project group"}

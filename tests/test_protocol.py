@@ -81,7 +81,7 @@ NOTE_KEYS = {"id", "text", "tags", "prompt_id", "shared", "created_at", "updated
 QUESTION_KEYS = {"id", "text", "status", "position", "merged_into", "created_at", "version", "triage"}
 STAFF_QUESTION_KEYS = QUESTION_KEYS | {"author", "author_labels", "author_id", "prepared_id", "reason", "order",
                                        "asked_at"}
-OUTCOME_KEYS = {"id", "kind", "text", "owner", "due", "created_at", "version"}
+OUTCOME_KEYS = {"id", "kind", "text", "owner", "due", "phase", "status", "score", "note_ids", "created_at", "version"}
 STATE_KEYS = {"version", "server_time", "meeting", "phase", "timer", "prompt", "poll", "asking", "room"}
 TIMER_KEYS = {"running", "duration_ms", "remaining_ms", "deadline"}
 
@@ -1534,6 +1534,22 @@ def test_error_stale_state(make_room):
     ack = call(assistant, "phase.goto", {"key": "questions", "from": "lobby"})
     assert err(ack) == "stale_state"
     assert call(mod, "sync")["snapshot"]["phase"]["key"] == "listening", "the second press changed nothing"
+
+
+def test_error_report_final(make_room):
+    """A final report refuses item edits until it is reopened (tests/test_report.py has the rest)."""
+    room = make_room()
+    mod = room.moderator()
+    oid = uid()
+    assert call(mod, "outcome.add", {"id": oid, "kind": "well", "text": "Verzonnen: goed geluisterd"})["ok"]
+    assert call(mod, "phase.goto", {"key": "ended"})["ok"]
+    key = {"Authorization": f"Bearer {room.moderator_key}"}
+    base = f"/api/moderate/{room.meeting_id}/report"
+    assert room.http.put(f"{base}/final", json={"final": True}, headers=key).status_code == 200
+    r = room.http.patch(f"{base}/items/outcome:{oid}", json={"removed": True}, headers=key)
+    assert (r.status_code, r.get_json()["error"]["code"]) == (409, "report_final")
+    assert room.http.put(f"{base}/final", json={"final": False}, headers=key).status_code == 200
+    assert room.http.patch(f"{base}/items/outcome:{oid}", json={"removed": True}, headers=key).status_code == 200
 
 
 def test_joins_from_one_address_are_limited(app, monkeypatch):

@@ -1410,6 +1410,7 @@
   menuAction('mi-display', openDisplayDialog);
   menuAction('mi-assistant', openAssistantDialog);
   menuAction('mi-help', openHelp);
+  menuAction('mi-report', () => window.open(`/moderate/${encodeURIComponent(meetingId)}/report`, '_blank', 'noopener'));
   menuAction('mi-archive', archiveMeeting);
   menuAction('mi-forget', forgetLink);
 

@@ -13,6 +13,7 @@ window.SPIEGEL_MOD_I18N = {
     'menu.display': 'Zaalscherm openen',
     'menu.assistant': 'Assistent uitnodigen',
     'menu.help': 'Sneltoetsen',
+    'menu.report': 'Verslag en opvolging',
     'menu.archive': 'Bijeenkomst archiveren',
     'menu.forget': 'Link vergeten op dit apparaat',
     'forget.title': 'Link vergeten op dit apparaat?',
@@ -303,6 +304,7 @@ window.SPIEGEL_MOD_I18N = {
     'print.nocode': 'Er staat geen code in de link van deze pagina.',
 
     'admin.title': 'Bijeenkomsten',
+    'admin.followup': 'Opvolging',
     'admin.logout': 'Afmelden',
     'admin.login.title': 'Aanmelden als beheerder',
     'admin.login.password': 'Beheerderswachtwoord',
@@ -395,6 +397,7 @@ window.SPIEGEL_MOD_I18N = {
     'menu.display': 'Open room display',
     'menu.assistant': 'Invite an assistant',
     'menu.help': 'Keyboard shortcuts',
+    'menu.report': 'Report and follow-up',
     'menu.archive': 'Archive meeting',
     'menu.forget': 'Forget the link on this device',
     'forget.title': 'Forget the link on this device?',
@@ -685,6 +688,7 @@ window.SPIEGEL_MOD_I18N = {
     'print.nocode': 'The link of this page has no code.',
 
     'admin.title': 'Meetings',
+    'admin.followup': 'Follow-up',
     'admin.logout': 'Sign out',
     'admin.login.title': 'Sign in as administrator',
     'admin.login.password': 'Administrator password',

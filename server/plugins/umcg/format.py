@@ -95,7 +95,8 @@ class UmcgFormat(MeetingFormat):
                      for d in decisions(ctx)]),
             section("umcg_plan", {"nl": "Verbeterplan voor de projectgroep",
                                   "en": "Improvement plan for the project group"},
-                    [{"text": a["text"], "owner": a["owner"], "due": a["due"]} for a in plan_actions(ctx)]),
+                    [{"text": a["text"], "owner": a["owner"], "due": a["due"], "status": a["status"]}
+                     for a in plan_actions(ctx)]),
         ]
 
 

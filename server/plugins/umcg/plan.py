@@ -1,8 +1,8 @@
 """The improvement plan for the project group: actions with an owner.
 
-Kept behind these two functions so the plan follows the core's action model: today an action
-is a core outcome of kind ``action`` (owner, due); when the report's action status lands on
-main, only this module changes.
+Kept behind these two functions so the plan follows the core's action model: an action is a
+core outcome of kind ``action`` (owner, due, status starting ``open``, the phase it was made
+in), so the report's follow-up board tracks its progress like any other action.
 """
 
 from __future__ import annotations
