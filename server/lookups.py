@@ -31,9 +31,13 @@ def shared_notes(ctx: Ctx, meeting_id: str | None = None) -> list[dict]:
     return [{"id": n.id, "text": n.text, "tags": list(n.tags or [])} for n in rows]
 
 
-def outcomes(ctx: Ctx, meeting_id: str | None = None, kinds: Iterable[str] | None = None) -> list[dict]:
-    """Outcomes staff captured (improvement points, decisions, priorities, actions)."""
+def outcomes(ctx: Ctx, kind: str | None = None, *, meeting_id: str | None = None,
+             kinds: Iterable[str] | None = None) -> list[dict]:
+    """Outcomes staff captured (improvement points, decisions, priorities, actions), in the
+    order captured: of one ``kind``, or of several ``kinds``; of this meeting or ``meeting_id``."""
     query = select(Outcome).where(Outcome.meeting_id == _meeting_id(ctx, meeting_id))
+    if kind is not None:
+        query = query.where(Outcome.kind == kind)
     if kinds is not None:
         query = query.where(Outcome.kind.in_(list(kinds)))
     return [outcome_view(o) for o in ctx.session.scalars(query.order_by(Outcome.created_at, Outcome.id))]
@@ -80,5 +84,5 @@ def report_data(ctx: Ctx, meeting_id: str) -> dict:
         raise SpiegelError("not_found", "No meeting with that id.")
     other_ctx = ctx.spiegel.context(ctx.session, other)
     return {"meeting": {**meeting_view(other), "created_at": ms(other.created_at)},
-            "shared_notes": shared_notes(ctx, other.id), "outcomes": outcomes(ctx, other.id),
+            "shared_notes": shared_notes(ctx, other.id), "outcomes": outcomes(ctx, meeting_id=other.id),
             "sections": collect_sections(other_ctx)}

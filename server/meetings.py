@@ -25,6 +25,17 @@ from .views import meeting_view
 SETTING_FIELDS = ("queue_visibility", "display_timer", "timer_with_phase")
 
 
+def format_options(fmt, values: dict, current: dict | None = None) -> dict:
+    """The format's own meeting fields (``MeetingFormat.options``): ``values`` over ``current``
+    (or the defaults), validated by the format's class. A format without options takes none."""
+    if fmt.options is None:
+        if values:
+            raise SpiegelError("invalid_payload", f"The format {fmt.name!r} has no options.",
+                               [{"field": "options", "problem": "extra_forbidden"}])
+        return {}
+    return validate(fmt.options, {**(current or {}), **values}).model_dump(mode="json")
+
+
 def create_meeting(spiegel, session: Session, data: MeetingCreate, now: float) -> tuple[Meeting, str]:
     """A new meeting and its moderator key (returned once, stored hashed)."""
     fmt = spiegel.formats.get(data.format)
@@ -44,7 +55,8 @@ def create_meeting(spiegel, session: Session, data: MeetingCreate, now: float) -
         state="open" if data.open else "draft", phase_key=first.key, phase_started_at=now,
         scheduled_for=data.scheduled_for.isoformat() if data.scheduled_for else None,
         expected_listeners=data.expected_listeners, durations=dict(data.durations),
-        prepared=new_prepared(data.prepared), settings=dict(fmt.defaults), version=1,
+        prepared=new_prepared(data.prepared), settings={**fmt.defaults, **({"options": options} if options else {})},
+        version=1,
         created_at=now, updated_at=now,
     )
     session.add(meeting)
@@ -52,36 +64,19 @@ def create_meeting(spiegel, session: Session, data: MeetingCreate, now: float) -
     session.add(Participant(id=new_id(), meeting_id=meeting.id, role="moderator", token_hash=hash_token(key),
                             rights=list(spiegel.rights), created_at=now))
     session.flush()
-    if options is not None:
-        meeting.settings = {**(meeting.settings or {}), "options": options.model_dump()}
     ctx = spiegel.context(session, meeting)
     fmt.on_created(ctx)
-    if options is not None:
-        fmt.configure(ctx, options)
+    if fmt.options is not None:
+        fmt.configure(ctx, fmt.options.model_validate(options or {}))
     spiegel.hook.meeting_created(meeting=meeting, format=fmt)
     return meeting, key
-
-
-def format_options(fmt, options: dict):
-    """The creation options validated by the format's own schema (its defaults when none were
-    sent); options for a format that declares none are refused, not silently dropped."""
-    if fmt.options is None:
-        if options:
-            raise SpiegelError("invalid_payload", f"The format {fmt.name!r} takes no options.",
-                               [{"field": "options", "problem": "no_options"}])
-        return None
-    try:
-        return validate(fmt.options, options)
-    except SpiegelError as exc:
-        details = [{**d, "field": f"options.{d['field']}"} if isinstance(d, dict) and "field" in d else d
-                   for d in (exc.details or [])]
-        raise SpiegelError(exc.code, exc.message, details) from None
 
 
 def duplicate_meeting(spiegel, session: Session, source: Meeting, now: float) -> tuple[Meeting, str]:
     data = MeetingCreate(title=source.title, theme=source.theme, format=source.format, language=source.language,
                          expected_listeners=source.expected_listeners, durations=dict(source.durations or {}),
-                         prepared=[{"text": p["text"], "phase": p.get("phase")} for p in source.prepared or []])
+                         prepared=[{"text": p["text"], "phase": p.get("phase")} for p in source.prepared or []],
+                         options=dict((source.settings or {}).get("options") or {}))
     return create_meeting(spiegel, session, data, now)
 
 
@@ -104,6 +99,9 @@ def update_meeting(ctx: Ctx, data: MeetingUpdate) -> dict:
     for setting in SETTING_FIELDS:
         if setting in fields:
             m.settings = {**(m.settings or {}), setting: fields.pop(setting)}
+    if "options" in fields:
+        current = (m.settings or {}).get("options") or {}
+        m.settings = {**(m.settings or {}), "options": format_options(ctx.fmt, fields.pop("options"), current)}
     if "scheduled_for" in fields:
         value = fields.pop("scheduled_for")
         m.scheduled_for = value.isoformat() if value else None

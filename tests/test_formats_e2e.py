@@ -6,32 +6,20 @@ report data (read from the same database by an app in this process)."""
 from __future__ import annotations
 
 import pytest
-from helpers import FakeClock, LiveServer, make_app, uid
+from format_support import invite, report_sections
+from helpers import LiveServer, uid
 from realtime_clients import Peer, close_all
-from spiegel.models import Meeting
-from spiegel.sections import collect_sections
 
 pytestmark = pytest.mark.e2e
 
 
 def sections(server: LiveServer, meeting_id: str) -> dict[str, dict]:
-    """The report data of a meeting, from the server's own database."""
-    app = make_app(server.instance, FakeClock())
-    sp = app.extensions["spiegel"]
-    with sp.db.transaction() as session:
-        found = {s["key"]: s for s in collect_sections(sp.context(session, session.get(Meeting, meeting_id)))}
-    sp.db.engine.dispose()
-    return found
+    """The report data of a meeting, by section key, from the server's own database."""
+    return {s["key"]: s for s in report_sections(server, meeting_id)}
 
 
 def code_of(ack: dict) -> str | None:
     return None if ack["ok"] else ack["error"]["code"]
-
-
-def join_invited(server: LiveServer, code: str, url: str, name: str) -> Peer:
-    joined = server.join(code, invite=url.split("#invite=", 1)[1])
-    assert joined["kind"] == "parent"
-    return Peer(server.url, joined["token"], name).connect()
 
 
 # --- NIK ------------------------------------------------------------------------------------------------
@@ -63,9 +51,7 @@ def test_nik_meeting_and_priority_session_end_to_end(tmp_path):
         peers += listeners
         display = Peer(server.url, mod.call("display.link")["key"], "display").connect()
         peers.append(display)
-        invite = mod.call("invite.create", {"kind": "parent"})
-        assert invite["ok"] and invite["qr_svg"].startswith("<")
-        parents = [join_invited(server, code, invite["url"], f"parent{i}") for i in range(3)]
+        parents = [invite(server, mod, "parent", f"Ouder {i}") for i in range(3)]
         peers += parents
         assert parents[0].of("snapshot")[0]["kind"] == "parent"
         assert parents[0].of("snapshot")[0]["client"]["modules"] == ["/plugins/nik/parent.js"]

@@ -72,7 +72,10 @@ class KoosFormat(MeetingFormat):
             except SpiegelError:
                 raise SpiegelError("invalid_payload", "No question set with that id in the library.",
                                    [{"field": "options.question_set", "problem": "unknown_set"}]) from None
-            ctx.meeting.prepared = [*(ctx.meeting.prepared or []), *prepared_from(chosen)]
+            # A duplicated meeting already carries the set's questions: add only what is missing.
+            have = {p["text"] for p in ctx.meeting.prepared or []}
+            ctx.meeting.prepared = [*(ctx.meeting.prepared or []),
+                                    *(p for p in prepared_from(chosen) if p["text"] not in have)]
             settings["question_set"] = {"id": chosen.id, "name": chosen.name}
         ctx.meeting.settings = settings
 
