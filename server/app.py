@@ -22,6 +22,7 @@ from .limits import Window
 from .models import Meeting
 from .outbox import staff_room
 from .plugin_manager import (
+    collect_admin_actions,
     collect_formats,
     collect_migrations,
     collect_registry,
@@ -52,6 +53,7 @@ class Spiegel:
         self.formats = collect_formats(self.pm, self.registry)
         self.migrations = collect_migrations(self.pm)
         self.static = collect_static(self.pm)
+        self.admin_actions = collect_admin_actions(self.pm)
         self.presence = Presence()
         self.connections: dict[str, tuple[str, str]] = {}
         # Far above a real room (a tablet draining a long offline queue, 25 tablets behind one

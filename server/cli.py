@@ -123,6 +123,19 @@ def cmd_permissions(args: argparse.Namespace) -> None:
               f"{r['plugin']}")
 
 
+def cmd_new_plugin(args: argparse.Namespace) -> None:
+    """Write a new plugin package that passes its own tests as it is."""
+    from pathlib import Path
+
+    from .scaffold import ScaffoldError, write
+
+    try:
+        target = write(args.name, Path(args.dir))
+    except ScaffoldError as exc:
+        sys.exit(f"spiegel new-plugin: {exc}")
+    print(f"Wrote {target}\n  pip install -e {target}   # then: spiegel plugins\n  pytest {target / 'tests'}")
+
+
 def cmd_purge(args: argparse.Namespace) -> None:
     """Erase raw notes and questions of meetings past their retention date (report stays)."""
     from datetime import date
@@ -158,6 +171,10 @@ def main(argv: list[str] | None = None) -> None:
     permissions = sub.add_parser("permissions", help="print who may send each event, and each event's audiences")
     permissions.add_argument("--json", action="store_true")
     permissions.set_defaults(func=cmd_permissions)
+    new_plugin = sub.add_parser("new-plugin", help="write a new plugin package (format, event, panel, table, tests)")
+    new_plugin.add_argument("name", help="the plugin's identifier, e.g. team_reflection")
+    new_plugin.add_argument("--dir", default=".", help="the folder to write spiegel-<name>/ into")
+    new_plugin.set_defaults(func=cmd_new_plugin)
     purge = sub.add_parser("purge", help="erase raw notes and questions past their retention date")
     purge.add_argument("--dry-run", action="store_true", help="only list what would be erased")
     purge.add_argument("--today", metavar="YYYY-MM-DD", help="act as if it were this date")
@@ -165,12 +182,16 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.command == "run" and os.environ.get("SPIEGEL_ASYNC_MODE", "eventlet") == "eventlet":
         _eventlet_patch()
+    from .plugin_manager import PluginError
     from .storage import StorageError
 
     try:
         args.func(args)
     except StorageError as exc:
         sys.exit(f"spiegel {args.command}: {exc}")
+    except PluginError as exc:
+        # A broken plugin stops the start with one clear line naming it and the mistake.
+        sys.exit(f"spiegel {args.command}: cannot start: {exc}")
 
 
 if __name__ == "__main__":

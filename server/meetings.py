@@ -18,11 +18,22 @@ from .outbox import AUTHOR, MEETING, STAFF
 from .permissions import ANYONE, staff
 from .prompter import new_prepared
 from .registry import ClientEvent, ServerEvent
-from .schemas import Empty, MeetingCreate, MeetingUpdate
+from .schemas import Empty, MeetingCreate, MeetingUpdate, validate
 from .views import meeting_view
 
 #: MeetingUpdate fields kept in ``Meeting.settings`` (the moderator's per-meeting choices).
 SETTING_FIELDS = ("queue_visibility", "display_timer", "timer_with_phase")
+
+
+def format_options(fmt, values: dict, current: dict | None = None) -> dict:
+    """The format's own meeting fields (``MeetingFormat.options``): ``values`` over ``current``
+    (or the defaults), validated by the format's class. A format without options takes none."""
+    if fmt.options is None:
+        if values:
+            raise SpiegelError("invalid_payload", f"The format {fmt.name!r} has no options.",
+                               [{"field": "options", "problem": "extra_forbidden"}])
+        return {}
+    return validate(fmt.options, {**(current or {}), **values}).model_dump(mode="json")
 
 
 def create_meeting(spiegel, session: Session, data: MeetingCreate, now: float) -> tuple[Meeting, str]:
@@ -34,6 +45,7 @@ def create_meeting(spiegel, session: Session, data: MeetingCreate, now: float) -
     unknown = set(data.durations) - {p.key for p in fmt.phases}
     if unknown:
         raise SpiegelError("unknown_phase", "The format has no phase with that key.")
+    options = format_options(fmt, data.options)
     code = new_code()
     while session.scalar(select(Meeting.id).where(Meeting.code == code)):
         code = new_code()
@@ -43,7 +55,8 @@ def create_meeting(spiegel, session: Session, data: MeetingCreate, now: float) -
         state="open" if data.open else "draft", phase_key=first.key, phase_started_at=now,
         scheduled_for=data.scheduled_for.isoformat() if data.scheduled_for else None,
         expected_listeners=data.expected_listeners, durations=dict(data.durations),
-        prepared=new_prepared(data.prepared), settings=dict(fmt.defaults), version=1,
+        prepared=new_prepared(data.prepared), settings={**fmt.defaults, **({"options": options} if options else {})},
+        version=1,
         created_at=now, updated_at=now,
     )
     session.add(meeting)
@@ -51,7 +64,10 @@ def create_meeting(spiegel, session: Session, data: MeetingCreate, now: float) -
     session.add(Participant(id=new_id(), meeting_id=meeting.id, role="moderator", token_hash=hash_token(key),
                             rights=list(spiegel.rights), created_at=now))
     session.flush()
-    fmt.on_created(spiegel.context(session, meeting))
+    ctx = spiegel.context(session, meeting)
+    fmt.on_created(ctx)
+    if fmt.options is not None:
+        fmt.configure(ctx, fmt.options.model_validate(options or {}))
     spiegel.hook.meeting_created(meeting=meeting, format=fmt)
     return meeting, key
 
@@ -59,7 +75,8 @@ def create_meeting(spiegel, session: Session, data: MeetingCreate, now: float) -
 def duplicate_meeting(spiegel, session: Session, source: Meeting, now: float) -> tuple[Meeting, str]:
     data = MeetingCreate(title=source.title, theme=source.theme, format=source.format, language=source.language,
                          expected_listeners=source.expected_listeners, durations=dict(source.durations or {}),
-                         prepared=[{"text": p["text"], "phase": p.get("phase")} for p in source.prepared or []])
+                         prepared=[{"text": p["text"], "phase": p.get("phase")} for p in source.prepared or []],
+                         options=dict((source.settings or {}).get("options") or {}))
     return create_meeting(spiegel, session, data, now)
 
 
@@ -82,6 +99,9 @@ def update_meeting(ctx: Ctx, data: MeetingUpdate) -> dict:
     for setting in SETTING_FIELDS:
         if setting in fields:
             m.settings = {**(m.settings or {}), setting: fields.pop(setting)}
+    if "options" in fields:
+        current = (m.settings or {}).get("options") or {}
+        m.settings = {**(m.settings or {}), "options": format_options(ctx.fmt, fields.pop("options"), current)}
     if "scheduled_for" in fields:
         value = fields.pop("scheduled_for")
         m.scheduled_for = value.isoformat() if value else None

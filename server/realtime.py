@@ -63,6 +63,9 @@ def run(event: str, data: object, sp=None, conn: tuple[str, str] | None = None) 
                 raise SpiegelError("token_unknown")
             ctx = Ctx(spiegel=sp, session=session, meeting=meeting, participant=participant,
                       fmt=sp.formats[meeting.format], now=sp.clock())
+            if spec.formats and meeting.format not in spec.formats:
+                raise SpiegelError("not_this_format", f"Meetings of the format {meeting.format!r} do not take "
+                                   f"{event!r}.")
             result = spec.replay(ctx, payload) if spec.replay and ctx.kind is not None else None
             if result is None:
                 check(spec.rule, ctx)

@@ -40,6 +40,27 @@ class Timer:
     def expired(self, now: float) -> bool:
         return self.running and self.deadline is not None and now >= self.deadline
 
+    # The arithmetic below as methods, for a plugin's own stored timers (``spiegel.api.Timer``).
+    def started(self, now: float, seconds: float | None = None) -> Timer:
+        return start(self, now, seconds)
+
+    def paused(self, now: float) -> Timer:
+        return pause(self, now)
+
+    def resumed(self, now: float) -> Timer:
+        return resume(self, now)
+
+    def adjusted(self, now: float, seconds: float) -> Timer:
+        return adjust(self, now, seconds)
+
+    def cleared(self, seconds: float | None = None) -> Timer:
+        return reset(self, seconds)
+
+    def to_dict(self) -> dict:
+        """Plain numbers, for a JSON column (``Timer(**d)`` reads it back)."""
+        return {"running": self.running, "duration": self.duration, "remaining": self.remaining,
+                "deadline": self.deadline}
+
     def to_wire(self) -> dict:
         return {
             "running": self.running,

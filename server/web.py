@@ -344,6 +344,20 @@ def admin_delete(meeting_id: str):
     return {"ok": True, "deleted": meeting_id}
 
 
+@bp.post("/api/admin/actions/<name>")
+def admin_action(name: str):
+    """A plugin's administrator action (``register_admin_actions``), in one transaction."""
+    _require_admin()
+    sp = _sp()
+    action = sp.admin_actions.get(name)
+    if action is None:
+        raise SpiegelError("not_found", "No administrator action by that name.")
+    data = validate(action.schema, _json_body())
+    with sp.db.transaction() as s:
+        result = action.handler(s, data, sp.clock())
+    return {"ok": True, **(result or {})}
+
+
 def _announce(sp, meeting: Meeting) -> None:
     """Under `spiegel run`, show a new meeting's join URL and QR code on the terminal."""
     if sp.announce is not None:
