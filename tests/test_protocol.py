@@ -300,7 +300,8 @@ def test_the_author_learns_kindly_that_a_question_was_kept_for_later(make_room):
     room, mod = listening(make_room)
     author = room.listener()
     qid = uid()
-    assert call(author, "question.add", {"id": qid, "text": "Hoe gaat het met de wachtlijst?"})["question"]["later"] is False
+    added = call(author, "question.add", {"id": qid, "text": "Hoe gaat het met de wachtlijst?"})
+    assert added["question"]["later"] is False
     clear(author)
     call(mod, "question.update", {"id": qid, "triage": "later"})
     [msg] = of(drain(author), "question")
