@@ -8,7 +8,8 @@
 //   connection.js  the socket: snapshot, state, own items' events, events for panels
 //   items.js       own notes and questions, and the outbox that carries them
 //   chrome.js      header, timer, connection line, language, theme, wake lock
-//   features/*.js  the panels: idle/end, prompt, composer, notes, questions, share, turn, poll, export
+//   features/*.js  the panels: idle/end, prompt, composer, notes, questions, share, turn, poll,
+//                  export, erase (nothing of an erased meeting stays on the device)
 
 import { $, announce, el } from '/static/shared/dom.js';
 import { createI18n, loadCatalogues, pickText } from '/static/shared/i18n.js';
@@ -17,11 +18,12 @@ import { prefs } from '/static/shared/storage.js';
 import { keepAwake, phaseHighlight, renderConn, renderHeader, renderMe, wireChrome, watchWake } from './chrome.js';
 import { connHooks, connect, disconnect, restoreCache, watchNetwork } from './connection.js';
 import { itemHooks, outbox } from './items.js';
-import { loadMeetingInfo, show, joinHooks, wireJoin } from './join.js';
+import { joinHooks, loadMeetingInfo, lookUp, show, showJoin, showMessage, wireJoin } from './join.js';
 import { S, can, clock, data, hooks, i18n, setI18n, t } from './state.js';
 import { openStore } from './store.js';
 import { itemExtras } from './features/item-view.js';
 import composer, { restoreDrafts } from './features/composer.js';
+import erase, { hasLocalData, messageShown, wipe } from './features/erase.js';
 import exportPanel from './features/export.js';
 import idle from './features/idle.js';
 import notes from './features/notes.js';
@@ -32,7 +34,7 @@ import share from './features/share.js';
 import turn from './features/turn.js';
 
 /** The core features, set up in this order through the same manager a plugin gets. */
-const CORE = [idle, prompt, turn, poll, composer, questions, notes, share, exportPanel];
+const CORE = [idle, prompt, turn, poll, composer, questions, notes, share, exportPanel, erase];
 
 /** Where panels may draw (manager.slots / manager.selectors). */
 const SLOTS = { top: '#slot-top', round: '#slot-round', main: '#slot-main', side: '#slot-side' };
@@ -85,8 +87,9 @@ const registry = createPanelRegistry({
   },
 });
 
-function renderAll() {
-  if (!S.store || $('screen-meeting').hidden) return;
+/** @param {boolean} [always] also while another screen is shown */
+function renderAll(always = false) {
+  if (!S.store || ($('screen-meeting').hidden && !always)) return;
   renderHeader();
   registry.render();
   renderConn();
@@ -99,12 +102,24 @@ function loadPluginModules(client) {
   if (urls.length) loadModules(urls, registry.manager, loaded).then(() => renderAll());
 }
 
-function identityLost() {
+/**
+ * The server no longer knows this device's token. If the meeting is gone (erased), nothing of
+ * it stays here. If it is still open, join again: every note on this device is sent again
+ * under the new identity. If it closed and the server keeps nothing for the token (`wipe`),
+ * what is here can never be delivered, so it goes too.
+ * @param {boolean} [wipeFlag]
+ */
+async function identityLost(wipeFlag = false) {
   disconnect();
+  show('screen-loading');
+  const info = await lookUp();
+  if (info.kind === 'unknown') return wipe('erased');
+  if (wipeFlag && (info.kind === 'closed' || info.kind === 'not_open')) return wipe('closed');
   data().token = null;
   data().requeueAll = true; // the new identity must receive every note this device holds
   S.store.save();
-  loadMeetingInfo('join.lost');
+  if (info.kind === 'open') showJoin(info.meeting, 'join.lost');
+  else showMessage(info.kind);
 }
 
 function startMeeting() {
@@ -140,7 +155,7 @@ async function boot() {
   i18n.apply();
   const live = $('live');
   hooks.announce = (text) => announce(live, text);
-  hooks.render = renderAll;
+  hooks.render = (always) => renderAll(always);
   wireChrome();
   wireJoin();
   i18n.onChange(() => renderAll());
@@ -156,8 +171,11 @@ async function boot() {
   connHooks.snapshot = (snap) => loadPluginModules(snap.client);
   connHooks.phaseChanged = phaseHighlight;
   connHooks.renderConn = renderConn;
-  itemHooks.identityLost = identityLost;
+  itemHooks.identityLost = () => identityLost(false);
   joinHooks.joined = startMeeting;
+  joinHooks.gone = () => wipe('erased');
+  joinHooks.hasLocalData = hasLocalData;
+  joinHooks.messageShown = messageShown;
 
   window.addEventListener('storage', (e) => {
     // another tab of this device changed the same meeting: follow it

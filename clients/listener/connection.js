@@ -10,7 +10,8 @@ import { prefs } from '/static/shared/storage.js';
 
 /** Set by the page. */
 export const connHooks = {
-  identityLost: () => {},
+  /** @param {boolean} _wipe the server says it keeps nothing for this token */
+  identityLost: (_wipe) => {},
   /** @param {any} _snap */
   snapshot: (_snap) => {},
   /** @param {string} _name @param {any} _payload */
@@ -76,7 +77,7 @@ export async function connect() {
   socket.on('connect_error', (/** @type {any} */ err) => {
     const code = connectErrorCode(err);
     if (code && IDENTITY_CODES.has(code)) {
-      connHooks.identityLost();
+      connHooks.identityLost(!!err?.data?.wipe);
       return;
     }
     setConn(navigator.onLine ? 'connecting' : 'offline');

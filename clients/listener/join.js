@@ -9,8 +9,15 @@ import { S, data, errorText, i18n, t } from './state.js';
 
 export const SCREENS = ['screen-loading', 'screen-message', 'screen-join', 'screen-meeting'];
 
-/** Set by the page: start the meeting screen after a successful join. */
-export const joinHooks = { joined: () => {} };
+/** Set by the page: start the meeting screen after a successful join; what to do when the
+ * meeting is gone (erased) while this device still keeps something of it. */
+export const joinHooks = {
+  joined: () => {},
+  gone: () => {},
+  hasLocalData: () => false,
+  /** @param {string} _kind */
+  messageShown: (_kind) => {},
+};
 
 /** @param {string} screen */
 export function show(screen) {
@@ -25,6 +32,8 @@ export function fillDisciplines() {
 
 const MESSAGES = {
   unknown: ['join.unknown.title', 'join.unknown.body'],
+  erased: ['erase.gone.title', 'erase.gone.body'],
+  cleared: ['erase.cleared.title', 'erase.cleared.body'],
   closed: ['join.closed.title', 'join.closed.body'],
   not_open: ['join.not_open.title', 'join.not_open.body'],
   offline: ['conn.offline', 'join.offline'],
@@ -36,35 +45,50 @@ export function showMessage(kind) {
   $('message-title').textContent = t(title);
   $('message-body').textContent = t(body);
   $('screen-message').dataset.kind = kind;
-  $('message-retry').hidden = kind === 'unknown';
+  $('message-retry').hidden = ['unknown', 'erased', 'cleared'].includes(kind);
+  joinHooks.messageShown(kind);
   show('screen-message');
   $('message-title').focus();
 }
 
-/** The join screen, after asking the server about the code. @param {string|null} [notice] */
-export async function loadMeetingInfo(notice = null) {
-  show('screen-loading');
+/**
+ * Ask the server about the code: `open` (joinable), `closed`, `not_open`, `unknown` (no such
+ * meeting: never made, or erased) or `offline` (no answer).
+ * @returns {Promise<{kind: string, meeting: any}>}
+ */
+export async function lookUp() {
   let res;
-  let body = {};
+  let answer = /** @type {any} */ ({});
   try {
     res = await fetch(`/api/meetings/${encodeURIComponent(S.code)}`, { cache: 'no-store' });
-    body = await res.json().catch(() => ({}));
+    answer = await res.json().catch(() => ({}));
   } catch {
-    showMessage('offline');
-    return;
+    return { kind: 'offline', meeting: null };
   }
-  const answer = /** @type {any} */ (body);
-  if (res.status === 404 || answer?.error?.code === 'unknown_code') return showMessage('unknown');
-  if (!res.ok || !answer.ok) return showMessage('offline');
+  if (res.status === 404 || answer?.error?.code === 'unknown_code') return { kind: 'unknown', meeting: null };
+  if (!res.ok || !answer.ok) return { kind: 'offline', meeting: null };
   const m = answer.meeting || {};
-  if (!prefs.get('lang') && i18n.has(m.language)) i18n.setLang(m.language);
-  if (!m.joinable) return showMessage(m.state === 'draft' ? 'not_open' : 'closed');
+  return { kind: m.joinable ? 'open' : m.state === 'draft' ? 'not_open' : 'closed', meeting: m };
+}
+
+/** The join form for a meeting that is open. @param {any} m @param {string|null} notice */
+export function showJoin(m, notice) {
   $('join-meeting').textContent = [m.title, m.theme].filter(Boolean).join(' · ');
   $('join-notice').textContent = notice ? t(notice) : '';
   /** @type {HTMLInputElement} */ ($('join-name')).value = data().name || '';
   /** @type {HTMLInputElement} */ ($('join-discipline')).value = data().discipline || '';
   document.title = `${m.title || ''} · Spiegel`;
   show('screen-join');
+}
+
+/** The join screen, or the message why joining is not possible. @param {string|null} [notice] */
+export async function loadMeetingInfo(notice = null) {
+  show('screen-loading');
+  const info = await lookUp();
+  if (info.meeting && !prefs.get('lang') && i18n.has(info.meeting.language)) i18n.setLang(info.meeting.language);
+  if (info.kind === 'open') showJoin(info.meeting, notice);
+  else if (info.kind === 'unknown' && joinHooks.hasLocalData()) joinHooks.gone();
+  else showMessage(info.kind);
 }
 
 /** @param {SubmitEvent} ev */

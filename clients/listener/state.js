@@ -77,7 +77,8 @@ export function errorText(code) {
 
 // The page wires these at start; features call them without importing the page (no cycles).
 export const hooks = {
-  render: () => {},
+  /** @param {boolean} [_always] also while the meeting screen is not shown */
+  render: (_always) => {},
   /** @param {string} _text */
   announce: (_text) => {},
 };

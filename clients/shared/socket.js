@@ -5,8 +5,10 @@
 // The vendored client (/static/shared/vendor/socket.io.min.js) provides the global `io`.
 
 export const ACK_TIMEOUT_MS = 10000;
-/** Refusals that mean "not now", to be tried again later. */
-export const RETRY_CODES = new Set(['rate_limited', 'internal_error', 'timeout']);
+/** Refusals that mean "not now", to be tried again later (the server stored nothing). */
+export const RETRY_CODES = new Set([
+  'rate_limited', 'internal_error', 'timeout', 'storage_unavailable', 'storage_full', 'storage_read_only',
+]);
 /** Refusals that mean "the server does not know this device any more". */
 export const IDENTITY_CODES = new Set(['token_unknown', 'not_authenticated']);
 
