@@ -150,9 +150,6 @@ async function boot() {
     return;
   }
   setI18n(createI18n(await loadCatalogues(['/static/shared/i18n', '/static/listener/i18n'])));
-  const lang = prefs.get('lang');
-  if (lang && i18n.has(lang)) i18n.setLang(lang);
-  i18n.apply();
   const live = $('live');
   hooks.announce = (text) => announce(live, text);
   hooks.render = (always) => renderAll(always);

@@ -1,33 +1,13 @@
 // @ts-check
 // The page around the panels: the header (meeting, phase, a calm timer, connection), who I
-// take part as, language and theme, and keeping the screen awake while listening.
+// take part as, language and theme (appearance.js), and keeping the screen awake while listening.
 
 import { $, replayClass } from '/static/shared/dom.js';
-import { prefs } from '/static/shared/storage.js';
+import { wireAppearance } from './appearance.js';
 import { S, clock, data, i18n, meetingEnded, pickText, t } from './state.js';
 
-/** @param {string} theme */
-export function applyTheme(theme) {
-  document.documentElement.dataset.theme = theme;
-  $('theme-btn').textContent = theme === 'dark' ? t('theme.light') : t('theme.dark');
-}
-
 export function wireChrome() {
-  applyTheme(prefs.get('theme', 'dark') || 'dark');
-  $('lang-btn').addEventListener('click', () => {
-    const next = i18n.lang === 'nl' ? 'en' : 'nl';
-    prefs.set('lang', next);
-    i18n.setLang(next);
-  });
-  $('theme-btn').addEventListener('click', () => {
-    const next = document.documentElement.dataset.theme === 'dark' ? 'light' : 'dark';
-    prefs.set('theme', next);
-    applyTheme(next);
-  });
-  i18n.onChange((l) => {
-    $('lang-btn').setAttribute('lang', l === 'nl' ? 'en' : 'nl');
-    applyTheme(document.documentElement.dataset.theme || 'dark');
-  });
+  wireAppearance(i18n);
   setInterval(renderTimer, 1000);
 }
 

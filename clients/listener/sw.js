@@ -22,6 +22,7 @@ const SHELL = [
   '/static/shared/storage.js',
   '/static/listener/listener.css',
   '/static/listener/app.js',
+  '/static/listener/appearance.js',
   '/static/listener/chrome.js',
   '/static/listener/connection.js',
   '/static/listener/constants.js',
