@@ -11,15 +11,15 @@
 //   features/*.js  the panels: idle/end, prompt, composer, notes, questions, share, turn, poll,
 //                  export, erase (nothing of an erased meeting stays on the device)
 
-import { $, announce, el } from '/static/shared/dom.js';
-import { createI18n, loadCatalogues, pickText } from '/static/shared/i18n.js';
-import { createPanelRegistry, loadModules } from '/static/shared/panels.js';
+import { $, announce } from '/static/shared/dom.js';
+import { createI18n, loadCatalogues } from '/static/shared/i18n.js';
+import { createPanelRegistry, loadModules, textApi } from '/static/shared/panels.js';
 import { prefs } from '/static/shared/storage.js';
 import { keepAwake, phaseHighlight, renderConn, renderHeader, renderMe, wireChrome, watchWake } from './chrome.js';
 import { connHooks, connect, disconnect, restoreCache, watchNetwork } from './connection.js';
 import { itemHooks, outbox } from './items.js';
-import { joinHooks, loadMeetingInfo, lookUp, show, showJoin, showMessage, wireJoin } from './join.js';
-import { S, can, clock, data, hooks, i18n, setI18n, t } from './state.js';
+import { joinHooks, loadMeetingInfo, lookUp, show, showJoin, showMessage, takeInvite, wireJoin } from './join.js';
+import { S, actions, can, clock, data, hooks, i18n, setI18n } from './state.js';
 import { openStore } from './store.js';
 import { itemExtras } from './features/item-view.js';
 import composer, { restoreDrafts } from './features/composer.js';
@@ -42,50 +42,58 @@ const SLOTS = { top: '#slot-top', round: '#slot-round', main: '#slot-main', side
 /** Module URLs already set up in this page's life. */
 const loaded = new Set();
 
-/** The registry; its manager is what core features and plugin modules get. */
-const registry = createPanelRegistry({
-  page: 'listener',
-  slots: SLOTS,
-  can,
-  api: {
-    el,
-    t: (/** @type {string} */ key, /** @type {any} */ vars) => t(key, vars),
-    lang: () => i18n.lang,
-    pickText: (/** @type {unknown} */ value) => pickText(value, i18n.lang),
-    /** Texts of a plugin, {nl: {...}, en: {...}}; refused (and logged) when incomplete. */
-    addTranslations(/** @type {any} */ catalogues) {
-      const problems = i18n.add(catalogues);
-      if (problems.length) console.error('spiegel: translations refused:', problems.join('; '));
-      else i18n.apply(document);
-      return problems;
+/** The registry (made once the translations are loaded); its manager is what core features
+ * and plugin modules get. @type {ReturnType<typeof createPanelRegistry>} */
+let registry;
+
+function makeRegistry() {
+  return createPanelRegistry({
+    page: 'listener',
+    slots: SLOTS,
+    can,
+    api: {
+      ...textApi(i18n),
+      /** The public state, read-only. */
+      state: () =>
+        Object.freeze({
+          meeting: S.meeting,
+          format: S.format,
+          phase: S.phase,
+          timer: S.timer,
+          prompt: S.prompt,
+          poll: S.poll,
+          me: S.me,
+          kind: S.kind,
+          turn: S.turn,
+          connected: !!S.conn?.connected,
+          synced: S.synced,
+          actions: actions(),
+        }),
+      /** The last snapshot as the server sent it (a format's or plugin's own part is in there). */
+      snapshot: () => S.snapshot,
+      now: () => clock.now(),
+      announce: (/** @type {string} */ text) => hooks.announce(text),
+      /** Send now and wait for the answer ({ok, ack} or {ok: false, code}); nothing is kept. */
+      send: (/** @type {string} */ event, /** @type {any} */ payload) =>
+        S.conn
+          ? S.conn.request(event, payload)
+          : Promise.resolve({ ok: false, code: 'timeout', error: { code: 'timeout' }, retry: true }),
+      /** Keep on the device and send when possible, in order with everything else; resolves with the answer. */
+      queue(/** @type {string} */ event, /** @type {any} */ payload) {
+        const op = outbox.enqueue(event, payload);
+        return outbox.answerOf(op);
+      },
+      /** Add a control to each own note or question: render(li, item) after the core's own. */
+      registerItemControl(
+        /** @type {{kind: 'notes'|'questions', render: (li: HTMLElement, item: any) => void}} */ control,
+      ) {
+        itemExtras.push(control);
+      },
+      /** Re-render every panel (after a plugin changed its own state). */
+      render: () => hooks.render(),
     },
-    /** The public state, read-only. */
-    state: () =>
-      Object.freeze({
-        meeting: S.meeting, format: S.format, phase: S.phase, timer: S.timer, prompt: S.prompt, poll: S.poll,
-        me: S.me, turn: S.turn, connected: !!S.conn?.connected, synced: S.synced,
-        actions: [...(S.phase?.listener_actions || [])],
-      }),
-    /** The last snapshot as the server sent it (a format's or plugin's own part is in there). */
-    snapshot: () => S.snapshot,
-    now: () => clock.now(),
-    announce: (/** @type {string} */ text) => hooks.announce(text),
-    /** Send now and wait for the answer ({ok, ack} or {ok: false, code}); nothing is kept. */
-    send: (/** @type {string} */ event, /** @type {any} */ payload) =>
-      S.conn ? S.conn.request(event, payload) : Promise.resolve({ ok: false, code: 'timeout', error: { code: 'timeout' }, retry: true }),
-    /** Keep on the device and send when possible, in order with everything else; resolves with the answer. */
-    queue(/** @type {string} */ event, /** @type {any} */ payload) {
-      const op = outbox.enqueue(event, payload);
-      return outbox.answerOf(op);
-    },
-    /** Add a control to each own note or question: render(li, item) after the core's own. */
-    registerItemControl(/** @type {{kind: 'notes'|'questions', render: (li: HTMLElement, item: any) => void}} */ control) {
-      itemExtras.push(control);
-    },
-    /** Re-render every panel (after a plugin changed its own state). */
-    render: () => hooks.render(),
-  },
-});
+  });
+}
 
 /** @param {boolean} [always] also while another screen is shown */
 function renderAll(always = false) {
@@ -160,6 +168,9 @@ async function boot() {
   watchWake();
 
   S.store = openStore(S.code);
+  S.kind = data().kind || 'listener';
+  takeInvite();
+  registry = makeRegistry();
   for (const setup of CORE) setup(registry.manager);
   registry.start();
 

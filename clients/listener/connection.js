@@ -31,6 +31,7 @@ export function cacheState() {
     poll: S.poll,
     turn: S.turn,
     me: S.me,
+    kind: S.kind,
     offset: clock.offset,
     client: S.snapshot?.client ?? data().cache?.client ?? null,
   };
@@ -48,6 +49,7 @@ export function restoreCache() {
     poll: cache.poll,
     turn: cache.turn ?? 'none',
     me: cache.me,
+    kind: cache.kind || data().kind || 'listener',
   });
   clock.offset = cache.offset || 0;
 }
@@ -116,6 +118,7 @@ function onSnapshot(snap) {
   clock.update(snap.server_time);
   applyMeetingState(snap);
   S.me = snap.me || S.me;
+  if (typeof snap.kind === 'string') S.kind = data().kind = snap.kind;
   if (snap.turn !== undefined) S.turn = normTurn(snap.turn);
   applyAnswers(snap.answers);
   reconcile('notes', snap.notes || []);

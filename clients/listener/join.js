@@ -86,7 +86,8 @@ export async function loadMeetingInfo(notice = null) {
   show('screen-loading');
   const info = await lookUp();
   if (info.meeting && !prefs.get('lang') && i18n.has(info.meeting.language)) i18n.setLang(info.meeting.language);
-  if (info.kind === 'open') showJoin(info.meeting, notice);
+  // an invitation may be for a kind that joins before the meeting opens: the server decides
+  if (info.kind === 'open' || (info.kind === 'not_open' && S.invite)) showJoin(info.meeting, notice);
   else if (info.kind === 'unknown' && joinHooks.hasLocalData()) joinHooks.gone();
   else showMessage(info.kind);
 }
@@ -104,18 +105,30 @@ async function submitJoin(ev) {
     const res = await fetch(`/api/meetings/${encodeURIComponent(S.code)}/join`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ ...(name ? { name } : {}), ...(discipline ? { discipline } : {}) }),
+      body: JSON.stringify({
+        ...(S.invite ? { invite: S.invite } : {}),
+        ...(name ? { name } : {}),
+        ...(discipline ? { discipline } : {}),
+      }),
     });
     const answer = await res.json().catch(() => ({}));
     if (res.status === 201 && answer.token) {
       Object.assign(data(), {
         token: answer.token,
+        kind: answer.kind || 'listener',
         participant: answer.participant || null,
         meetingId: answer.meeting_id || null,
         name,
         discipline,
       });
       S.store.save();
+      S.kind = data().kind;
+      S.invite = null;
+      try {
+        sessionStorage.removeItem(`spiegel.invite.${S.code}`);
+      } catch {
+        /* private mode */
+      }
       joinHooks.joined();
       return;
     }
@@ -130,6 +143,22 @@ async function submitJoin(ev) {
     go.disabled = false;
     go.textContent = t('join.go');
   }
+}
+
+/**
+ * An invitation link (`/join/<code>#invite=<secret>`): the secret stays in this tab (never in a
+ * URL sent anywhere) until the join uses it, and leaves the address bar at once.
+ */
+export function takeInvite() {
+  const fromHash = new URLSearchParams(location.hash.replace(/^#/, '')).get('invite');
+  const key = `spiegel.invite.${S.code}`;
+  try {
+    if (fromHash) sessionStorage.setItem(key, fromHash);
+    S.invite = fromHash || sessionStorage.getItem(key);
+  } catch {
+    S.invite = fromHash;
+  }
+  if (fromHash) history.replaceState(null, '', location.pathname + location.search);
 }
 
 export function wireJoin() {

@@ -32,6 +32,10 @@ export const S = {
   /** @type {any} */ poll: null,
   turn: 'none',
   /** @type {any} */ me: null,
+  /** What this participant is: `listener`, or a kind a format adds (parents, invited professionals …). */
+  kind: 'listener',
+  /** An invitation secret from the link's fragment (`#invite=…`), until the join uses it. @type {string|null} */
+  invite: null,
   /** @type {any} the last snapshot as the server sent it (a plugin reads its own part there) */
   snapshot: null,
   /** @type {string|null} id of the item whose delete is being confirmed */
@@ -46,10 +50,13 @@ export const S = {
 export const data = () => S.store.data;
 export const drafts = () => S.store.drafts;
 
-/** What the phase lets a listener do now (`phase.listener_actions`). @returns {string[]} */
+/** What the phase lets this participant do now: `phase.listener_actions` for a listener,
+ * `phase.actions[kind]` for a kind a format adds (which may act before the meeting opens).
+ * @returns {string[]} */
 export function actions() {
-  if (!S.phase) return [];
-  if (S.meeting && ['draft', 'archived'].includes(S.meeting.state)) return [];
+  if (!S.phase || S.meeting?.state === 'archived') return [];
+  if (S.kind && S.kind !== 'listener') return S.phase.actions?.[S.kind] || [];
+  if (S.meeting?.state === 'draft') return [];
   return S.phase.listener_actions || [];
 }
 /** @param {string} action */

@@ -13,6 +13,8 @@ export const PREFIX = 'spiegel.listener.';
 
 const EMPTY = {
   token: null,
+  /** `listener`, or the participant kind the invitation was for */
+  kind: 'listener',
   participant: null,
   meetingId: null,
   name: '',

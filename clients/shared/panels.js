@@ -18,7 +18,44 @@
 //
 // A panel that throws is logged and left out; it never takes the page (or a note) with it.
 
+import { el } from './dom.js';
+import { loadCatalogues, pickText } from './i18n.js';
+
 export const PANEL_API_VERSION = '1.0';
+
+/**
+ * The part of a manager that is the same on every page: DOM building and texts.
+ * @param {import('./i18n.js').I18n} i18n
+ */
+export function textApi(i18n) {
+  /** @param {any} catalogues @returns {string[]} problems (nothing is added then) */
+  const addTranslations = (catalogues) => {
+    const problems = i18n.add(catalogues);
+    if (problems.length) console.error('spiegel: translations refused:', problems.join('; '));
+    else i18n.apply(document);
+    return problems;
+  };
+  return {
+    el,
+    /** @param {string} key @param {Record<string, any>} [vars] */
+    t: (key, vars) => i18n.t(key, vars),
+    lang: () => i18n.lang,
+    /** @param {unknown} value a server text, {nl, en} or a string */
+    pickText: (value) => pickText(value, i18n.lang),
+    /** A plugin's texts, {nl: {...}, en: {...}}: refused (and logged) when incomplete or clashing. */
+    addTranslations,
+    /**
+     * Load a plugin's catalogues from the `i18n/` folder next to its module:
+     * `await manager.loadTranslations(import.meta.url)`.
+     * @param {string} moduleUrl
+     */
+    async loadTranslations(moduleUrl) {
+      const folder = new URL('i18n', moduleUrl);
+      if (folder.origin !== location.origin) throw new Error('spiegel: catalogues come from this server only');
+      return addTranslations(await loadCatalogues([folder.pathname]));
+    },
+  };
+}
 
 /**
  * @typedef {object} PanelDef

@@ -3,7 +3,8 @@ imported with import() under the strict CSP, set up through the panel manager li
 own features, and drawn only while the phase offers its action.
 
 Until the server names plugin modules itself, this test plays the server's part: it serves a
-tiny plugin module (tests/browser/client_plugin/) under /plugins/demo_panel/static/ and adds
+tiny plugin module with its catalogues (tests/browser/client_plugin/) under
+/plugins/demo_panel/static/ and adds
 `client: {modules: [...]}` to the snapshot on its way to the page (long-polling bodies and
 WebSocket frames alike). Everything else is the real server.
 """
@@ -38,9 +39,10 @@ def serve_plugin(page) -> list[str]:
     served: list[str] = []
 
     def static(route):
-        name = route.request.url.rsplit("/", 1)[1]
+        name = route.request.url.split("/static/", 1)[1]
         served.append(name)
-        route.fulfill(status=200, content_type="text/javascript; charset=utf-8", body=(HERE / name).read_text())
+        kind = "application/json" if name.endswith(".json") else "text/javascript; charset=utf-8"
+        route.fulfill(status=200, content_type=kind, body=(HERE / name).read_text())
 
     def polling(route):
         if route.request.method != "GET":
@@ -55,7 +57,7 @@ def serve_plugin(page) -> list[str]:
         ws.on_message(lambda message: server.send(message))
         server.on_message(lambda message: ws.send(add_client_modules(message) if isinstance(message, str) else message))
 
-    page.route("**/plugins/*/static/*.js", static)
+    page.route("**/plugins/*/static/**", static)
     page.route("**/socket.io/?*transport=polling*", polling)
     page.route_web_socket("**/socket.io/**", websocket)
     return served
@@ -76,7 +78,7 @@ def test_a_plugin_module_draws_its_panel_and_the_core_goes_on(browser, shared_li
     # lobby: the module is loaded, but its panel waits for a phase that offers notes
     expect(page.locator("#demo-panel")).to_have_count(1)
     expect(page.locator("#demo-panel")).to_be_hidden()
-    assert sorted(served) == ["broken.js", "panel.js"], served
+    assert sorted(served) == ["broken.js", "i18n/en.json", "i18n/nl.json", "panel.js"], served
     assert any("demo_broken fails on purpose" in e for e in errors), errors
 
     mod.goto(listening)

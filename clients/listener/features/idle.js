@@ -9,7 +9,10 @@ import { mountTemplate } from './mount.js';
 function render() {
   let kind = null;
   if (meetingEnded()) kind = 'ended';
-  else if (actions().length === 0) kind = S.phase?.index === 0 || S.phase?.key === 'lobby' ? 'lobby' : 'none';
+  else if (actions().length === 0) {
+    const lobby = (S.phase?.index === 0 || S.phase?.key === 'lobby') && S.kind === 'listener';
+    kind = lobby ? 'lobby' : 'none';
+  }
   $('idle').hidden = !kind;
   if (!kind) return;
   const rule = S.phase ? pickText(S.phase.rules ?? S.phase.rule, i18n.lang) : '';

@@ -2,24 +2,10 @@
 // export is setup(manager). Served by tests/browser/test_listener_plugin_panels.py under
 // /plugins/demo_panel/static/panel.js. Uses only the manager; it touches nothing of the page.
 
-export default function setup(manager) {
+export default async function setup(manager) {
   if (manager.VERSION.split('.')[0] !== '1') throw new Error(`demo_panel needs panel API 1, not ${manager.VERSION}`);
-  manager.addTranslations({
-    nl: {
-      'demo_panel.title': 'Wat de ouders belangrijk vinden',
-      'demo_panel.phase': 'Fase volgens de plugin: {title}',
-      'demo_panel.prompt': 'De plugin hoorde: {text}',
-      'demo_panel.ask': 'Vraag de server',
-      'demo_panel.answer': 'Antwoord van de server: {code}',
-    },
-    en: {
-      'demo_panel.title': 'What the parents find important',
-      'demo_panel.phase': 'Phase according to the plugin: {title}',
-      'demo_panel.prompt': 'The plugin heard: {text}',
-      'demo_panel.ask': 'Ask the server',
-      'demo_panel.answer': 'Answer from the server: {code}',
-    },
-  });
+  // its texts: i18n/nl.json and en.json next to this module
+  await manager.loadTranslations(import.meta.url);
   const { el, t } = manager;
   let heard = null;
   let answer = null;
