@@ -47,8 +47,6 @@ def question_view(q: Question, position: int | None, author: Participant | None 
     view = {
         "id": q.id, "text": q.text, "status": q.status, "position": position,
         "merged_into": q.merged_into, "created_at": ms(q.created_at), "version": q.version,
-        # the author is told kindly that a new topic was kept for later (not which other triage)
-        "later": q.triage == "later",
     }
     if author is not None:
         view.update(

@@ -71,7 +71,7 @@ def listening(make_room, **fields):
 
 
 NOTE_KEYS = {"id", "text", "tags", "prompt_id", "shared", "created_at", "updated_at", "version"}
-QUESTION_KEYS = {"id", "text", "status", "position", "merged_into", "created_at", "version", "later"}
+QUESTION_KEYS = {"id", "text", "status", "position", "merged_into", "created_at", "version"}
 STAFF_QUESTION_KEYS = QUESTION_KEYS | {"author", "author_id", "triage", "prepared_id", "reason", "order", "asked_at"}
 OUTCOME_KEYS = {"id", "kind", "text", "owner", "due", "created_at", "version"}
 STATE_KEYS = {"version", "server_time", "meeting", "phase", "timer", "prompt", "poll"}
@@ -293,23 +293,6 @@ def test_question_add(make_room):
     call(anonymous, "question.add", {"id": uid(), "text": "Anoniem gevraagd?"})
     [msg] = of(drain(mod), "question")
     assert msg["question"]["author"].startswith("Luisteraar ")
-
-
-def test_the_author_learns_kindly_that_a_question_was_kept_for_later(make_room):
-    """Triage `later` reaches the author as `later: true`; the other triage values do not."""
-    room, mod = listening(make_room)
-    author = room.listener()
-    qid = uid()
-    added = call(author, "question.add", {"id": qid, "text": "Hoe gaat het met de wachtlijst?"})
-    assert added["question"]["later"] is False
-    clear(author)
-    call(mod, "question.update", {"id": qid, "triage": "later"})
-    [msg] = of(drain(author), "question")
-    assert (msg["question"]["later"], msg["question"]["status"]) == (True, "parked")
-    assert "triage" not in msg["question"]
-    call(mod, "question.update", {"id": qid, "triage": "discussion"})
-    [msg] = of(drain(author), "question")
-    assert msg["question"]["later"] is False and "discussion" not in json.dumps(msg)
 
 
 def test_question_edit(make_room):
