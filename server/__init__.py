@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pluggy
+from .hookspecs import hookimpl
 
 __version__ = "0.1.0"
-
-#: Plugins mark their hook implementations with ``@hookimpl`` (see ``spiegel.hookspecs``).
-hookimpl = pluggy.HookimplMarker("spiegel")
 
 if TYPE_CHECKING:  # pragma: no cover
     from flask import Flask

@@ -10,18 +10,27 @@ from collections.abc import Callable
 
 from flask import Flask
 from flask_socketio import SocketIO
-from sqlalchemy import select
 
-from . import __version__
-from .actions import SERVER_EVENTS
+from . import __version__, web
 from .config import admin_password, load_config
-from .context import Ctx, staff_room
+from .context import Ctx
 from .db import Database, migrate
+from .formats import MeetingFormat, ParticipantKind
 from .limits import Window
 from .models import Meeting
-from .plugin_manager import collect_actions, collect_formats, make_manager
+from .outbox import staff_room
+from .plugin_manager import (
+    collect_formats,
+    collect_migrations,
+    collect_registry,
+    collect_rights,
+    collect_static,
+    make_manager,
+)
 from .presence import Presence
 from .realtime import register
+from .snapshots import snapshot, state_payload
+from .timer import check_timers, start_timer, watch_timers
 
 log = logging.getLogger("spiegel")
 
@@ -36,9 +45,11 @@ class Spiegel:
         self.db = Database(config["DATABASE_URL"])
         self.pm = make_manager(config.get("PLUGINS_DIR"), _split(config.get("PLUGINS")))
         self.hook = self.pm.hook
-        self.actions = collect_actions(self.pm)
-        self.formats = collect_formats(self.pm, self.actions)
-        self.server_events = SERVER_EVENTS.union(*(a.emits for a in self.actions.values()))
+        self.registry = collect_registry(self.pm)
+        self.rights = collect_rights(self.pm)
+        self.formats = collect_formats(self.pm, self.registry)
+        self.migrations = collect_migrations(self.pm)
+        self.static = collect_static(self.pm)
         self.presence = Presence()
         self.connections: dict[str, tuple[str, str]] = {}
         # Far above a real room (a tablet draining a long offline queue, 25 tablets behind one
@@ -48,7 +59,29 @@ class Spiegel:
         self.failed_logins = Window(300.0, 10, "Too many wrong passwords; wait five minutes.")
         self.socketio = SocketIO()
         self.admin_password, self.admin_password_generated = admin_password(config)
+        #: Called with each new meeting (``spiegel run`` prints its join URL and QR code).
+        self.announce: Callable[[Meeting], None] | None = None
         self._watching = False
+
+    # What handlers and the outbox ask of the app (context.Runtime). ---------------------------
+    def allows(self, event: str, audience: str) -> bool:
+        return self.registry.allows(event, audience)
+
+    def state_payload(self, ctx: Ctx) -> dict:
+        return state_payload(ctx)
+
+    def snapshot(self, ctx: Ctx) -> dict:
+        return snapshot(ctx)
+
+    def kind(self, fmt: type[MeetingFormat], name: str) -> ParticipantKind | None:
+        return fmt.kind(name)
+
+    def start_timer(self, ctx: Ctx, seconds: float | None) -> None:
+        start_timer(ctx, seconds)
+
+    @property
+    def assistant_rights(self) -> tuple[str, ...]:
+        return tuple(r for r in self.rights if r != "setup")
 
     # URLs -----------------------------------------------------------------------------------
     @property
@@ -58,17 +91,29 @@ class Spiegel:
     def join_url(self, code: str) -> str:
         return f"{self.public_url}/join/{code}"
 
+    def invite_url(self, code: str, token: str) -> str:
+        # The secret travels in the fragment: browsers never send it, so no access log holds it.
+        return f"{self.public_url}/join/{code}#invite={token}"
+
     def moderator_url(self, meeting_id: str, key: str) -> str:
-        # The key travels in the fragment: browsers never send it, so no access log holds it.
         return f"{self.public_url}/moderate/{meeting_id}#key={key}"
 
     def display_url(self, code: str, key: str) -> str:
         return f"{self.public_url}/display/{code}#key={key}"
 
-    # Broadcasts outside an event ----------------------------------------------------------------
+    # Sending ------------------------------------------------------------------------------------
     def context(self, session, meeting: Meeting) -> Ctx:
+        """A context outside any sender's event (timer expiry, a new meeting, presence)."""
         return Ctx(spiegel=self, session=session, meeting=meeting, participant=None,
                    fmt=self.formats[meeting.format], now=self.clock())
+
+    def deliver(self, ctx: Ctx) -> None:
+        """After the commit: send what the context queued, close revoked links' sockets."""
+        for name, body, room in ctx.outbox.messages:
+            self.socketio.emit(name, body, to=room)
+        for participant_id in ctx.revoked:
+            for sid in self.presence.sockets(ctx.meeting.id, participant_id):
+                self.socketio.server.disconnect(sid)
 
     def broadcast_presence(self, meeting_id: str) -> None:
         with self.db.transaction() as session:
@@ -80,37 +125,12 @@ class Spiegel:
         self.socketio.emit("presence", payload, to=staff_room(meeting_id))
 
     def check_timers(self) -> int:
-        """Tell staff (only) about timers that ran out; nothing else changes. Returns how many."""
-        now = self.clock()
-        told = []
-        with self.db.transaction() as session:
-            due = session.scalars(select(Meeting).where(
-                Meeting.timer_running.is_(True), Meeting.timer_deadline <= now,
-                Meeting.timer_expired_notified.is_(False))).all()
-            for meeting in due:
-                meeting.timer_expired_notified = True
-                ctx = self.context(session, meeting)
-                told.append((meeting.id, {"version": ctx.version(), "phase": meeting.phase_key}))
-        for meeting_id, payload in told:
-            self.socketio.emit("timer.expired", payload, to=staff_room(meeting_id))
-        return len(told)
+        return check_timers(self)
 
     def watch_timers(self, interval: float = 0.5) -> None:
-        """Background task: a cheap indexed query twice a second, no per-second broadcasts."""
-        if self._watching:
-            return
-        self._watching = True
-
-        def loop() -> None:
-            while True:
-                self.socketio.sleep(interval)
-                try:
-                    with self.app.app_context():
-                        self.check_timers()
-                except Exception:  # noqa: BLE001 - keep watching; the next round may work
-                    log.exception("timer check failed")
-
-        self.socketio.start_background_task(loop)
+        if not self._watching:
+            self._watching = True
+            watch_timers(self, interval)
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -162,7 +182,7 @@ def create_app(config: dict | None = None, clock: Callable[[], float] = time.tim
     logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration step is noise
     spiegel = Spiegel(app, clock)
     app.extensions["spiegel"] = spiegel
-    migrate(spiegel.db.engine)
+    migrate(spiegel.db.engine, spiegel.migrations)
     spiegel.socketio.init_app(
         app,
         async_mode=settings["ASYNC_MODE"],
@@ -176,8 +196,6 @@ def create_app(config: dict | None = None, clock: Callable[[], float] = time.tim
 
     app.wsgi_app = _no_delay(app.wsgi_app)
 
-    from .web import bp
-
-    app.register_blueprint(bp)
+    app.register_blueprint(web.bp)
     app.config["SPIEGEL_VERSION"] = __version__
     return app

@@ -44,7 +44,7 @@ def cmd_run(args: argparse.Namespace) -> None:
               f"{sp.admin_password}", flush=True)
     elif not app.config.get("ADMIN_PASSWORD"):
         print(f"  Admin password: in {app.config['INSTANCE_PATH']}/admin-password", flush=True)
-    app.config["ANNOUNCE_MEETINGS"] = True
+    sp.announce = lambda meeting: announce(sp, meeting)
     if args.meeting:
         _print_new_meeting(app, args.meeting, "common", open_now=True)
     sp.watch_timers()
@@ -92,7 +92,29 @@ def cmd_plugins(_args: argparse.Namespace) -> None:
     from .plugin_manager import describe
 
     sp = create_app().extensions["spiegel"]
-    print(json.dumps(describe(sp.pm, sp.formats), indent=2))
+    print(json.dumps(describe(sp.pm, sp.formats, sp.registry), indent=2))
+
+
+def cmd_permissions(args: argparse.Namespace) -> None:
+    """The merged map of who may send what (core and plugins), and where each server event goes."""
+    from .app import create_app
+
+    sp = create_app().extensions["spiegel"]
+    if args.json:
+        import json
+
+        print(json.dumps({"client": sp.registry.table(), "server": sp.registry.audiences_table()}, indent=2))
+        return
+    rows = sp.registry.table()
+    width = max(len(r["event"]) for r in rows)
+    print(f"{'event':<{width}}  {'who':<28}  {'phase rule':<28}  plugin")
+    for r in rows:
+        print(f"{r['event']:<{width}}  {r['who']:<28}  {r['phase']:<28}  {r['plugin']}")
+    print()
+    print(f"{'server event':<{width}}  {'audiences':<28}  {'private':<28}  plugin")
+    for r in sp.registry.audiences_table():
+        print(f"{r['event']:<{width}}  {', '.join(r['audiences']):<28}  {'yes' if r['private'] else 'no':<28}  "
+              f"{r['plugin']}")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -110,6 +132,9 @@ def main(argv: list[str] | None = None) -> None:
     create.set_defaults(func=cmd_create)
     plugins = sub.add_parser("plugins", help="list loaded plugins and formats")
     plugins.set_defaults(func=cmd_plugins)
+    permissions = sub.add_parser("permissions", help="print who may send each event, and each event's audiences")
+    permissions.add_argument("--json", action="store_true")
+    permissions.set_defaults(func=cmd_permissions)
     args = parser.parse_args(argv)
     if args.command == "run" and os.environ.get("SPIEGEL_ASYNC_MODE", "eventlet") == "eventlet":
         _eventlet_patch()

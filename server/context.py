@@ -1,47 +1,57 @@
 """The context every event handler runs in: one transaction, one meeting, one sender.
 
-Handlers change rows through ``ctx.session`` and queue broadcasts in ``ctx.outbox``; the
-dispatcher commits first and emits after, so nobody hears of a change that was not stored.
+Handlers change rows through ``ctx.session`` and queue messages with ``ctx.emit`` (or the
+``to_*`` shorthands); the dispatcher commits first and sends after, so nobody hears of a
+change that was not stored. This is the object a plugin's handler receives: its public
+methods are part of the plugin API (``spiegel.api``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import timers
-from .actions import Outbox
 from .errors import SpiegelError
-from .formats import MeetingFormat, Phase
+from .formats import MeetingFormat, ParticipantKind, Phase
 from .models import Meeting, Participant
-from .timers import Timer
-
-if TYPE_CHECKING:
-    from .app import Spiegel
-
-
-def meeting_room(meeting_id: str) -> str:
-    return f"m:{meeting_id}"
-
-
-def staff_room(meeting_id: str) -> str:
-    return f"m:{meeting_id}:staff"
-
-
-def participant_room(participant_id: str) -> str:
-    return f"p:{participant_id}"
-
+from .outbox import (
+    AUTHOR,
+    MEETING,
+    PARTICIPANT,
+    STAFF,
+    Outbox,
+    kind_audience,
+    kind_room,
+    meeting_room,
+    participant_room,
+    staff_room,
+)
 
 STAFF_ROLES = ("moderator", "assistant")
 
 
+class Runtime(Protocol):
+    """What a context needs from the app (``app.Spiegel``), without importing it."""
+
+    clock: Any
+    hook: Any
+
+    def allows(self, event: str, audience: str) -> bool: ...
+
+    def state_payload(self, ctx: Ctx) -> dict: ...
+
+    def kind(self, fmt: type[MeetingFormat], name: str) -> ParticipantKind | None: ...
+
+    def start_timer(self, ctx: Ctx, seconds: float | None) -> None: ...
+
+
 @dataclass
 class Ctx:
-    spiegel: Spiegel
+    spiegel: Runtime
     session: Session
     meeting: Meeting
     participant: Participant | None
@@ -53,13 +63,24 @@ class Ctx:
     _version: int | None = None
 
     def __post_init__(self) -> None:
-        self.outbox = Outbox(allowed=self.spiegel.server_events)
+        self.outbox = Outbox(allows=self.spiegel.allows)
 
     @property
     def phase(self) -> Phase:
         phase = self.fmt.phase(self.meeting.phase_key)
         assert phase is not None, "meeting phase missing from its format"
         return phase
+
+    @property
+    def is_staff(self) -> bool:
+        return self.participant is not None and self.participant.role in STAFF_ROLES
+
+    @property
+    def kind(self) -> ParticipantKind | None:
+        """The sender's participant kind (``listener``, or one the format declares); None for staff."""
+        if self.participant is None or self.is_staff or self.participant.role == "display":
+            return None
+        return self.spiegel.kind(self.fmt, self.participant.role)
 
     def version(self) -> int:
         """The meeting's new version for this change (bumped once per transaction)."""
@@ -107,40 +128,53 @@ class Ctx:
             return False
         return True
 
-    @property
-    def timer(self) -> Timer:
-        m = self.meeting
-        return Timer(running=m.timer_running, duration=m.timer_duration, remaining=m.timer_remaining,
-                     deadline=m.timer_deadline)
-
-    @timer.setter
-    def timer(self, timer: Timer) -> None:
-        m = self.meeting
-        m.timer_running, m.timer_duration = timer.running, timer.duration
-        m.timer_remaining, m.timer_deadline = timer.remaining, timer.deadline
-        m.timer_expired_notified = False
-
-    def start_timer(self, seconds: float) -> None:
-        """For ``phase_changed`` plugins: start the timer with ``seconds``."""
-        self.timer = timers.start(self.timer, self.now, seconds)
+    def start_timer(self, seconds: float | None = None) -> None:
+        """Start the meeting's timer with ``seconds`` (default: the current phase's duration)."""
+        self.spiegel.start_timer(self, seconds)
 
     def duration_of(self, phase: Phase) -> int:
-        return int(self.meeting.durations.get(phase.key, phase.duration))
+        return int((self.meeting.durations or {}).get(phase.key, phase.duration))
 
-    # Broadcast helpers: queued, sent after commit.
+    # Messages: queued, sent after commit, only to declared audiences. ----------------------
+    def emit(self, event: str, payload: dict, audience: str, participant_id: str | None = None) -> None:
+        """Queue ``event`` for ``audience`` (``author``, ``participant`` with ``participant_id``,
+        ``staff``, ``meeting`` or ``kind:<name>``). Refused when the event's declaration does
+        not list that audience."""
+        m = self.meeting.id
+        if audience == AUTHOR:
+            room = participant_room(self.participant.id)
+        elif audience == PARTICIPANT:
+            if participant_id is None:
+                raise ValueError("the participant audience needs participant_id")
+            room = participant_room(participant_id)
+        elif audience == STAFF:
+            room = staff_room(m)
+        elif audience == MEETING:
+            room = meeting_room(m)
+        else:
+            room = kind_room(m, audience.split(":", 1)[1])
+        self.outbox.add(event, payload, audience, room)
+
     def to_meeting(self, event: str, payload: dict) -> None:
-        self.outbox.add(event, payload, meeting_room(self.meeting.id))
+        self.emit(event, payload, MEETING)
 
     def to_staff(self, event: str, payload: dict) -> None:
-        self.outbox.add(event, payload, staff_room(self.meeting.id))
+        self.emit(event, payload, STAFF)
+
+    def to_author(self, event: str, payload: dict) -> None:
+        self.emit(event, payload, AUTHOR)
 
     def to_participant(self, participant_id: str, event: str, payload: dict) -> None:
-        self.outbox.add(event, payload, participant_room(participant_id))
+        if self.participant is not None and participant_id == self.participant.id:
+            self.emit(event, payload, AUTHOR)
+        else:
+            self.emit(event, payload, PARTICIPANT, participant_id)
+
+    def to_kind(self, kind: str, event: str, payload: dict) -> None:
+        self.emit(event, payload, kind_audience(kind))
 
     def broadcast_state(self) -> dict:
         """Queue the public state for everyone in the meeting; returns it for the ack."""
-        from .snapshots import state_payload
-
-        state = state_payload(self)
+        state = self.spiegel.state_payload(self)
         self.to_meeting("state", state)
         return state

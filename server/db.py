@@ -8,7 +8,7 @@ what people wrote, and error messages end up in logs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -42,16 +42,27 @@ def make_engine(url: str) -> Engine:
 def alembic_config(engine: Engine) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("path_separator", "os")
     cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
     return cfg
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision."""
+def migrate(engine: Engine, plugins: Iterable = ()) -> None:
+    """Bring the schema to the newest revision: the core's, then each plugin's migrations
+    (``register_migrations``), each plugin with a version table of its own so their
+    histories never mix with the core's or each other's."""
     cfg = alembic_config(engine)
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")
+    for folder in plugins:
+        # The core's env.py runs the plugin's revision files (a folder of them is all a plugin ships).
+        cfg = alembic_config(engine)
+        cfg.set_main_option("version_locations", str(folder.path))
+        cfg.attributes["version_table"] = f"spiegel_{folder.name.replace('-', '_')}_version"
+        with engine.begin() as connection:
+            cfg.attributes["connection"] = connection
+            command.upgrade(cfg, "head")
 
 
 class Database:

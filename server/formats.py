@@ -1,29 +1,85 @@
-"""Meeting formats as data: a format is a class with phases; the server enforces what it says.
+"""Meeting formats: a format is a class with phases, participant kinds and behaviour.
 
 A plugin declares a format by subclassing :class:`MeetingFormat` and returning it from the
 ``register_formats`` hook. The declaration is checked once at start (:func:`check_format`),
 so a mistake in a plugin stops the server with a message instead of surfacing mid-meeting.
+The ``on_*``, ``snapshot_part`` and ``report_sections`` methods run only for meetings of
+that format: no plugin has to ask "is this my meeting?".
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal, Protocol
+
+
+class Ctx(Protocol):
+    """What a format's methods receive: the handler context, ``spiegel.api.Ctx`` (declared
+    here by shape, so that formats sit below the context and never import it)."""
+
+    session: Any
+    meeting: Any
+    participant: Any
+    now: float
 
 LANGUAGES = ("nl", "en")
 
-#: What a listener can be allowed to do in a phase. Plugins may add their own (``register_actions``).
+#: What a listener can be allowed to do in a phase, from the core. Plugins add their own
+#: with participant events (``ClientEvent(rule=participant("key"))``).
 CORE_LISTENER_ACTIONS = frozenset({"note", "question", "share", "vote", "turn"})
+
+#: Roles that are not participant kinds; a kind may not take these names.
+STAFF_AND_DISPLAY = frozenset({"moderator", "assistant", "display", "admin"})
+
+
+@dataclass(frozen=True)
+class ParticipantKind:
+    """A kind of participant besides staff: listeners, and whatever a format adds (parents
+    choosing priorities on their phone, invited professionals sending topics in advance).
+
+    ``join="code"`` kinds join with the meeting's public code (listeners); ``join="invite"``
+    kinds only through an invitation link the moderator makes. ``before_open`` kinds may join
+    and act while the meeting is still a draft (advance submissions). What a kind may do in
+    each phase is in ``Phase.allow`` (``Phase.listener`` for listeners).
+    """
+
+    name: str
+    title: Mapping[str, str]
+    description: Mapping[str, str] = field(default_factory=dict)
+    join: Literal["code", "invite"] = "invite"
+    before_open: bool = False
+    #: Anonymous label pattern, numbered per kind within a meeting (``{n}``).
+    label: Mapping[str, str] = field(default_factory=dict)
+
+    def label_for(self, language: str, number: int) -> str:
+        pattern = pick(self.label, language) if self.label else f"{pick(self.title, language)} {{n}}"
+        return pattern.format(n=number)
+
+    def to_wire(self, language: str) -> dict:
+        return {"name": self.name, "title": pick(self.title, language),
+                "titles": {lang: pick(self.title, lang) for lang in LANGUAGES},
+                "description": pick(self.description, language) if self.description else "",
+                "join": self.join, "before_open": self.before_open}
+
+
+LISTENER = ParticipantKind(
+    name="listener", join="code",
+    title={"nl": "Luisteraar", "en": "Listener"},
+    description={"nl": "Professional in de buitenring: luistert, schrijft voor zichzelf, parkeert vragen.",
+                 "en": "Professional in the outer ring: listens, writes for themselves, parks questions."},
+    label={"nl": "Luisteraar {n}", "en": "Listener {n}"},
+)
 
 
 @dataclass(frozen=True)
 class Phase:
     """One step of a format's plan.
 
-    ``listener`` lists the listener actions the phase allows; everything else is refused by
-    the server. ``silent`` phases are the listening ones: tablets show nothing but the
-    listener's own writing. ``state`` is the meeting state the phase puts the meeting in.
+    ``listener`` lists the listener actions the phase allows; ``allow`` does the same for the
+    format's other participant kinds (``{"parent": {"priority"}}``). Everything else is
+    refused by the server. ``silent`` phases are the listening ones: tablets show nothing but
+    the listener's own writing. ``state`` is the meeting state the phase puts the meeting in.
     """
 
     key: str
@@ -31,9 +87,13 @@ class Phase:
     rule: Mapping[str, str]
     duration: int = 0
     listener: frozenset[str] = frozenset()
+    allow: Mapping[str, frozenset[str]] = field(default_factory=dict)
     silent: bool = False
     state: Literal["open", "running", "ended"] = "running"
     description: Mapping[str, str] = field(default_factory=dict)
+
+    def actions_for(self, kind: str) -> frozenset[str]:
+        return self.listener if kind == "listener" else frozenset(self.allow.get(kind, ()))
 
     def to_wire(self, language: str, duration: int | None = None) -> dict:
         return {
@@ -47,22 +107,32 @@ class Phase:
             "duration": self.duration if duration is None else duration,
             "silent": self.silent,
             "listener_actions": sorted(self.listener),
+            "actions": {kind: sorted(actions) for kind, actions in sorted(self.allow.items())},
             "state": self.state,
         }
 
 
 class MeetingFormat:
-    """Base class of every format. Subclasses set the class attributes; no instances needed."""
+    """Base class of every format. Subclasses set the class attributes; no instances needed.
+
+    Override the ``on_*`` methods for behaviour; they run inside the transaction of the
+    change (raise ``SpiegelError`` to refuse it) and only for meetings of this format.
+    """
 
     name: ClassVar[str]
     title: ClassVar[Mapping[str, str]]
     description: ClassVar[Mapping[str, str]]
     phases: ClassVar[tuple[Phase, ...]]
+    #: Participant kinds besides listeners (who always exist).
+    kinds: ClassVar[tuple[ParticipantKind, ...]] = ()
     #: Optional features the format uses, for the moderator screen: ``outcomes``,
     #: ``polls``, ``turns``, ``dialogue``.
     capabilities: ClassVar[frozenset[str]] = frozenset()
     #: Meeting settings this format starts with (e.g. ``queue_visibility``).
     defaults: ClassVar[Mapping[str, object]] = {}
+    #: ES modules each page loads for this format: ``{"participant": [...], "moderator": [...],
+    #: "display": [...]}``, same-origin URLs (a plugin's static folder, ``/plugins/<name>/…``).
+    modules: ClassVar[Mapping[str, Sequence[str]]] = {}
 
     @classmethod
     def phase(cls, key: str) -> Phase | None:
@@ -73,6 +143,14 @@ class MeetingFormat:
         return next(i for i, p in enumerate(cls.phases) if p.key == key)
 
     @classmethod
+    def all_kinds(cls) -> tuple[ParticipantKind, ...]:
+        return (LISTENER, *cls.kinds)
+
+    @classmethod
+    def kind(cls, name: str) -> ParticipantKind | None:
+        return next((k for k in cls.all_kinds() if k.name == name), None)
+
+    @classmethod
     def to_wire(cls, language: str, durations: Mapping[str, int] | None = None) -> dict:
         durations = durations or {}
         return {
@@ -80,8 +158,40 @@ class MeetingFormat:
             "title": pick(cls.title, language),
             "description": pick(cls.description, language),
             "capabilities": sorted(cls.capabilities),
+            "kinds": [k.to_wire(language) for k in cls.all_kinds()],
             "phases": [p.to_wire(language, durations.get(p.key)) for p in cls.phases],
         }
+
+    # Behaviour: no-ops unless a format overrides them. -------------------------------------
+    @classmethod
+    def on_created(cls, ctx: Ctx) -> None:
+        """A meeting of this format was created (or duplicated), in the creating transaction."""
+
+    @classmethod
+    def on_phase_left(cls, ctx: Ctx, phase: Phase, following: Phase) -> None:
+        """The meeting leaves ``phase`` for ``following``."""
+
+    @classmethod
+    def on_phase_entered(cls, ctx: Ctx, phase: Phase, previous: Phase) -> None:
+        """The meeting entered ``phase`` from ``previous`` (the timer is already reset to
+        the phase's duration; ``spiegel.api.start_timer(ctx)`` starts it)."""
+
+    @classmethod
+    def on_timer_expired(cls, ctx: Ctx) -> None:
+        """The timer ran out (announced once). Time's up never moves the meeting by itself."""
+
+    @classmethod
+    def snapshot_part(cls, ctx: Ctx) -> dict | None:
+        """The format's own part of the snapshot for ``ctx.participant`` (sent as
+        ``snapshot.format_data``). Build it per recipient: a listener's part holds only what
+        that listener may see."""
+        return None
+
+    @classmethod
+    def report_sections(cls, ctx: Ctx) -> list[dict]:
+        """Sections this format adds to the meeting's report data: a list of
+        ``{"key", "title": {"nl", "en"}, "items": [{"text", ...}]}`` (see ``spiegel.api.section``)."""
+        return []
 
 
 def pick(texts: Mapping[str, str], language: str) -> str:
@@ -93,16 +203,35 @@ class FormatError(Exception):
     """A format declaration that cannot work; raised at start."""
 
 
-def check_format(fmt: type[MeetingFormat], listener_actions: frozenset[str]) -> None:
-    """Refuse a declaration the server could not run, naming the plugin's mistake."""
+def _bilingual(texts: object) -> bool:
+    return isinstance(texts, Mapping) and all(isinstance(texts.get(lang), str) and texts.get(lang)
+                                              for lang in LANGUAGES)
+
+
+def check_format(fmt: type[MeetingFormat], actions: frozenset[str]) -> None:
+    """Refuse a declaration the server could not run, naming the plugin's mistake.
+
+    ``actions`` are the participant action keys known to the registry (core and plugins).
+    """
     name = getattr(fmt, "name", None)
     where = f"format {name!r} ({fmt.__module__}.{fmt.__qualname__})"
     if not isinstance(name, str) or not name.isidentifier():
         raise FormatError(f"{where}: `name` must be an identifier")
     for attr in ("title", "description"):
-        texts = getattr(fmt, attr, None)
-        if not isinstance(texts, Mapping) or any(not texts.get(lang) for lang in LANGUAGES):
-            raise FormatError(f"{where}: `{attr}` needs Dutch and English text")
+        if not _bilingual(getattr(fmt, attr, None)):
+            raise FormatError(f"{where}: `{attr}` needs Dutch and English text (missing translation)")
+    kinds = fmt.all_kinds()
+    kind_names = [k.name for k in kinds]
+    if len(set(kind_names)) != len(kind_names):
+        raise FormatError(f"{where}: participant kinds repeat: {kind_names}")
+    for kind in fmt.kinds:
+        if not kind.name.isidentifier() or len(kind.name) > 16 or kind.name in STAFF_AND_DISPLAY:
+            raise FormatError(f"{where}: participant kind {kind.name!r} needs an identifier of at most 16 "
+                              "characters that is not a staff role")
+        if not _bilingual(kind.title) or (kind.description and not _bilingual(kind.description)) or (
+                kind.label and not _bilingual(kind.label)):
+            raise FormatError(f"{where}: participant kind {kind.name!r} needs Dutch and English text "
+                              "(missing translation)")
     phases = getattr(fmt, "phases", ())
     if len(phases) < 2:
         raise FormatError(f"{where}: needs at least two phases")
@@ -113,8 +242,21 @@ def check_format(fmt: type[MeetingFormat], listener_actions: frozenset[str]) -> 
         raise FormatError(f"{where}: the first phase must have state 'open' and the last 'ended'")
     for phase in phases:
         for attr in ("title", "rule"):
-            if any(not getattr(phase, attr).get(lang) for lang in LANGUAGES):
-                raise FormatError(f"{where}: phase {phase.key!r} `{attr}` needs Dutch and English text")
-        unknown = set(phase.listener) - listener_actions
-        if unknown:
-            raise FormatError(f"{where}: phase {phase.key!r} allows unknown actions {sorted(unknown)}")
+            if not _bilingual(getattr(phase, attr)):
+                raise FormatError(f"{where}: phase {phase.key!r} `{attr}` needs Dutch and English text "
+                                  "(missing translation)")
+        unknown_kinds = set(phase.allow) - set(kind_names)
+        if unknown_kinds:
+            raise FormatError(f"{where}: phase {phase.key!r} allows actions for undeclared kinds "
+                              f"{sorted(unknown_kinds)}")
+        for kind in kind_names:
+            unknown = set(phase.actions_for(kind)) - actions
+            if unknown:
+                raise FormatError(f"{where}: phase {phase.key!r} allows unknown actions {sorted(unknown)}")
+    for page, urls in dict(getattr(fmt, "modules", {}) or {}).items():
+        if page not in PAGES or any(not isinstance(u, str) or not u.startswith("/") for u in urls):
+            raise FormatError(f"{where}: `modules` maps pages {sorted(PAGES)} to same-origin URLs; got {page!r}")
+
+
+#: Pages that load plugin modules.
+PAGES = frozenset({"participant", "moderator", "display"})

@@ -67,6 +67,19 @@ class Participant(Base):
     last_seen_at: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
+class Invite(Base):
+    """An invitation link for a participant kind other than listeners (stored hashed)."""
+
+    __tablename__ = "invites"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[float] = mapped_column(Float)
+
+
 class Note(Base):
     __tablename__ = "notes"
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from .context import Ctx
+from .hookspecs import hookimpl
 from .models import Note
+from .outbox import PARTICIPANT
+from .permissions import ANY, participant
+from .registry import ClientEvent, ServerEvent
 from .schemas import ItemRef, NoteAdd, NoteEdit, NoteShare
-from .snapshots import note_view
+from .views import note_view
 
 
 def _changed(ctx: Ctx, note: Note) -> dict:
     note.version, note.updated_at = ctx.version(), ctx.now
     view = note_view(note)
-    ctx.to_participant(ctx.participant.id, "note", {"version": note.version, "note": view})
+    ctx.to_author("note", {"version": note.version, "note": view})
     return view
 
 
@@ -53,5 +57,18 @@ def delete_note(ctx: Ctx, data: ItemRef) -> dict:
     note = ctx.item(Note, data.id, own=True)
     ctx.session.delete(note)
     version = ctx.version()
-    ctx.to_participant(ctx.participant.id, "note.removed", {"version": version, "id": note.id})
+    ctx.to_author("note.removed", {"version": version, "id": note.id})
     return {"id": note.id}
+
+
+@hookimpl
+def register_events():
+    return [
+        ClientEvent("note.add", NoteAdd, add_note, participant("note"), replay=replay_note),
+        ClientEvent("note.edit", NoteEdit, edit_note, participant("note")),
+        ClientEvent("note.delete", ItemRef, delete_note, participant(ANY)),
+        ClientEvent("note.share", NoteShare, share_note, participant("share")),
+        ServerEvent("note", frozenset({PARTICIPANT}), private=True,
+                    description="A note changed: to its author's own screens only."),
+        ServerEvent("note.removed", frozenset({PARTICIPANT}), description="A note was deleted (author only)."),
+    ]

@@ -3,10 +3,16 @@ and actions. They are what the report and the follow-up are made of."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from .context import Ctx
+from .hookspecs import hookimpl
 from .models import Outcome
+from .outbox import STAFF
+from .permissions import staff
+from .registry import ClientEvent, ServerEvent
 from .schemas import ItemRef, OutcomeAdd, OutcomeEdit
-from .snapshots import outcome_view
+from .views import outcome_view
 
 
 def _changed(ctx: Ctx, o: Outcome) -> dict:
@@ -43,3 +49,20 @@ def delete_outcome(ctx: Ctx, data: ItemRef) -> dict:
     version = ctx.version()
     ctx.to_staff("outcome.removed", {"version": version, "id": o.id})
     return {"id": o.id}
+
+
+def all_outcomes(ctx: Ctx) -> list[dict]:
+    rows = ctx.session.scalars(
+        select(Outcome).where(Outcome.meeting_id == ctx.meeting.id).order_by(Outcome.created_at)).all()
+    return [outcome_view(o) for o in rows]
+
+
+@hookimpl
+def register_events():
+    return [
+        ClientEvent("outcome.add", OutcomeAdd, add_outcome, staff("outcomes")),
+        ClientEvent("outcome.edit", OutcomeEdit, edit_outcome, staff("outcomes")),
+        ClientEvent("outcome.delete", ItemRef, delete_outcome, staff("outcomes")),
+        ServerEvent("outcome", frozenset({STAFF}), description="An outcome was captured or edited."),
+        ServerEvent("outcome.removed", frozenset({STAFF}), description="An outcome was deleted."),
+    ]

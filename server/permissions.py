@@ -1,17 +1,26 @@
-"""Who may send which event, in one table (Parabol's permissions map is the model).
+"""Who may send an event: the rules, and the one check every event goes through.
 
-A rule is one of: ``listener(action)``: a listener, when the current phase allows
-``action`` (``ANY`` = in any phase of a meeting that is not archived); ``staff(right)``: a
-moderator, or an assistant holding ``right``; ``MODERATOR``: the moderator only;
-``ANYONE``: every authenticated participant.
+A rule is one of: ``participant(action)`` (alias ``listener``): a participant (a listener or
+another kind the format declares) when the current phase allows ``action`` for that kind
+(``ANY`` = in any phase of a meeting that is not archived); ``staff(right)``: a moderator, or
+an assistant holding ``right``; ``MODERATOR``: the moderator only; ``ANYONE``: every
+authenticated participant. Each event declares its rule next to its handler
+(``registry.ClientEvent``); ``spiegel permissions`` prints the merged table.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .context import Ctx
 from .errors import SpiegelError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .context import Ctx
+
+#: The staff rights an assistant link may hold (the moderator holds all). Plugins may add
+#: rights of their own with the ``register_rights`` hook.
+CORE_RIGHTS = ("run", "questions", "outcomes", "setup")
 
 
 @dataclass(frozen=True)
@@ -21,54 +30,32 @@ class Rule:
     moderator_only: bool = False
     anyone: bool = False
 
+    def describe(self) -> tuple[str, str]:
+        """(who, phase rule) for the permissions table."""
+        if self.anyone:
+            return "anyone signed in", "any phase"
+        if self.moderator_only:
+            return "moderator", "until archived"
+        if self.right is not None:
+            return f"staff with right {self.right!r}", "until archived"
+        action = self.listener_action
+        return "participant", "any phase (own items)" if action == ANY else f"phases allowing {action!r}"
+
 
 ANY = "*"
 ANYONE = Rule(anyone=True)
 MODERATOR = Rule(moderator_only=True)
 
 
-def listener(action: str) -> Rule:
+def participant(action: str) -> Rule:
     return Rule(listener_action=action)
+
+
+listener = participant
 
 
 def staff(right: str) -> Rule:
     return Rule(right=right)
-
-
-RULES: dict[str, Rule] = {
-    "sync": ANYONE,
-    "note.add": listener("note"),
-    "note.edit": listener("note"),
-    "note.delete": listener(ANY),
-    "note.share": listener("share"),
-    "question.add": listener("question"),
-    "question.edit": listener("question"),
-    "question.delete": listener(ANY),
-    "question.withdraw": listener(ANY),
-    "turn.set": listener("turn"),
-    "poll.answer": listener("vote"),
-    "meeting.update": staff("setup"),
-    "meeting.open": staff("run"),
-    "meeting.archive": staff("setup"),
-    "phase.goto": staff("run"),
-    "timer.start": staff("run"),
-    "timer.pause": staff("run"),
-    "timer.resume": staff("run"),
-    "timer.adjust": staff("run"),
-    "timer.reset": staff("run"),
-    "prepared.set": staff("setup"),
-    "prompt.set": staff("run"),
-    "question.update": staff("questions"),
-    "question.reorder": staff("questions"),
-    "question.merge": staff("questions"),
-    "outcome.add": staff("outcomes"),
-    "outcome.edit": staff("outcomes"),
-    "outcome.delete": staff("outcomes"),
-    "poll.open": staff("run"),
-    "poll.close": staff("run"),
-    "assistant.create": MODERATOR,
-    "display.link": MODERATOR,
-}
 
 
 def check(rule: Rule, ctx: Ctx) -> None:
@@ -91,11 +78,12 @@ def check(rule: Rule, ctx: Ctx) -> None:
             raise SpiegelError("missing_right", f"Your assistant link does not include the right {rule.right!r}.")
         return
     if rule.listener_action is not None:
-        if p.role != "listener":
-            raise SpiegelError("forbidden_role", f"Only listeners do this; you are the {p.role}.")
-        if m.state == "draft":
+        kind = ctx.kind
+        if kind is None:
+            raise SpiegelError("forbidden_role", f"Only participants do this; you are the {p.role}.")
+        if m.state == "draft" and not kind.before_open:
             raise SpiegelError("meeting_not_open")
-        if rule.listener_action != ANY and rule.listener_action not in ctx.phase.listener:
+        if rule.listener_action != ANY and rule.listener_action not in ctx.phase.actions_for(kind.name):
             raise SpiegelError("not_allowed_in_phase",
                                f"The phase {ctx.phase.key!r} does not allow {rule.listener_action!r}.")
         return

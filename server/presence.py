@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from .context import Ctx
+from .hookspecs import hookimpl
 from .models import Participant
-from .snapshots import participant_label
+from .outbox import STAFF
+from .registry import ServerEvent
+from .views import participant_label
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .context import Ctx
 
 
 class Presence:
@@ -51,5 +57,19 @@ class Presence:
                    for p in listeners if p.id not in live and p.last_seen_at is not None]
         staff_live = sum(1 for p in ctx.session.scalars(select(Participant.id).where(
             Participant.meeting_id == ctx.meeting.id, Participant.role.in_(("moderator", "assistant")))) if p in live)
+        others = ctx.session.execute(select(Participant.role, Participant.id).where(
+            Participant.meeting_id == ctx.meeting.id,
+            Participant.role.not_in(("listener", "moderator", "assistant", "display")))).all()
+        kinds: dict[str, dict[str, int]] = {}
+        for role, pid in others:
+            counts = kinds.setdefault(role, {"joined": 0, "connected": 0})
+            counts["joined"] += 1
+            counts["connected"] += pid in live
         return {"joined": len(listeners), "connected": sum(1 for p in listeners if p.id in live),
-                "dropped": dropped, "staff_connected": staff_live}
+                "dropped": dropped, "staff_connected": staff_live, "kinds": kinds}
+
+
+@hookimpl
+def register_events():
+    return [ServerEvent("presence", frozenset({STAFF}),
+                        description="Joined and connected participants, dropped tablets by label.")]

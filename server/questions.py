@@ -11,7 +11,11 @@ from sqlalchemy import func, select
 
 from .context import Ctx
 from .errors import SpiegelError
-from .models import Question
+from .hookspecs import hookimpl
+from .models import Participant, Question
+from .outbox import PARTICIPANT, STAFF
+from .permissions import ANY, participant, staff
+from .registry import ClientEvent, ServerEvent
 from .schemas import (
     ItemRef,
     QuestionAdd,
@@ -20,7 +24,7 @@ from .schemas import (
     QuestionReorder,
     QuestionUpdate,
 )
-from .snapshots import positions, question_view, staff_question, staff_questions
+from .views import question_view
 
 STAFF_TRANSITIONS = {
     "parked": {"selected", "dismissed"},
@@ -28,6 +32,38 @@ STAFF_TRANSITIONS = {
     "asked": {"selected"},
     "dismissed": {"parked"},
 }
+
+
+def positions(ctx: Ctx) -> dict[str, int]:
+    """Asking order of the selected questions: 1, 2, 3 … by the moderator's order."""
+    rows = ctx.session.scalars(
+        select(Question.id).where(Question.meeting_id == ctx.meeting.id, Question.status == "selected")
+        .order_by(Question.order, Question.created_at)
+    ).all()
+    return {qid: i + 1 for i, qid in enumerate(rows)}
+
+
+def staff_questions(ctx: Ctx) -> list[dict]:
+    """The whole queue with authors, for staff."""
+    rows = ctx.session.execute(
+        select(Question, Participant).join(Participant, Question.participant_id == Participant.id)
+        .where(Question.meeting_id == ctx.meeting.id).order_by(Question.order, Question.created_at)
+    ).all()
+    pos = positions(ctx)
+    return [question_view(q, pos.get(q.id), author, ctx.meeting.language) for q, author in rows]
+
+
+def staff_question(ctx: Ctx, q: Question) -> dict:
+    author = ctx.session.get(Participant, q.participant_id)
+    return question_view(q, positions(ctx).get(q.id), author, ctx.meeting.language)
+
+
+def own_questions(ctx: Ctx, participant_id: str) -> list[dict]:
+    """One participant's own questions, as their author sees them."""
+    pos = positions(ctx)
+    rows = ctx.session.scalars(
+        select(Question).where(Question.participant_id == participant_id).order_by(Question.created_at)).all()
+    return [question_view(q, pos.get(q.id)) for q in rows]
 
 
 def _publish(ctx: Ctx, q: Question) -> None:
@@ -185,3 +221,20 @@ def merge_questions(ctx: Ctx, data: QuestionMerge) -> dict:
     _touch(ctx, target)
     _publish_queue(ctx, [target, *merged], before)
     return {"questions": staff_questions(ctx)}
+
+
+@hookimpl
+def register_events():
+    return [
+        ClientEvent("question.add", QuestionAdd, add_question, participant("question"), replay=replay_question),
+        ClientEvent("question.edit", QuestionEdit, edit_question, participant("question")),
+        ClientEvent("question.delete", ItemRef, delete_question, participant(ANY)),
+        ClientEvent("question.withdraw", ItemRef, withdraw_question, participant(ANY)),
+        ClientEvent("question.update", QuestionUpdate, update_question, staff("questions")),
+        ClientEvent("question.reorder", QuestionReorder, reorder_questions, staff("questions")),
+        ClientEvent("question.merge", QuestionMerge, merge_questions, staff("questions")),
+        ServerEvent("question", frozenset({PARTICIPANT, STAFF}), private=True,
+                    description="One question changed: its author's view to the author, the staff view to staff."),
+        ServerEvent("question.removed", frozenset({PARTICIPANT, STAFF}), description="A question was deleted."),
+        ServerEvent("queue", frozenset({STAFF}), private=True, description="The whole queue, after a queue change."),
+    ]

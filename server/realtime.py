@@ -8,75 +8,23 @@ functions in the domain modules; this module holds no meeting logic.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room
-from pydantic import BaseModel
 from sqlalchemy import select
 
-from . import meetings, notes, outcomes, questions, rounds
 from . import schemas as s
 from .access import hash_token
-from .context import STAFF_ROLES, Ctx, meeting_room, participant_room, staff_room
+from .context import STAFF_ROLES, Ctx
 from .errors import SpiegelError
 from .models import Meeting, Participant
-from .permissions import RULES, Rule, check, listener, staff
-from .snapshots import snapshot
+from .outbox import kind_room, meeting_room, participant_room, staff_room
+from .permissions import check
 
 log = logging.getLogger("spiegel.realtime")
 
-
-@dataclass(frozen=True)
-class Event:
-    schema: type[BaseModel]
-    handler: Callable[[Ctx, BaseModel], dict]
-    #: For idempotent adds: answers a resend of a stored id before the phase rule is checked,
-    #: so a tablet whose outbox drains after the meeting moved on still gets its ack.
-    replay: Callable[[Ctx, BaseModel], dict | None] | None = None
-
-
-def _sync(ctx: Ctx, _data: s.Empty) -> dict:
-    return {"snapshot": snapshot(ctx)}
-
-
-#: Every client→server event: its schema and handler. Who may send it is in permissions.RULES.
-EVENTS: dict[str, Event] = {
-    "sync": Event(s.Empty, _sync),
-    "note.add": Event(s.NoteAdd, notes.add_note, notes.replay_note),
-    "note.edit": Event(s.NoteEdit, notes.edit_note),
-    "note.delete": Event(s.ItemRef, notes.delete_note),
-    "note.share": Event(s.NoteShare, notes.share_note),
-    "question.add": Event(s.QuestionAdd, questions.add_question, questions.replay_question),
-    "question.edit": Event(s.QuestionEdit, questions.edit_question),
-    "question.delete": Event(s.ItemRef, questions.delete_question),
-    "question.withdraw": Event(s.ItemRef, questions.withdraw_question),
-    "turn.set": Event(s.TurnSet, rounds.set_turn),
-    "poll.answer": Event(s.PollAnswer, rounds.answer_poll),
-    "meeting.update": Event(s.MeetingUpdate, meetings.update_meeting),
-    "meeting.open": Event(s.Empty, meetings.open_meeting),
-    "meeting.archive": Event(s.Empty, meetings.archive_meeting),
-    "phase.goto": Event(s.PhaseGoto, meetings.goto_phase),
-    "timer.start": Event(s.TimerStart, meetings.timer_start),
-    "timer.pause": Event(s.Empty, meetings.timer_pause),
-    "timer.resume": Event(s.Empty, meetings.timer_resume),
-    "timer.adjust": Event(s.TimerAdjust, meetings.timer_adjust),
-    "timer.reset": Event(s.TimerReset, meetings.timer_reset),
-    "prepared.set": Event(s.PreparedSet, meetings.set_prepared),
-    "prompt.set": Event(s.PromptSet, meetings.set_prompt),
-    "question.update": Event(s.QuestionUpdate, questions.update_question),
-    "question.reorder": Event(s.QuestionReorder, questions.reorder_questions),
-    "question.merge": Event(s.QuestionMerge, questions.merge_questions),
-    "outcome.add": Event(s.OutcomeAdd, outcomes.add_outcome),
-    "outcome.edit": Event(s.OutcomeEdit, outcomes.edit_outcome),
-    "outcome.delete": Event(s.ItemRef, outcomes.delete_outcome),
-    "poll.open": Event(s.PollOpen, rounds.open_poll),
-    "poll.close": Event(s.ItemRef, rounds.close_poll),
-    "assistant.create": Event(s.AssistantCreate, meetings.create_assistant),
-    "display.link": Event(s.Empty, meetings.display_link),
-}
-assert set(EVENTS) == set(RULES), "every event needs a rule and every rule an event"
+#: The deprecated envelope for old-style plugin actions: ``action`` ``{name, data}``.
+LEGACY_ACTION = "action"
 
 
 def _spiegel():
@@ -89,25 +37,23 @@ def _connection() -> tuple[str, str] | None:
 
 
 def run(event: str, data: object, sp=None, conn: tuple[str, str] | None = None) -> dict:
-    """Handle one event for the current socket and return its ack (never raises)."""
+    """Handle one event for the current socket and return its ack (never raises).
+
+    Every event, core or plugin, takes the same path: look up its declaration → validate →
+    load sender and meeting → replay or check the rule → handler → commit → send.
+    """
     sp = sp or _spiegel()
     conn = conn or _connection()
+    legacy = event == LEGACY_ACTION
     try:
         if conn is None:
             raise SpiegelError("not_authenticated", "This connection is not signed in; reconnect.")
-        if event == "action":
-            payload = s.validate(s.PluginAction, data)
-            action = sp.actions.get(payload.name)
-            if action is None:
-                raise SpiegelError("unknown_event", f"No plugin action named {payload.name!r}.")
-            rule: Rule = listener(action.listener_action) if action.listener_action else staff(action.right)
-            spec = Event(action.schema, action.handler)
-            data = payload.data
-        else:
-            found = EVENTS.get(event)
-            if found is None:
-                raise SpiegelError("unknown_event", f"No event named {event!r}.")
-            spec, rule = found, RULES[event]
+        if legacy:
+            envelope = s.validate(s.PluginAction, data)
+            event, data = envelope.name, envelope.data
+        spec = sp.registry.client.get(event)
+        if spec is None:
+            raise SpiegelError("unknown_event", f"No event named {event!r}.")
         payload = s.validate(spec.schema, data)
         with sp.db.transaction() as session:
             participant = session.get(Participant, conn[0])
@@ -116,17 +62,13 @@ def run(event: str, data: object, sp=None, conn: tuple[str, str] | None = None) 
                 raise SpiegelError("token_unknown")
             ctx = Ctx(spiegel=sp, session=session, meeting=meeting, participant=participant,
                       fmt=sp.formats[meeting.format], now=sp.clock())
-            result = spec.replay(ctx, payload) if spec.replay and participant.role == "listener" else None
+            result = spec.replay(ctx, payload) if spec.replay and ctx.kind is not None else None
             if result is None:
-                check(rule, ctx)
+                check(spec.rule, ctx)
                 result = spec.handler(ctx, payload)
-            if event == "action":
+            if legacy:
                 result = {"result": result}
-        for name, body, room in ctx.outbox.messages:
-            sp.socketio.emit(name, body, to=room)
-        for participant_id in ctx.revoked:
-            for sid in sp.presence.sockets(meeting.id, participant_id):
-                sp.socketio.server.disconnect(sid)
+        sp.deliver(ctx)
         return {"ok": True, **result}
     except SpiegelError as exc:
         log.info("refused %s: %s", event, exc.code)
@@ -163,6 +105,8 @@ def register(sio: SocketIO) -> None:
         join_room(participant_room(participant.id))
         if participant.role in STAFF_ROLES:
             join_room(staff_room(meeting.id))
+        elif participant.role != "display":
+            join_room(kind_room(meeting.id, participant.role))
         sp.presence.connect(meeting.id, participant.id, request.sid)
         ack = run("sync", {}, sp, (participant.id, meeting.id))
         if ack["ok"]:

@@ -3,12 +3,52 @@ priorities): the common listener actions later phases of a format can allow."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from .context import Ctx
 from .errors import SpiegelError
-from .models import Poll, PollAnswer
+from .hookspecs import hookimpl
+from .models import Participant, Poll, PollAnswer
+from .outbox import PARTICIPANT, STAFF
+from .permissions import participant, staff
+from .registry import ClientEvent, ServerEvent
 from .schemas import ItemRef, PollOpen, TurnSet
 from .schemas import PollAnswer as PollAnswerData
-from .snapshots import ms, poll_results, poll_view, turns_view
+from .views import ms, participant_label, poll_view
+
+
+def current_poll(ctx: Ctx) -> Poll | None:
+    return ctx.session.get(Poll, ctx.meeting.poll_id) if ctx.meeting.poll_id else None
+
+
+def turns_view(ctx: Ctx) -> list[dict]:
+    rows = ctx.session.scalars(
+        select(Participant).where(Participant.meeting_id == ctx.meeting.id, Participant.role == "listener",
+                                  Participant.turn_state != "none")
+        .order_by(Participant.turn_since)
+    ).all()
+    return [{"participant": p.id, "label": participant_label(p, ctx.meeting.language), "state": p.turn_state,
+             "since": ms(p.turn_since)} for p in rows]
+
+
+def poll_results(ctx: Ctx, poll: Poll | None) -> dict | None:
+    """Votes count one per option; rankings score Borda points (first of n gets n)."""
+    if poll is None:
+        return None
+    answers = ctx.session.scalars(select(PollAnswer).where(PollAnswer.poll_id == poll.id)).all()
+    scores = {o["id"]: 0 for o in poll.options}
+    for a in answers:
+        n = len(a.choices)
+        for rank, choice in enumerate(a.choices):
+            if choice in scores:
+                scores[choice] += 1 if poll.kind == "vote" else n - rank
+    return {"poll_id": poll.id, "answers": len(answers), "scores": scores}
+
+
+def own_answers(ctx: Ctx, participant_id: str) -> dict:
+    poll = current_poll(ctx)
+    answer = ctx.session.get(PollAnswer, (poll.id, participant_id)) if poll else None
+    return {poll.id: answer.choices} if poll and answer else {}
 
 
 def set_turn(ctx: Ctx, data: TurnSet) -> dict:
@@ -18,7 +58,7 @@ def set_turn(ctx: Ctx, data: TurnSet) -> dict:
     version = ctx.version()
     ctx.to_staff("turns", {"version": version, "turns": turns_view(ctx)})
     turn = {"state": p.turn_state, "since": ms(p.turn_since)}
-    ctx.to_participant(p.id, "turn", {"version": version, "turn": turn})
+    ctx.to_author("turn", {"version": version, "turn": turn})
     return {"turn": turn}
 
 
@@ -74,3 +114,16 @@ def answer_poll(ctx: Ctx, data: PollAnswerData) -> dict:
     version = ctx.version()
     ctx.to_staff("poll.results", {"version": version, **poll_results(ctx, poll)})
     return {"answer": {"poll_id": poll.id, "choices": answer.choices}}
+
+
+@hookimpl
+def register_events():
+    return [
+        ClientEvent("turn.set", TurnSet, set_turn, participant("turn")),
+        ClientEvent("poll.answer", PollAnswerData, answer_poll, participant("vote")),
+        ClientEvent("poll.open", PollOpen, open_poll, staff("run")),
+        ClientEvent("poll.close", ItemRef, close_poll, staff("run")),
+        ServerEvent("turns", frozenset({STAFF}), description="Who wants a turn, speaks, is done."),
+        ServerEvent("turn", frozenset({PARTICIPANT}), description="The sender's own turn state."),
+        ServerEvent("poll.results", frozenset({STAFF}), description="Scores of the open poll (staff only)."),
+    ]

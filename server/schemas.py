@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from .errors import SpiegelError
+from .permissions import CORE_RIGHTS
 
 NOTE_MAX = 4000
 QUESTION_MAX = 1000
@@ -36,7 +37,7 @@ REASON_MAX = 300
 NOTE_TAGS = ("positive", "improvement", "later")
 TRIAGE = ("clarifying", "later", "discussion")
 OUTCOME_KINDS = ("improvement", "decision", "priority", "action")
-STAFF_RIGHTS = ("run", "questions", "outcomes", "setup")
+STAFF_RIGHTS = CORE_RIGHTS
 ASSISTANT_RIGHTS = ("run", "questions", "outcomes")
 TURN_STATES = ("none", "waiting", "speaking", "done")
 
@@ -92,6 +93,8 @@ class ItemRef(ClientId):
 class JoinRequest(Payload):
     name: _text(NAME_MAX, 0) | None = None
     discipline: _text(DISCIPLINE_MAX, 0) | None = None
+    #: The secret of an invitation link (other participant kinds); none for listeners.
+    invite: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
 
 
 class PreparedItem(Payload):
@@ -250,8 +253,13 @@ class PollAnswer(Payload):
 
 
 class AssistantCreate(Payload):
-    rights: list[Literal[ASSISTANT_RIGHTS]] = Field(max_length=3)  # type: ignore[valid-type]
+    #: ``run``, ``questions``, ``outcomes`` or a right a plugin registers (checked on the server).
+    rights: list[Id] = Field(max_length=20)
     label: _text(NAME_MAX, 0) | None = None
+
+
+class InviteCreate(Payload):
+    kind: Id
 
 
 class PluginAction(Payload):

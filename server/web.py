@@ -9,16 +9,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, request, send_from_directory, session
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from . import qr
 from .access import normalise_code, same_secret
 from .errors import SpiegelError
-from .meetings import create_meeting, duplicate_meeting, join
+from .links import join
+from .meetings import create_meeting, duplicate_meeting, erase_meeting
 from .models import Meeting, Participant
 from .schemas import JoinRequest, MeetingCreate, validate
-from .snapshots import meeting_view, participant_label
+from .snapshots import label_of
+from .views import meeting_view
 
 bp = Blueprint("spiegel", __name__)
 
@@ -99,6 +101,17 @@ def static_file(path: str):
     return _page(".", path)
 
 
+@bp.get("/plugins/<name>/<path:path>")
+def plugin_static(name: str, path: str):
+    """A plugin's own static files (``register_static``): its page modules, CSS, catalogues."""
+    folder = _sp().static.get(name)
+    if folder is None:
+        raise SpiegelError("not_found", "No plugin serves files under that name.")
+    response = send_from_directory(folder.path, path)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
 def _meeting_by_code(session, code: str) -> Meeting:
     meeting = session.scalar(select(Meeting).where(Meeting.code == normalise_code(code)))
     if meeting is None:
@@ -133,11 +146,11 @@ def join_meeting(code: str):
     data = validate(JoinRequest, _json_body())
     with sp.db.transaction() as s:
         meeting = _meeting_by_code(s, code)
-        listener, token = join(s, meeting, data, sp.clock())
+        person, token, kind = join(s, meeting, sp.formats[meeting.format], data, sp.clock())
         s.flush()
-        body = {"ok": True, "token": token, "meeting_id": meeting.id, "participant": {
-            "id": listener.id, "name": listener.name, "discipline": listener.discipline,
-            "label": participant_label(listener, meeting.language)}}
+        body = {"ok": True, "token": token, "meeting_id": meeting.id, "kind": kind.name, "participant": {
+            "id": person.id, "name": person.name, "discipline": person.discipline,
+            "label": label_of(sp.context(s, meeting), person)}}
     return jsonify(body), 201
 
 
@@ -256,7 +269,7 @@ def admin_delete(meeting_id: str):
         meeting = s.get(Meeting, meeting_id)
         if meeting is None:
             raise SpiegelError("not_found", "No meeting with that id.")
-        s.execute(delete(Meeting).where(Meeting.id == meeting_id))  # the rest goes by ON DELETE CASCADE
+        erase_meeting(sp, s, meeting_id)
     for sid in [sid for sid, (_, mid) in list(sp.connections.items()) if mid == meeting_id]:
         sp.socketio.server.disconnect(sid)
     return {"ok": True, "deleted": meeting_id}
@@ -264,10 +277,8 @@ def admin_delete(meeting_id: str):
 
 def _announce(sp, meeting: Meeting) -> None:
     """Under `spiegel run`, show a new meeting's join URL and QR code on the terminal."""
-    if current_app.config.get("ANNOUNCE_MEETINGS"):
-        from .cli import announce
-
-        announce(sp, meeting)
+    if sp.announce is not None:
+        sp.announce(meeting)
 
 
 HTTP_ERRORS = {404: ("not_found", "No such path."), 405: ("method_not_allowed", None),

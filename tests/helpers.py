@@ -257,3 +257,35 @@ def postgres_url() -> Iterator[str]:
     yield f"{base}/{name}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+PROBE_SOURCE = PLUGINS / "spiegel_probe"
+
+
+@pytest.fixture(scope="session")
+def probe_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The probe plugin (tests/plugins/spiegel_probe) built as a wheel and installed into a
+    folder of its own, as `pip install` would: put the folder on sys.path (or PYTHONPATH)
+    and Spiegel finds the plugin through its entry point, its static files and migrations
+    inside the installed package, not the source tree."""
+    work = tmp_path_factory.mktemp("probe")
+    wheels, site = work / "wheels", work / "site"
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "wheel", "--no-deps", "-w", str(wheels), str(PROBE_SOURCE)], check=True,
+                   capture_output=True, timeout=600)
+    wheel = next(wheels.glob("spiegel_probe-*.whl"))
+    subprocess.run([*pip, "install", "--no-deps", "--target", str(site), str(wheel)], check=True,
+                   capture_output=True, timeout=600)
+    return site
+
+
+@pytest.fixture
+def probe(probe_site: Path, monkeypatch: pytest.MonkeyPatch):
+    """The installed probe plugin on sys.path for this test; returns its module."""
+    import importlib
+
+    monkeypatch.syspath_prepend(str(probe_site))
+    module = importlib.import_module("spiegel_probe")  # once per session: its table joins the models' metadata
+    module.CALLS.clear()
+    assert str(probe_site) in module.__file__, "the probe must come from the installed wheel"
+    return module

@@ -1,6 +1,6 @@
 """Who may send which event, checked for real through the socket (server/permissions.py).
 
-Table-driven over ``spiegel.permissions.RULES``: an event added there without a case here
+Table-driven over the core registry's rules: an event added there without a case here
 fails :func:`test_every_event_has_a_case`. Listener events are tried in every phase of the
 common form (and of the example format from ``tests/plugins/``, whose round allows ``turn``
 and ``vote``); staff events with every role and with assistants holding or lacking each right.
@@ -14,9 +14,12 @@ from dataclasses import dataclass, field
 
 import pytest
 from helpers import PLUGINS, FakeClock, call, make_app, uid
-from spiegel.permissions import ANY, MODERATOR, RULES, listener, staff
+from spiegel.permissions import ANY, MODERATOR, listener, staff
+from spiegel.plugin_manager import core_registry
 from spiegel.plugins.common import CommonForm
 from spiegel.schemas import ASSISTANT_RIGHTS
+
+RULES = core_registry().rules()
 
 
 def _load_example():
@@ -61,7 +64,7 @@ DOCUMENTED = {
     "question.reorder": staff("questions"), "question.merge": staff("questions"),
     "outcome.add": staff("outcomes"), "outcome.edit": staff("outcomes"), "outcome.delete": staff("outcomes"),
     "poll.open": staff("run"), "poll.close": staff("run"),
-    "assistant.create": MODERATOR, "display.link": MODERATOR,
+    "assistant.create": MODERATOR, "display.link": MODERATOR, "invite.create": MODERATOR,
 }
 
 
@@ -215,6 +218,7 @@ STAFF_CASES: dict[str, Case] = {
     "poll.close": Case(lambda r, m: (lambda p: call(m, "poll.open", p) and {"id": p["id"]})(_poll(m))),
     "assistant.create": Case(lambda r, m: {"rights": ["run"], "label": "Verzonnen assistent"}),
     "display.link": Case(lambda r, m: {}),
+    "invite.create": Case(lambda r, m: {"kind": "guest"}, room={"format": "example_round"}),
 }
 
 STAFF_EVENTS = [e for e, r in RULES.items() if r.right is not None]
@@ -338,6 +342,7 @@ def _any_payload(event: str) -> dict:
         "question.merge": {"into": uid(), "ids": [uid()]}, "outcome.add": {"id": uid(), "kind": "action", "text": "x"},
         "outcome.edit": {"id": uid(), "text": "x"}, "outcome.delete": {"id": uid()}, "poll.open": _poll(None),
         "poll.close": {"id": uid()}, "assistant.create": {"rights": []}, "display.link": {},
+        "invite.create": {"kind": "guest"},
     }
     return static[event]
 

@@ -1,6 +1,6 @@
 """The realtime protocol (docs/protocol.md) through Flask-SocketIO test clients and the HTTP API.
 
-One happy-path test per client→server event (``spiegel.realtime.EVENTS`` and ``action``) and
+One happy-path test per client→server event (the core registry, and ``action``) and
 one test per error code (``spiegel.errors.ERROR_CODES``), each triggered for real. The tables
 ``EVENT_TESTS`` and ``ERROR_TESTS`` at the end name them; :func:`test_every_event_and_error_code_has_a_test`
 fails when an event or a code exists without one.
@@ -17,14 +17,21 @@ import pytest
 from flask_socketio.test_client import SocketIOTestClient
 from helpers import ADMIN_PASSWORD, PLUGINS, FakeClock, Room, call, make_app, uid
 from socketio import packet
-from spiegel import realtime, web
+from spiegel import web
 from spiegel.app import create_app
 from spiegel.errors import ERROR_CODES
 from spiegel.models import Note
-from spiegel.realtime import EVENTS, Event
-from spiegel.schemas import NoteAdd
+from spiegel.plugin_manager import core_registry
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_PASSWORD}"}
+
+
+def _replace_handler(monkeypatch, app, event: str, handler) -> None:
+    """Swap one event's handler in this app's registry (the declaration stays)."""
+    from dataclasses import replace
+
+    client = app.extensions["spiegel"].registry.client
+    monkeypatch.setitem(client, event, replace(client[event], handler=handler))
 
 
 @pytest.fixture(scope="module")
@@ -1066,7 +1073,7 @@ def test_a_database_error_is_logged_without_the_text(app, monkeypatch, caplog):
         ctx.session.execute(text("INSERT INTO no_such_table (body) VALUES (:body)"), {"body": data.text})
         return {}
 
-    monkeypatch.setitem(realtime.EVENTS, "note.add", Event(NoteAdd, failing_insert))
+    _replace_handler(monkeypatch, app, "note.add", failing_insert)
     with caplog.at_level(logging.INFO):
         ack = call(listener, "note.add", {"id": uid(), "text": "Verzonnen-vertrouwelijk verhaal"})
     assert err(ack) == "internal_error"
@@ -1495,7 +1502,7 @@ def test_error_internal_error(make_room, app, monkeypatch, caplog):
         ctx.session.flush()
         raise RuntimeError("a bug in a handler")
 
-    monkeypatch.setitem(realtime.EVENTS, "note.add", Event(NoteAdd, broken))
+    _replace_handler(monkeypatch, app, "note.add", broken)
     note_id = uid()
     with caplog.at_level(logging.INFO, logger="spiegel"):
         ack = call(listener, "note.add", {"id": note_id, "text": "Gevoelige verzonnen tekst"})
@@ -1551,8 +1558,48 @@ ERROR_TESTS = {code: globals()[f"test_error_{code}"] for code in ERROR_CODES if 
 
 
 def test_every_event_and_error_code_has_a_test():
-    assert set(EVENT_TESTS) == set(EVENTS) | {"action"}
+    assert set(EVENT_TESTS) == set(core_registry().client) | {"action"}
     assert set(ERROR_TESTS) == set(ERROR_CODES), f"missing: {sorted(set(ERROR_CODES) - set(ERROR_TESTS))}"
     for test in [*EVENT_TESTS.values(), *ERROR_TESTS.values()]:
         assert callable(test) and test.__name__.startswith("test_")
         assert globals()[test.__name__] is test
+
+
+def test_invite_create_makes_a_link_that_joins_as_its_kind(tmp_path, clock):
+    """The example format declares a `guest` kind that joins by invitation only."""
+    app = make_app(tmp_path / "instance", clock, PLUGINS_DIR=str(PLUGINS))
+    http = app.test_client()
+    created = http.post("/api/admin/meetings", headers=ADMIN,
+                        json={"title": "Met gasten", "format": "example_round", "open": True}).get_json()
+    room = Room(app, created)
+    mod = room.moderator()
+    ack = call(mod, "invite.create", {"kind": "guest"})
+    assert ack["ok"] and ack["kind"] == "guest" and ack["qr_svg"].startswith("<")
+    assert ack["url"].startswith(f"http://spiegel.test/join/{created['meeting']['code']}#invite=")
+    secret = ack["url"].split("#invite=", 1)[1]
+    joined = http.post(f"/api/meetings/{created['meeting']['code']}/join", json={"invite": secret}).get_json()
+    assert joined["ok"] and joined["kind"] == "guest" and joined["participant"]["label"] == "Gast 1"
+    guest = room.connect(joined["token"])
+    snap = next(m["args"][0] for m in guest.get_received() if m["name"] == "snapshot")
+    assert snap["role"] == snap["kind"] == "guest" and snap["client"]["page"] == "participant"
+    # A new link for the kind revokes the old one; listeners cannot be invited, unknown kinds are refused.
+    call(mod, "invite.create", {"kind": "guest"})
+    again = http.post(f"/api/meetings/{created['meeting']['code']}/join", json={"invite": secret})
+    assert (again.status_code, again.get_json()["error"]["code"]) == (401, "token_unknown")
+    for kind in ("listener", "nobody"):
+        refused = call(mod, "invite.create", {"kind": kind})
+        assert refused["error"]["details"] == [{"field": "kind", "problem": "unknown_kind"}]
+    assert err(call(room.listener(), "invite.create", {"kind": "guest"})) == "forbidden_role"
+
+
+EVENT_TESTS["invite.create"] = test_invite_create_makes_a_link_that_joins_as_its_kind
+
+
+def test_assistant_links_hold_only_assistant_rights(make_room):
+    """`setup` stays the moderator's; names that are no right at all are refused too."""
+    mod = make_room().moderator()
+    for rights in (["setup"], ["everything"], ["run", "setup"]):
+        ack = call(mod, "assistant.create", {"rights": rights})
+        assert err(ack) == "invalid_payload", (rights, ack)
+        assert ack["error"]["details"] == [{"field": "rights", "problem": "unknown_right"}]
+    assert call(mod, "assistant.create", {"rights": ["run", "questions", "outcomes"]})["ok"]

@@ -6,9 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
-from spiegel.actions import SERVER_EVENTS
 from spiegel.errors import ERROR_CODES
-from spiegel.realtime import EVENTS
+from spiegel.plugin_manager import core_registry
+
+REGISTRY = core_registry()
+EVENTS = REGISTRY.client
+SERVER_EVENTS = REGISTRY.server
 
 DOC = (Path(__file__).resolve().parent.parent / "docs" / "protocol.md").read_text()
 

@@ -1,4 +1,4 @@
-"""Timer arithmetic with an injected clock (server/timers.py), and the `timer.*` events.
+"""Timer arithmetic with an injected clock (server/timer.py), and the `timer.*` events.
 
 The server stores a deadline while running and the remaining time while paused; it never
 ticks. Times here are chosen to be exact in binary floating point, so "exactly" means ==.
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 from helpers import call
-from spiegel import timers
-from spiegel.timers import Timer
+from spiegel import timer as timers
+from spiegel.timer import Timer
 
 T0 = 1_000.25  # an arbitrary "now" with a fractional part
 

@@ -11,7 +11,8 @@ target_metadata = Base.metadata
 def run() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
+                          version_table=config.attributes.get("version_table", "alembic_version"))
         with context.begin_transaction():
             context.run_migrations()
         return

@@ -12,7 +12,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from spiegel import hookimpl
 from spiegel.actions import Action
-from spiegel.formats import MeetingFormat, Phase
+from spiegel.formats import MeetingFormat, ParticipantKind, Phase
 
 #: (hook name, details) for every call, in order.
 CALLS: list[tuple[str, dict]] = []
@@ -29,6 +29,7 @@ class ExampleRound(MeetingFormat):
     }
     capabilities = frozenset({"polls", "turns"})
     defaults = {"queue_visibility": "hidden"}
+    kinds = (ParticipantKind(name="guest", title={"nl": "Gast", "en": "Guest"}),)
     phases = (
         Phase(key="lobby", state="open", title={"nl": "Welkom", "en": "Welcome"},
               rule={"nl": "We beginnen zo.", "en": "We start soon."}),

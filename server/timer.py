@@ -1,0 +1,214 @@
+"""The meeting timer, all of it: arithmetic, storage on the meeting row, the moderator's
+events and the expiry watcher.
+
+The server stores a deadline while running and the remaining time while paused; it never
+ticks. Clients count down from the deadline using their offset to the server clock. Time's
+up is told to staff only (never to tablets or the room) and never moves the meeting on.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+
+from sqlalchemy import select, update
+
+from .context import Ctx
+from .errors import SpiegelError
+from .hookspecs import hookimpl
+from .models import Meeting
+from .outbox import STAFF
+from .permissions import staff
+from .registry import ClientEvent, ServerEvent
+from .schemas import Empty, TimerAdjust, TimerReset, TimerStart
+
+log = logging.getLogger("spiegel.timer")
+
+
+@dataclass(frozen=True)
+class Timer:
+    running: bool = False
+    duration: float = 0.0
+    remaining: float = 0.0
+    deadline: float | None = None
+
+    def left(self, now: float) -> float:
+        """Seconds left (negative in overtime)."""
+        return self.deadline - now if self.running and self.deadline is not None else self.remaining
+
+    def expired(self, now: float) -> bool:
+        return self.running and self.deadline is not None and now >= self.deadline
+
+    def to_wire(self) -> dict:
+        return {
+            "running": self.running,
+            "duration_ms": round(self.duration * 1000),
+            "remaining_ms": round(self.remaining * 1000),
+            "deadline": round(self.deadline * 1000) if self.running and self.deadline is not None else None,
+        }
+
+
+# Arithmetic on plain numbers, the clock passed in. ------------------------------------------
+
+def start(timer: Timer, now: float, seconds: float | None = None) -> Timer:
+    """Start counting down ``seconds`` (default: what is left, or the whole duration)."""
+    if seconds is None:
+        seconds = timer.remaining if timer.remaining > 0 else timer.duration
+        duration = timer.duration or seconds
+    else:
+        duration = seconds
+    return Timer(running=True, duration=duration, remaining=seconds, deadline=now + seconds)
+
+
+def pause(timer: Timer, now: float) -> Timer:
+    if not timer.running:
+        return timer
+    return replace(timer, running=False, remaining=timer.left(now), deadline=None)
+
+
+def resume(timer: Timer, now: float) -> Timer:
+    if timer.running:
+        return timer
+    return replace(timer, running=True, deadline=now + timer.remaining)
+
+
+def adjust(timer: Timer, now: float, seconds: float) -> Timer:
+    """Add (or with a negative number take away) time; a running timer keeps running."""
+    if timer.running and timer.deadline is not None:
+        return replace(timer, deadline=timer.deadline + seconds, remaining=timer.left(now) + seconds,
+                       duration=max(0.0, timer.duration + seconds))
+    return replace(timer, remaining=timer.remaining + seconds, duration=max(0.0, timer.duration + seconds))
+
+
+def reset(timer: Timer, seconds: float | None = None) -> Timer:
+    """Stop and set back to ``seconds`` (default: the duration it had)."""
+    duration = timer.duration if seconds is None else seconds
+    return Timer(running=False, duration=duration, remaining=duration, deadline=None)
+
+
+# Storage: the timer lives in four columns of the meeting row. --------------------------------
+
+def of(m: Meeting) -> Timer:
+    return Timer(running=bool(m.timer_running), duration=m.timer_duration or 0.0,
+                 remaining=m.timer_remaining or 0.0, deadline=m.timer_deadline)
+
+
+def store(m: Meeting, timer: Timer) -> None:
+    m.timer_running, m.timer_duration = timer.running, timer.duration
+    m.timer_remaining, m.timer_deadline = timer.remaining, timer.deadline
+    m.timer_expired_notified = False
+
+
+def start_timer(ctx: Ctx, seconds: float | None = None) -> None:
+    """Start the meeting's timer with ``seconds`` (default: the current phase's duration).
+    For formats and plugins, e.g. in ``on_phase_entered``."""
+    store(ctx.meeting, start(of(ctx.meeting), ctx.now, ctx.duration_of(ctx.phase) if seconds is None else seconds))
+
+
+def reset_for_phase(ctx: Ctx) -> None:
+    store(ctx.meeting, reset(of(ctx.meeting), ctx.duration_of(ctx.phase)))
+
+
+# The moderator's events. ------------------------------------------------------------------------
+
+def _changed(ctx: Ctx) -> dict:
+    ctx.version()
+    ctx.broadcast_state()
+    return {"timer": of(ctx.meeting).to_wire(), "server_time": round(ctx.now * 1000)}
+
+
+def _check_open(ctx: Ctx) -> None:
+    if ctx.meeting.state in ("ended", "archived"):
+        raise SpiegelError("meeting_closed", "The meeting has ended; its timer is stopped.")
+
+
+def timer_start(ctx: Ctx, data: TimerStart) -> dict:
+    _check_open(ctx)
+    timer, seconds = of(ctx.meeting), data.seconds
+    if seconds is None and timer.remaining <= 0 and timer.duration <= 0:
+        seconds = ctx.duration_of(ctx.phase) or 10 * 60
+    store(ctx.meeting, start(timer, ctx.now, seconds))
+    return _changed(ctx)
+
+
+def timer_pause(ctx: Ctx, _data: Empty) -> dict:
+    if not of(ctx.meeting).running:
+        raise SpiegelError("invalid_transition", "The timer is not running.")
+    store(ctx.meeting, pause(of(ctx.meeting), ctx.now))
+    return _changed(ctx)
+
+
+def timer_resume(ctx: Ctx, _data: Empty) -> dict:
+    _check_open(ctx)
+    if of(ctx.meeting).running:
+        raise SpiegelError("invalid_transition", "The timer is already running.")
+    store(ctx.meeting, resume(of(ctx.meeting), ctx.now))
+    return _changed(ctx)
+
+
+def timer_adjust(ctx: Ctx, data: TimerAdjust) -> dict:
+    store(ctx.meeting, adjust(of(ctx.meeting), ctx.now, data.seconds))
+    return _changed(ctx)
+
+
+def timer_reset(ctx: Ctx, data: TimerReset) -> dict:
+    seconds = data.seconds if data.seconds is not None else ctx.duration_of(ctx.phase)
+    store(ctx.meeting, reset(of(ctx.meeting), seconds))
+    return _changed(ctx)
+
+
+@hookimpl
+def register_events():
+    return [
+        ClientEvent("timer.start", TimerStart, timer_start, staff("run")),
+        ClientEvent("timer.pause", Empty, timer_pause, staff("run")),
+        ClientEvent("timer.resume", Empty, timer_resume, staff("run")),
+        ClientEvent("timer.adjust", TimerAdjust, timer_adjust, staff("run")),
+        ClientEvent("timer.reset", TimerReset, timer_reset, staff("run")),
+        ServerEvent("timer.expired", frozenset({STAFF}), description="The timer ran out (staff only)."),
+    ]
+
+
+# The expiry watcher. ----------------------------------------------------------------------------
+
+def check_timers(sp) -> int:
+    """Tell staff (only) about timers that ran out, once each; nothing else changes.
+
+    Each expiry is claimed with a conditional UPDATE, so even several processes checking at
+    the same moment announce it once. Returns how many were announced.
+    """
+    now = sp.clock()
+    told = 0
+    with sp.db.transaction() as session:
+        due = session.scalars(select(Meeting.id).where(
+            Meeting.timer_running.is_(True), Meeting.timer_deadline <= now,
+            Meeting.timer_expired_notified.is_(False))).all()
+    for meeting_id in due:
+        with sp.db.transaction() as session:
+            claimed = session.execute(update(Meeting).where(
+                Meeting.id == meeting_id, Meeting.timer_expired_notified.is_(False),
+                Meeting.timer_running.is_(True)).values(timer_expired_notified=True)).rowcount
+            if not claimed:
+                continue
+            meeting = session.get(Meeting, meeting_id)
+            ctx = sp.context(session, meeting)
+            ctx.fmt.on_timer_expired(ctx)
+            ctx.to_staff("timer.expired", {"version": ctx.version(), "phase": meeting.phase_key})
+        sp.deliver(ctx)
+        told += 1
+    return told
+
+
+def watch_timers(sp, interval: float = 0.5) -> None:
+    """Background task: a cheap indexed query twice a second, no per-second broadcasts."""
+
+    def loop() -> None:
+        while True:
+            sp.socketio.sleep(interval)
+            try:
+                with sp.app.app_context():
+                    check_timers(sp)
+            except Exception:  # noqa: BLE001 - keep watching; the next round may work
+                log.exception("timer check failed")
+
+    sp.socketio.start_background_task(loop)
