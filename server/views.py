@@ -45,6 +45,9 @@ def question_view(q: Question, position: int | None, author: Participant | None 
     view = {
         "id": q.id, "text": q.text, "status": q.status, "position": position,
         "merged_into": q.merged_into, "created_at": ms(q.created_at), "version": q.version,
+        # The author may know their question was kept for later (a new topic) rather than
+        # still waiting: "Geparkeerd" alone would not be true then.
+        "triage": q.triage,
     }
     if author is not None:
         view.update(

@@ -78,8 +78,8 @@ def listening(make_room, **fields):
 
 
 NOTE_KEYS = {"id", "text", "tags", "prompt_id", "shared", "created_at", "updated_at", "version"}
-QUESTION_KEYS = {"id", "text", "status", "position", "merged_into", "created_at", "version"}
-STAFF_QUESTION_KEYS = QUESTION_KEYS | {"author", "author_id", "triage", "prepared_id", "reason", "order", "asked_at"}
+QUESTION_KEYS = {"id", "text", "status", "position", "merged_into", "created_at", "version", "triage"}
+STAFF_QUESTION_KEYS = QUESTION_KEYS | {"author", "author_id", "prepared_id", "reason", "order", "asked_at"}
 OUTCOME_KEYS = {"id", "kind", "text", "owner", "due", "created_at", "version"}
 STATE_KEYS = {"version", "server_time", "meeting", "phase", "timer", "prompt", "poll"}
 TIMER_KEYS = {"running", "duration_ms", "remaining_ms", "deadline"}

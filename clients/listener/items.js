@@ -53,7 +53,7 @@ export function mergeServer(kind, srv) {
   if (item.server && (item.server.version ?? 0) > (srv.version ?? 0)) return;
   item.server = srv;
   // Fields only the server changes:
-  for (const f of ['status', 'position', 'merged_into', 'later', 'created_at', 'updated_at']) {
+  for (const f of ['status', 'position', 'merged_into', 'triage', 'created_at', 'updated_at']) {
     if (f in srv) item[f] = srv[f];
   }
   // Fields the listener edits: only taken from the server when nothing local is waiting.

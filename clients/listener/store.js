@@ -21,7 +21,7 @@ const EMPTY = {
   discipline: '',
   /** @type {Record<string, any>} id -> {id, text, tags, prompt_id, prompt_text, shared, created_at, server, error, deleted} */
   notes: {},
-  /** @type {Record<string, any>} id -> {id, text, status, position, later, created_at, server, error, deleted} */
+  /** @type {Record<string, any>} id -> {id, text, status, position, triage, created_at, server, error, deleted} */
   questions: {},
   /** @type {import('/static/shared/outbox.js').Op[]} */
   outbox: [],

@@ -193,7 +193,7 @@ def test_a_question_kept_for_later_is_told_so_kindly(browser, shared_live_server
     qid = item.get_attribute("data-id")
     mod.call("question.update", {"id": qid, "triage": "later"})
     expect(item.locator(".qstatus")).to_have_text("Bewaard voor later")
-    expect(item).to_contain_text("Dank je wel voor je vraag. Het is een nieuw onderwerp")
+    expect(item).to_contain_text("Dit onderwerp komt niet in deze vragenronde, maar het is niet weg.")
     expect(item).not_to_contain_text("Geparkeerd")
     shot(page, artifacts, "20-question-later")
     page.get_by_role("button", name="English").click()

@@ -34,10 +34,13 @@ function itemStatus(item) {
   return { cls: 'stored', text: t('item.status.stored') };
 }
 
+/** Parked, but the moderator kept it for later (a new topic, not for this round). @param {any} q */
+const keptForLater = (q) => (q.status || 'parked') === 'parked' && !!q.triage && q.triage !== 'clarifying';
+
 /** The author's view of where their question stands. @param {any} q */
 export function questionStatus(q) {
   if (q.status === 'selected' && q.position) return t('q.status.selected_pos', { n: q.position });
-  if ((q.status || 'parked') === 'parked' && q.later) return t('q.status.later');
+  if (keptForLater(q)) return t('q.status.later');
   return t(`q.status.${q.status || 'parked'}`);
 }
 
@@ -62,11 +65,11 @@ export function renderItem(li, kind, item) {
     const ptxt = item.prompt_id && (item.prompt_text || (S.prompt?.id === item.prompt_id ? S.prompt.text : null));
     if (ptxt) meta.push(el('span', { class: 'linked', text: t('item.linked', { text: pickText(ptxt, i18n.lang) }) }));
   } else {
-    meta.push(el('span', { class: `qstatus q-${item.status}${item.later ? ' q-later' : ''}`, text: questionStatus(item) }));
+    meta.push(el('span', { class: `qstatus q-${item.status}${keptForLater(item) ? ' q-later' : ''}`, text: questionStatus(item) }));
   }
   view.replaceChildren(el('p', { class: 'item-meta' }, ...meta));
   if (!editing) view.append(el('p', { class: 'item-text', text: item.text }));
-  if (kind === 'questions' && item.later && (item.status || 'parked') === 'parked') {
+  if (kind === 'questions' && keptForLater(item)) {
     view.append(el('p', { class: 'hint q-explain', text: t('q.later.explain') }));
   }
 
