@@ -4,9 +4,10 @@ own features, and drawn only while the phase offers its action.
 
 Until the server names plugin modules itself, this test plays the server's part: it serves a
 tiny plugin module with its catalogues (tests/browser/client_plugin/) under
-/plugins/demo_panel/static/ and adds
-`client: {modules: [...]}` to the snapshot on its way to the page (long-polling bodies and
-WebSocket frames alike). Everything else is the real server.
+/plugins/demo_panel/static/ and adds it to the snapshot's `client.modules` on its way to the page
+(long-polling bodies and WebSocket frames alike): a broken module and one from another origin
+too. Everything else is the real server. tests/browser/test_plugin_pages.py drives the probe
+plugin's own modules, served by the server from the plugin's installed wheel.
 """
 
 from __future__ import annotations
@@ -26,12 +27,22 @@ MODULES = [
     "/plugins/demo_broken/static/broken.js",  # fails in setup(): left out, the page goes on
     "https://plugins.example.org/evil.js",  # another origin: never requested
 ]
-SNAPSHOT = '"snapshot",{'
-WITH_CLIENT = '"snapshot",{"client":' + json.dumps({"modules": MODULES}) + ","
+SNAPSHOT = '"snapshot",'
 
 
 def add_client_modules(text: str) -> str:
-    return text.replace(SNAPSHOT, WITH_CLIENT)
+    """Add MODULES to `client.modules` of a snapshot in Socket.IO packets (`42[...]`, several in one
+    long-polling body are separated by \\x1e); every other packet passes unchanged."""
+    packets = text.split("\x1e")
+    for i, packet in enumerate(packets):
+        if not packet.startswith("42[") or SNAPSHOT not in packet:
+            continue
+        name, snap = json.loads(packet[2:])[:2]
+        if name == "snapshot":
+            client = snap.setdefault("client", {})
+            client["modules"] = [*client.get("modules", []), *MODULES]
+            packets[i] = "42" + json.dumps([name, snap])
+    return "\x1e".join(packets)
 
 
 def serve_plugin(page) -> list[str]:
