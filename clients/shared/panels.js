@@ -20,6 +20,7 @@
 
 import { el } from './dom.js';
 import { loadCatalogues, pickText } from './i18n.js';
+import { uuid } from './ids.js';
 
 export const PANEL_API_VERSION = '1.0';
 
@@ -37,6 +38,8 @@ export function textApi(i18n) {
   };
   return {
     el,
+    /** A client-made id (for idempotent adds: a resend is the same item). */
+    uuid,
     /** @param {string} key @param {Record<string, any>} [vars] */
     t: (key, vars) => i18n.t(key, vars),
     lang: () => i18n.lang,

@@ -1,0 +1,86 @@
+"""The probe plugin (tests/plugins/spiegel_probe, installed from its wheel) on the pages: its
+modules come from the server's `client.modules`, its files and texts from the installed package,
+under the strict Content-Security-Policy. Without the plugin the core pages are unchanged: every
+other browser test runs without it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from helpers import LiveServer
+from listener_support import Moderator, listener_page
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def probe_server(tmp_path_factory, probe_site):
+    server = LiveServer(
+        instance=tmp_path_factory.mktemp("instance"), extra_env={"PYTHONPATH": str(probe_site)}
+    ).start()
+    yield server
+    server.stop()
+
+
+def test_a_scout_joins_by_invitation_and_sends_tips_in_the_plugins_panel(browser, probe_server, no_third_party):
+    server = probe_server
+    created = server.create_meeting(title="Proef met verkenners", format="probe", open=False)
+    code = created["meeting"]["code"]
+    mod = Moderator(server, created["moderator_key"])
+    secret = mod.call("invite.create", {"kind": "scout"})["url"].split("#invite=", 1)[1]
+
+    ctx, page = listener_page(browser, no_third_party)
+    served: list[str] = []
+    page.on("response", lambda r: served.append(r.url) if "/plugins/" in r.url and r.ok else None)
+    # the meeting is not open yet: an invited scout may still join (the invitation says who)
+    page.goto(f"{server.url}/join/{code}#invite={secret}")
+    expect(page.get_by_role("heading", name="Welkom bij het spiegelgesprek")).to_be_visible()
+    assert "#invite" not in page.url, "the secret leaves the address bar at once"
+    page.get_by_label("Je naam (mag leeg blijven)").fill("Sven")
+    page.get_by_role("button", name="Deelnemen").click()
+    expect(page.locator("#conn")).to_have_attribute("data-state", "online")
+
+    # the plugin's panel, drawn by its module in the page's main slot, in Dutch
+    panel = page.locator("#probe-tips")
+    expect(panel).to_be_visible()
+    expect(page.locator("#slot-main > #probe-tips")).to_have_attribute("data-panel", "probe.tips")
+    expect(panel.get_by_role("heading", name="Tips voor het gesprek")).to_be_visible()
+    assert any(u.endswith("/plugins/probe/tips.js") for u in served), served
+    assert any(u.endswith("/plugins/probe/i18n/nl.json") for u in served), served
+    # a scout writes no notes and parks no questions: the core composer steps aside
+    expect(page.locator("#compose")).to_be_hidden()
+    expect(page.locator("#idle")).to_be_hidden()
+
+    panel.get_by_label("Jouw tip").fill("Vraag ook naar de avonden thuis")
+    panel.get_by_role("button", name="Tip versturen").click()
+    expect(page.locator("#probe-tip-status")).to_have_text("Verstuurd")
+    expect(page.locator("#probe-tip-list li")).to_have_text(["Vraag ook naar de avonden thuis"])
+    event, payload = mod.sio.receive(timeout=20)
+    while event != "probe.tip":
+        event, payload = mod.sio.receive(timeout=20)
+    assert payload["tip"]["text"] == "Vraag ook naar de avonden thuis"
+
+    # written without Wi-Fi: kept on the device by the outbox, sent when the network is back
+    ctx.set_offline(True)
+    expect(page.locator("#conn")).to_have_attribute("data-state", "offline")
+    panel.get_by_label("Jouw tip").fill("En naar de broertjes en zusjes")
+    panel.get_by_role("button", name="Tip versturen").click()
+    expect(page.locator("#probe-tip-status")).to_have_text("Bewaard op dit apparaat; wordt verstuurd.")
+    ctx.set_offline(False)
+    expect(page.locator("#probe-tip-status")).to_have_text("Verstuurd")
+    staff = mod.call("sync")["snapshot"]
+    assert [t["text"] for t in staff["format_data"]["tips"]] == [
+        "Vraag ook naar de avonden thuis", "En naar de broertjes en zusjes"]
+
+    # a reload: the tips come back from the server's snapshot part, the texts follow the language
+    page.reload()
+    expect(page.locator("#probe-tip-list li")).to_have_count(2)
+    page.get_by_role("button", name="Switch to English").click()
+    expect(panel.get_by_role("heading", name="Tips for the meeting")).to_be_visible()
+    # a phase that gives scouts nothing to do: the panel steps aside
+    mod.call("meeting.open")
+    mod.goto("listening")
+    expect(panel).to_be_hidden()
+    mod.close()
+    ctx.close()
