@@ -19,7 +19,7 @@ CLIENTS = Path(__file__).resolve().parent.parent / "clients"
 LANGS = ("nl", "en")
 FAMILIES = sorted(p.parent.parent.name for p in CLIENTS.glob("*/i18n/nl.json"))
 # Page families that show the server's refusals, and the shared texts each one loads too.
-SHOWS_ERRORS = {"listener": ("shared", "listener")}
+SHOWS_ERRORS = {"listener": ("shared", "listener"), "moderator": ("shared", "moderator")}
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -43,7 +43,7 @@ def forms(value) -> dict[str, str]:
 
 
 def test_there_are_catalogues():
-    assert {"shared", "listener"} <= set(FAMILIES), FAMILIES
+    assert {"shared", "listener", "moderator"} <= set(FAMILIES), FAMILIES
 
 
 @pytest.mark.parametrize("family", FAMILIES)

@@ -1,7 +1,8 @@
 /* Spiegel admin page: sign in, prepare meetings (format, questions, durations), list and duplicate. */
+import { Spiegel as S } from '/static/moderator/common.js';
+
+// One function around the page, as before: its early returns (no key, no code) end the page's start.
 (function () {
-  'use strict';
-  const S = window.Spiegel;
   const { t, el } = S;
   const $ = (id) => document.getElementById(id);
   const LANG_STORE = 'spiegel.admin.lang';

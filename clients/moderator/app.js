@@ -1,8 +1,9 @@
 /* Spiegel moderator run screen. Plain JS; state always comes from the server (snapshot, then
  * events); this page only keeps view state (open tab, teleprompter cursor, open inline forms). */
+import { Spiegel as S } from '/static/moderator/common.js';
+
+// One function around the page, as before: its early returns (no key, no code) end the page's start.
 (function () {
-  'use strict';
-  const S = window.Spiegel;
   const { t, el } = S;
   const $ = (id) => document.getElementById(id);
 

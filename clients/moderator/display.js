@@ -1,7 +1,8 @@
 /* Spiegel room display: read only, for a projector or TV. Shows nothing listeners wrote. */
+import { Spiegel as S } from '/static/moderator/common.js';
+
+// One function around the page, as before: its early returns (no key, no code) end the page's start.
 (function () {
-  'use strict';
-  const S = window.Spiegel;
   const { t } = S;
   const $ = (id) => document.getElementById(id);
   const code = decodeURIComponent(location.pathname.split('/').filter(Boolean).pop() || '');
