@@ -70,9 +70,21 @@ def test_the_offline_shell_holds_every_file_the_listener_page_needs():
     assert not sorted(shell - needed), f"listed but not used by the page: {sorted(shell - needed)}"
 
 
-def test_the_listener_pages_load_modules_only():
-    for page in ("index.html", "start.html"):
-        html = (CLIENTS / "listener" / page).read_text(encoding="utf-8")
+def test_every_page_loads_es_modules_only():
+    """No classic scripts (besides the vendored socket.io client): every page is ES modules on the kit."""
+    pages = sorted(CLIENTS.glob("*/*.html"))
+    assert len(pages) >= 6, pages
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
         scripts = re.findall(r"<script\b([^>]*)>", html)
         classic = [s for s in scripts if 'type="module"' not in s and "vendor/socket.io" not in s]
-        assert not classic, f"{page}: classic scripts {classic}"
+        assert not classic, f"{page.name}: classic scripts {classic}"
+
+
+def test_the_moderator_pages_use_the_shared_kit():
+    common = (CLIENTS / "moderator" / "common.js").read_text(encoding="utf-8")
+    for module in ("dom.js", "i18n.js", "ids.js", "clock.js", "socket.js"):
+        assert f"/static/shared/{module}" in common, module
+    assert not (CLIENTS / "moderator" / "i18n.js").exists(), "texts are JSON catalogues now"
+    for page in ("app.js", "admin.js", "display.js", "print.js"):
+        assert "window.Spiegel" not in (CLIENTS / "moderator" / page).read_text(encoding="utf-8"), page
