@@ -33,6 +33,7 @@ export function createOutbox(opts) {
   let retryTimer;
   /** @type {Map<number, (a: Answer) => void>} */
   const waiters = new Map();
+  let storageFailures = 0;
   const ops = () => opts.data().outbox;
 
   /** @param {(op: Op) => boolean} keep */
@@ -97,9 +98,13 @@ export function createOutbox(opts) {
             return;
           }
           if (!answer.ok && answer.retry) {
-            outbox.later(answer.code === 'timeout' ? retryMs : 3000);
+            // the server stored nothing: wait, longer each time its storage keeps failing (5 s … 30 s)
+            storageFailures = answer.code.startsWith('storage_') ? storageFailures + 1 : 0;
+            const wait = storageFailures ? Math.min(30000, 5000 * 2 ** (storageFailures - 1)) : answer.code === 'timeout' ? retryMs : 3000;
+            outbox.later(wait);
             break;
           }
+          storageFailures = 0;
           filter((o) => o.seq !== op.seq);
           opts.settled(op, answer);
           waiters.get(op.seq)?.(answer);
