@@ -22,6 +22,7 @@ import { joinHooks, loadMeetingInfo, lookUp, show, showJoin, showMessage, takeIn
 import { S, actions, can, clock, data, hooks, i18n, setI18n } from './state.js';
 import { openStore } from './store.js';
 import { itemExtras } from './features/item-view.js';
+import asking from './features/asking.js';
 import composer, { restoreDrafts } from './features/composer.js';
 import erase, { hasLocalData, messageShown, wipe } from './features/erase.js';
 import exportPanel from './features/export.js';
@@ -34,7 +35,7 @@ import share from './features/share.js';
 import turn from './features/turn.js';
 
 /** The core features, set up in this order through the same manager a plugin gets. */
-const CORE = [idle, prompt, turn, poll, composer, questions, notes, share, exportPanel, erase];
+const CORE = [idle, prompt, asking, turn, poll, composer, questions, notes, share, exportPanel, erase];
 
 /** Where panels may draw (manager.slots / manager.selectors). */
 const SLOTS = { top: '#slot-top', round: '#slot-round', main: '#slot-main', side: '#slot-side' };
@@ -62,6 +63,7 @@ function makeRegistry() {
           timer: S.timer,
           prompt: S.prompt,
           poll: S.poll,
+          asking: S.asking,
           me: S.me,
           kind: S.kind,
           turn: S.turn,

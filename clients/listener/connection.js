@@ -29,6 +29,7 @@ export function cacheState() {
     timer: S.timer,
     prompt: S.prompt,
     poll: S.poll,
+    asking: S.asking,
     turn: S.turn,
     me: S.me,
     kind: S.kind,
@@ -47,6 +48,7 @@ export function restoreCache() {
     timer: cache.timer,
     prompt: cache.prompt,
     poll: cache.poll,
+    asking: cache.asking ?? null,
     turn: cache.turn ?? 'none',
     me: cache.me,
     kind: cache.kind || data().kind || 'listener',
@@ -151,6 +153,7 @@ function applyMeetingState(st) {
   if (st.timer !== undefined) S.timer = st.timer;
   if (st.prompt !== undefined) S.prompt = st.prompt;
   if (st.poll !== undefined) S.poll = st.poll;
+  if (st.asking !== undefined) S.asking = st.asking;
   if (!prefs.get('lang') && i18n.has(S.meeting?.language) && S.meeting.language !== i18n.lang) {
     i18n.setLang(S.meeting.language);
   }

@@ -30,6 +30,8 @@ export const S = {
   /** @type {any} */ timer: null,
   /** @type {any} */ prompt: null,
   /** @type {any} */ poll: null,
+  /** @type {{id: string, text: string}|null} the question the moderator put up for the room */
+  asking: null,
   turn: 'none',
   /** @type {any} */ me: null,
   /** What this participant is: `listener`, or a kind a format adds (parents, invited professionals …). */

@@ -32,6 +32,7 @@ const SHELL = [
   '/static/listener/store.js',
   '/static/listener/i18n/en.json',
   '/static/listener/i18n/nl.json',
+  '/static/listener/features/asking.js',
   '/static/listener/features/composer.js',
   '/static/listener/features/erase.js',
   '/static/listener/features/export.js',

@@ -241,3 +241,37 @@ def test_words_fit_every_device_in_both_languages(browser, shared_live_server, n
         wait_all_stored(page, 2 if lang == "nl" else 3)
     mod.close()
     ctx.close()
+
+
+def test_now_asking_is_shown_calmly_and_the_author_is_not_told_to_speak(browser, shared_live_server, no_third_party):
+    server = shared_live_server
+    created, mod = new_meeting(server)
+    code = code_of(created)
+    listening = mod.phase_key("note", "question")
+    mod.goto(listening)
+    ctx_a, author = listener_page(browser, no_third_party)
+    ctx_b, other = listener_page(browser, no_third_party)
+    join(author, server, code, "Noor")
+    join(other, server, code, "Olaf")
+    park_question(author, "Wat gebeurde er in het weekend?")
+    item = author.locator("#question-list > li").first
+    expect(item.locator(".item-status")).to_have_text("Opgeslagen")
+    qid = item.get_attribute("data-id")
+    clarifying = mod.phase_key("question", after=listening)
+    mod.goto(clarifying)
+    phase = next(p for p in mod.phases if p["key"] == clarifying)
+    mod.call("question.update", {"id": qid, "status": "selected"})
+    mod.call("question.asking", {"id": qid})
+    expect(author.locator("#asking-text")).to_have_text("Nu gevraagd: Wat gebeurde er in het weekend?")
+    speak = "Je mag hem nu zelf stellen." if phase.get("asker_speaks") else "De gespreksleider leest hem voor."
+    expect(author.locator("#asking-own")).to_have_text(f"Je vraag wordt nu gesteld. {speak}")
+    expect(other.locator("#asking-text")).to_have_text("Nu gevraagd: Wat gebeurde er in het weekend?")
+    expect(other.locator("#asking-own")).to_be_hidden()
+    assert "Noor" not in other.locator("#asking").inner_text()
+    assert not author.dialogs and not other.dialogs
+    mod.call("question.asking", {"id": None})
+    expect(author.locator("#asking")).to_be_hidden()
+    expect(other.locator("#asking")).to_be_hidden()
+    mod.close()
+    ctx_a.close()
+    ctx_b.close()
