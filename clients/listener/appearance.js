@@ -14,14 +14,17 @@ function applyTheme(i18n, theme) {
 /** Take the saved language and theme, fill the page's texts, and wire both buttons.
  * @param {import('/static/shared/i18n.js').I18n} i18n */
 export function wireAppearance(i18n) {
+  // the button is in the other language, and says so (a screen reader switches voice)
+  const follow = (/** @type {string} */ l) => $('lang-btn').setAttribute('lang', l === 'nl' ? 'en' : 'nl');
+  i18n.onChange((l) => {
+    follow(l);
+    applyTheme(i18n, document.documentElement.dataset.theme || 'dark');
+  });
   const lang = prefs.get('lang');
   if (lang && i18n.has(lang)) i18n.setLang(lang);
   i18n.apply();
+  follow(i18n.lang);
   applyTheme(i18n, prefs.get('theme', 'dark') || 'dark');
-  i18n.onChange((l) => {
-    $('lang-btn').setAttribute('lang', l === 'nl' ? 'en' : 'nl');
-    applyTheme(i18n, document.documentElement.dataset.theme || 'dark');
-  });
   $('lang-btn').addEventListener('click', () => {
     const next = i18n.lang === 'nl' ? 'en' : 'nl';
     prefs.set('lang', next);
