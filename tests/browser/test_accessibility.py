@@ -348,7 +348,7 @@ def test_admin_and_print_pages(browser, shared_live_server, no_third_party, audi
     expect(page.locator(".format-card")).not_to_have_count(0)
     audit(page, "admin create form")
     page.locator("#save-draft").click()
-    expect(page.locator("#create-error")).to_have_text("Geef de bijeenkomst een titel.")
+    expect(page.locator("#f-title-error")).to_have_text("Geef de bijeenkomst een titel.")  # beside the field
     audit(page, "admin create form, title missing")
 
     page.locator("#f-title").fill("Spiegelgesprek nazorg 2026")
