@@ -1,6 +1,7 @@
 /* Spiegel moderator run screen. Plain JS; state always comes from the server (snapshot, then
  * events); this page only keeps view state (open tab, teleprompter cursor, open inline forms). */
 import { Spiegel as S } from '/static/moderator/common.js';
+import { pagePanels } from '/static/moderator/plugins.js';
 
 // One function around the page, as before: its early returns (no key, no code) end the page's start.
 (function () {
@@ -109,6 +110,16 @@ import { Spiegel as S } from '/static/moderator/common.js';
   }
 
   const socket = io({ auth: { token: key }, reconnectionDelayMax: 4000 });
+  // Plugin panels (client.modules): drawn into #slot-side, told every server event by name.
+  const panels = pagePanels({
+    page: 'moderator',
+    slots: { side: '#slot-side' },
+    can: (right) => can(right),
+    state: () => ({ meeting: st.meeting, format: st.format, phase: st.phase, me: st.me, role: st.role }),
+    snapshot: () => st.snapshot,
+    send: (event, payload) => send(event, payload, { quiet: true }),
+  });
+  socket.onAny((name, payload) => panels.dispatch(name, payload));
   window.spiegelSocket = socket; // for debugging from the console
 
   function setConn(ok) {
@@ -251,6 +262,8 @@ import { Spiegel as S } from '/static/moderator/common.js';
     if (snap.poll_results && snap.poll_results.poll_id) st.pollResults[snap.poll_results.poll_id] = snap.poll_results;
     st.settings = snap.settings || {};
     st.joinUrl = snap.join_url || st.joinUrl;
+    st.snapshot = snap;
+    panels.load(snap.client);
     $('main').hidden = false;
     document.body.dataset.role = st.role;
     pickLang();
@@ -293,6 +306,7 @@ import { Spiegel as S } from '/static/moderator/common.js';
   // ---------------------------------------------------------------- rendering
   function renderAll() {
     if (!st.meeting) return;
+    if (st.snapshot) panels.render();
     renderTop();
     renderPhase();
     renderTimer();

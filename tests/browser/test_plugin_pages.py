@@ -84,3 +84,40 @@ def test_a_scout_joins_by_invitation_and_sends_tips_in_the_plugins_panel(browser
     expect(panel).to_be_hidden()
     mod.close()
     ctx.close()
+
+
+def test_the_moderator_sees_the_plugins_tally_panel(browser, probe_server, no_third_party):
+    import socketio
+    from moderator_support import moderator_page
+
+    server = probe_server
+    created = server.create_meeting(title="Proef met juichen", format="probe", open=True)
+    code, key = created["meeting"]["code"], created["moderator_key"]
+    ctx, page = moderator_page(browser, f"{server.url}/moderate/{created['meeting']['id']}#key={key}", no_third_party)
+    panel = page.locator("#slot-side > #probe-tally")
+    expect(panel).to_be_visible()
+    expect(panel.get_by_role("heading", name="Instemming")).to_be_visible()
+    expect(page.locator("#probe-cheers")).to_have_text("0 keer gejuicht")
+
+    mod = Moderator(server, key)
+    secret = mod.call("invite.create", {"kind": "scout"})["url"].split("#invite=", 1)[1]
+    status, joined = server.api("POST", f"/api/meetings/{code}/join", {"invite": secret})
+    assert status == 201, joined
+    scout = socketio.SimpleClient()
+    scout.connect(server.url, auth={"token": joined["token"]}, transports=["websocket"])
+    assert scout.call("probe.tip", {"id": "66666666-6666-4666-8666-666666666666", "text": "Let op de stilte"})["ok"]
+    expect(page.locator("#probe-tips li")).to_have_text(["Let op de stilte"])  # a server event, by name
+
+    mod.goto("listening")
+    mod.goto("round")
+    status, listener = server.api("POST", f"/api/meetings/{code}/join", {})
+    fan = socketio.SimpleClient()
+    fan.connect(server.url, auth={"token": listener["token"]}, transports=["websocket"])
+    assert fan.call("probe.cheer", {})["ok"]
+    expect(page.locator("#probe-cheers")).to_have_text("1 keer gejuicht")
+    page.locator("#lang").select_option("en")
+    expect(panel.get_by_role("heading", name="Agreement")).to_be_visible()
+    for client in (scout, fan):
+        client.disconnect()
+    mod.close()
+    ctx.close()
