@@ -1,5 +1,6 @@
 /* Spiegel room display: read only, for a projector or TV. Shows nothing listeners wrote. */
 import { Spiegel as S } from '/static/moderator/common.js';
+import { pagePanels } from '/static/moderator/plugins.js';
 
 // One function around the page, as before: its early returns (no key, no code) end the page's start.
 (function () {
@@ -28,6 +29,16 @@ import { Spiegel as S } from '/static/moderator/common.js';
   }
 
   const socket = io({ auth: { token: key }, reconnectionDelayMax: 4000 });
+  // Plugin panels (client.modules) draw into #slot-main on the stage; the display sends nothing.
+  const panels = pagePanels({
+    page: 'display',
+    slots: { main: '#slot-main' },
+    can: () => false,
+    state: () => ({ meeting: st.meeting, format: st.format, phase: st.phase }),
+    snapshot: () => st.snapshot,
+    send: () => Promise.resolve({ ok: false, code: 'forbidden_role', error: { code: 'forbidden_role' } }),
+  });
+  socket.onAny((name, payload) => panels.dispatch(name, payload));
   socket.on('connect', () => { $('conn').hidden = true; });
   socket.on('disconnect', (reason) => {
     $('conn').hidden = false;
@@ -62,6 +73,8 @@ import { Spiegel as S } from '/static/moderator/common.js';
     st.asking = snap.asking || null;
     st.room = snap.room || {};
     st.joinUrl = snap.join_url || st.joinUrl;
+    st.snapshot = snap;
+    panels.load(snap.client);
     render();
   });
   socket.on('state', (s) => {
@@ -147,6 +160,7 @@ import { Spiegel as S } from '/static/moderator/common.js';
     }
   }
   function render() {
+    if (st.snapshot) panels.render();
     draw();
     fit();
   }

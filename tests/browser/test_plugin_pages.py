@@ -121,3 +121,23 @@ def test_the_moderator_sees_the_plugins_tally_panel(browser, probe_server, no_th
         client.disconnect()
     mod.close()
     ctx.close()
+
+
+def test_the_room_display_shows_the_plugins_banner(browser, probe_server, no_third_party):
+    server = probe_server
+    created = server.create_meeting(title="Proef met een mededeling", format="probe", open=True)
+    mod = Moderator(server, created["moderator_key"])
+    mod.goto("listening")
+    link = mod.call("display.link")
+    ctx = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="nl-NL")
+    page = ctx.new_page()
+    no_third_party(page)
+    page.goto(f"{server.url}/display/{created['meeting']['code']}#key={link['key']}")
+    expect(page.locator("#stage")).to_be_visible()
+    expect(page.locator("#probe-banner")).to_have_count(1)
+    expect(page.locator("#probe-banner")).to_be_hidden()
+    mod.call("probe.shout", {"text": "Pauze tot kwart over"})
+    expect(page.locator("#slot-main > #probe-banner")).to_be_visible()
+    expect(page.locator("#probe-banner-text")).to_have_text("Pauze tot kwart over")
+    mod.close()
+    ctx.close()
