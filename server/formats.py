@@ -91,6 +91,13 @@ class Phase:
     silent: bool = False
     state: Literal["open", "running", "ended"] = "running"
     description: Mapping[str, str] = field(default_factory=dict)
+    #: The phase's timer starts with the phase (no second tap on "Start"); a meeting's
+    #: moderator can choose otherwise (setting ``timer_with_phase``).
+    timer_autostart: bool = False
+    #: A listener whose question is put up as "now asking" is expected to ask it aloud.
+    #: Off: the room hears the question from the moderator, and the tablet does not tell its
+    #: author to speak.
+    asker_speaks: bool = False
 
     def actions_for(self, kind: str) -> frozenset[str]:
         return self.listener if kind == "listener" else frozenset(self.allow.get(kind, ()))
@@ -109,6 +116,8 @@ class Phase:
             "listener_actions": sorted(self.listener),
             "actions": {kind: sorted(actions) for kind, actions in sorted(self.allow.items())},
             "state": self.state,
+            "timer_autostart": self.timer_autostart,
+            "asker_speaks": self.asker_speaks,
         }
 
 

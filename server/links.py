@@ -97,6 +97,21 @@ def display_link(ctx: Ctx, _data: Empty) -> dict:
     return {"key": key, "url": ctx.spiegel.display_url(ctx.meeting.code, key)}
 
 
+def new_moderator_key(session: Session, meeting: Meeting) -> tuple[str, str]:
+    """A new moderator key for a meeting whose link was lost; the old key stops working at once.
+
+    The moderator stays the same participant (what they wrote keeps its author); only the
+    token changes. Returns (participant id, key) so the caller can close the old sockets.
+    """
+    moderator = session.scalar(select(Participant).where(Participant.meeting_id == meeting.id,
+                                                         Participant.role == "moderator"))
+    if moderator is None:
+        raise SpiegelError("not_found", "The meeting has no moderator.")
+    key = new_token()
+    moderator.token_hash = hash_token(key)
+    return moderator.id, key
+
+
 @hookimpl
 def register_events():
     return [

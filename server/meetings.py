@@ -21,6 +21,9 @@ from .registry import ClientEvent, ServerEvent
 from .schemas import Empty, MeetingCreate, MeetingUpdate
 from .views import meeting_view
 
+#: MeetingUpdate fields kept in ``Meeting.settings`` (the moderator's per-meeting choices).
+SETTING_FIELDS = ("queue_visibility", "display_timer", "timer_with_phase")
+
 
 def create_meeting(spiegel, session: Session, data: MeetingCreate, now: float) -> tuple[Meeting, str]:
     """A new meeting and its moderator key (returned once, stored hashed)."""
@@ -76,8 +79,9 @@ def update_meeting(ctx: Ctx, data: MeetingUpdate) -> dict:
         if unknown:
             raise SpiegelError("unknown_phase", f"The format has no phase {sorted(unknown)[0]!r}.")
         m.durations = {**(m.durations or {}), **fields.pop("durations")}
-    if "queue_visibility" in fields:
-        m.settings = {**(m.settings or {}), "queue_visibility": fields.pop("queue_visibility")}
+    for setting in SETTING_FIELDS:
+        if setting in fields:
+            m.settings = {**(m.settings or {}), setting: fields.pop(setting)}
     if "scheduled_for" in fields:
         value = fields.pop("scheduled_for")
         m.scheduled_for = value.isoformat() if value else None

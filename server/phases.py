@@ -14,6 +14,7 @@ from .errors import SpiegelError
 from .hookspecs import hookimpl
 from .outbox import MEETING
 from .permissions import staff
+from .questions import ASKING
 from .registry import ClientEvent, ServerEvent
 from .schemas import Empty, PhaseGoto
 from .timer import reset_for_phase
@@ -50,6 +51,8 @@ def goto_phase(ctx: Ctx, data: PhaseGoto) -> dict:
     ctx.fmt.on_phase_left(ctx, previous, target)
     m.phase_key, m.phase_started_at, m.state = target.key, ctx.now, target.state
     reset_for_phase(ctx)
+    if ASKING in (m.settings or {}):  # a question put up for the room leaves with its phase
+        m.settings = {k: v for k, v in m.settings.items() if k != ASKING}
     ctx.fmt.on_phase_entered(ctx, target, previous)
     ctx.spiegel.hook.phase_changed(ctx=ctx, previous=previous, current=target)
     ctx.version()

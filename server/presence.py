@@ -16,7 +16,7 @@ from .hookspecs import hookimpl
 from .models import Participant
 from .outbox import STAFF
 from .registry import ServerEvent
-from .views import participant_label
+from .views import participant_label, participant_labels
 
 if TYPE_CHECKING:  # pragma: no cover
     from .context import Ctx
@@ -53,7 +53,7 @@ class Presence:
         listeners = ctx.session.scalars(select(Participant).where(
             Participant.meeting_id == ctx.meeting.id, Participant.role == "listener")).all()
         live = self.connected(ctx.meeting.id)
-        dropped = [{"id": p.id, "label": participant_label(p, ctx.meeting.language)}
+        dropped = [{"id": p.id, "label": participant_label(p, ctx.meeting.language), "labels": participant_labels(p)}
                    for p in listeners if p.id not in live and p.last_seen_at is not None]
         staff_live = sum(1 for p in ctx.session.scalars(select(Participant.id).where(
             Participant.meeting_id == ctx.meeting.id, Participant.role.in_(("moderator", "assistant")))) if p in live)

@@ -2,7 +2,12 @@
 
 Statuses: parked → selected → asked, or dismissed / withdrawn / merged. The author sees
 their own question's status and place in the asking order; staff see the whole queue.
-Nobody else sees a listener's question.
+Nobody else sees a listener's question, except the one question the moderator puts up as
+"now asking" (:func:`set_asking`): its text, without its author, goes to the room display and
+every tablet, because the inner circle has no device and must hear which question is asked.
+
+Every staff step can be taken back (the moderator screen offers "Ongedaan maken"): asked →
+selected, dismissed → parked, and merged → the status the question had before the merge.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from .registry import ClientEvent, ServerEvent
 from .schemas import (
     ItemRef,
     QuestionAdd,
+    QuestionAsking,
     QuestionEdit,
     QuestionMerge,
     QuestionReorder,
@@ -31,7 +37,12 @@ STAFF_TRANSITIONS = {
     "selected": {"parked", "asked", "dismissed"},
     "asked": {"selected"},
     "dismissed": {"parked"},
+    # Undoing a merge: the question comes back on its own, with its old place in the order.
+    "merged": {"parked", "selected", "dismissed"},
 }
+
+#: The meeting setting that holds the question put up as "now asking" (no schema change).
+ASKING = "asking_id"
 
 
 def positions(ctx: Ctx) -> dict[str, int]:
@@ -143,6 +154,7 @@ def withdraw_question(ctx: Ctx, data: ItemRef) -> dict:
         raise SpiegelError("invalid_transition", f"A question that is {q.status} cannot be withdrawn.")
     before = positions(ctx)
     q.status = "withdrawn"
+    _stop_asking(ctx, q.id)
     _touch(ctx, q)
     _publish_queue(ctx, [q], before)
     return {"question": question_view(q, None)}
@@ -174,8 +186,12 @@ def update_question(ctx: Ctx, data: QuestionUpdate) -> dict:
             last = ctx.session.scalar(select(func.max(Question.order)).where(
                 Question.meeting_id == ctx.meeting.id, Question.status == "selected"))
             q.order = (last or 0) + 1
+        if q.status == "merged":
+            q.merged_into = None
         q.status = status
         q.asked_at = ctx.now if status == "asked" else None
+    if q.status != "selected":
+        _stop_asking(ctx, q.id)
     _touch(ctx, q)
     _publish_queue(ctx, [q], before)
     return {"question": staff_question(ctx, q)}
@@ -216,11 +232,46 @@ def merge_questions(ctx: Ctx, data: QuestionMerge) -> dict:
         if q.status not in ("parked", "selected", "dismissed"):
             raise SpiegelError("invalid_transition", f"A {q.status} question cannot be merged.")
         q.status, q.merged_into = "merged", target.id
+        _stop_asking(ctx, q.id)
         _touch(ctx, q)
         merged.append(q)
     _touch(ctx, target)
     _publish_queue(ctx, [target, *merged], before)
     return {"questions": staff_questions(ctx)}
+
+
+def asking_view(ctx: Ctx) -> dict | None:
+    """The question the moderator put up as "now asking": its text only, never who wrote it."""
+    qid = (ctx.meeting.settings or {}).get(ASKING)
+    q = ctx.session.get(Question, qid) if qid else None
+    if q is None or q.meeting_id != ctx.meeting.id or q.status != "selected":
+        return None
+    return {"id": q.id, "text": q.text}
+
+
+def _stop_asking(ctx: Ctx, question_id: str) -> None:
+    """A question that leaves the asking order is no longer on the wall."""
+    if (ctx.meeting.settings or {}).get(ASKING) == question_id:
+        ctx.meeting.settings = {k: v for k, v in (ctx.meeting.settings or {}).items() if k != ASKING}
+        ctx.version()
+        ctx.broadcast_state()
+
+
+def set_asking(ctx: Ctx, data: QuestionAsking) -> dict:
+    """Put one selected question up as "now asking" (or, with ``id`` null, take it down).
+
+    The room display and every tablet get its text in the public state, never its author.
+    """
+    settings = {k: v for k, v in (ctx.meeting.settings or {}).items() if k != ASKING}
+    if data.id is not None:
+        q = ctx.item(Question, data.id)
+        if q.status != "selected":
+            raise SpiegelError("invalid_transition",
+                               f"Only a question in the asking order can be put up; this one is {q.status}.")
+        settings[ASKING] = q.id
+    ctx.meeting.settings = settings
+    ctx.version()
+    return {"state": ctx.broadcast_state()}
 
 
 @hookimpl
@@ -233,6 +284,7 @@ def register_events():
         ClientEvent("question.update", QuestionUpdate, update_question, staff("questions")),
         ClientEvent("question.reorder", QuestionReorder, reorder_questions, staff("questions")),
         ClientEvent("question.merge", QuestionMerge, merge_questions, staff("questions")),
+        ClientEvent("question.asking", QuestionAsking, set_asking, staff("questions")),
         ServerEvent("question", frozenset({PARTICIPANT, STAFF}), private=True,
                     description="One question changed: its author's view to the author, the staff view to staff."),
         ServerEvent("question.removed", frozenset({PARTICIPANT, STAFF}), description="A question was deleted."),

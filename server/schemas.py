@@ -15,6 +15,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     StrictInt,
     StringConstraints,
     ValidationError,
@@ -132,10 +133,14 @@ class MeetingUpdate(Payload):
     expected_listeners: StrictInt | None = Field(default=None, ge=0, le=500)
     durations: dict[Id, StrictInt] | None = None
     queue_visibility: Literal["live", "count", "hidden"] | None = None
+    #: The room display shows the phase timer (off by default).
+    display_timer: StrictBool | None = None
+    #: Start the phase's timer when the phase starts; absent = what the format's phase says.
+    timer_with_phase: StrictBool | None = None
 
     _durations = field_validator("durations")(_check_durations)
-    _present = field_validator("title", "theme", "language", "durations", "queue_visibility", mode="before")(
-        _not_null)
+    _present = field_validator("title", "theme", "language", "durations", "queue_visibility", "display_timer",
+                               "timer_with_phase", mode="before")(_not_null)
 
 
 class NoteAdd(ClientId):
@@ -170,6 +175,12 @@ class QuestionUpdate(ClientId):
     prepared_id: Id | None = None
 
     _present = field_validator("status", "triage", mode="before")(_not_null)
+
+
+class QuestionAsking(Payload):
+    """Put a selected question up as "now asking"; ``id`` null takes it down."""
+
+    id: Id | None
 
 
 class QuestionReorder(Payload):

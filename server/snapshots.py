@@ -12,7 +12,7 @@ from sqlalchemy import select
 from .context import STAFF_ROLES, Ctx
 from .models import Note
 from .outcomes import all_outcomes
-from .questions import own_questions, staff_questions
+from .questions import asking_view, own_questions, staff_questions
 from .rounds import current_poll, own_answers, poll_results, turns_view
 from .timer import of as timer_of
 from .views import meeting_view, ms, note_view, participant_label, poll_view, prompt_view
@@ -28,8 +28,15 @@ def phase_view(ctx: Ctx) -> dict:
     return view
 
 
+def room_view(m) -> dict:
+    """What the room display shows besides the phase: the timer only when the moderator chose so
+    (a big countdown puts the inner circle under pressure; off by default)."""
+    return {"timer": bool((m.settings or {}).get("display_timer", False))}
+
+
 def state_payload(ctx: Ctx) -> dict:
-    """The public part: the same for every participant, and free of anyone's writing."""
+    """The public part: the same for every participant. It holds nobody's writing except the
+    one question the moderator put up as "now asking", and that without its author."""
     m = ctx.meeting
     return {
         "version": m.version,
@@ -39,6 +46,8 @@ def state_payload(ctx: Ctx) -> dict:
         "timer": timer_of(m).to_wire(),
         "prompt": prompt_view(m),
         "poll": poll_view(current_poll(ctx)),
+        "asking": asking_view(ctx),
+        "room": room_view(m),
     }
 
 

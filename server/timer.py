@@ -106,7 +106,18 @@ def start_timer(ctx: Ctx, seconds: float | None = None) -> None:
 
 
 def reset_for_phase(ctx: Ctx) -> None:
-    store(ctx.meeting, reset(of(ctx.meeting), ctx.duration_of(ctx.phase)))
+    """A new phase's timer: set to its duration, and running when the phase starts its timer
+    (the moderator's choice for this meeting, else the format's ``Phase.timer_autostart``), so
+    "Volgende: Luisteren" needs no second tap on "Starten"."""
+    timer = reset(of(ctx.meeting), ctx.duration_of(ctx.phase))
+    if starts_with_phase(ctx) and timer.duration > 0:
+        timer = start(timer, ctx.now)
+    store(ctx.meeting, timer)
+
+
+def starts_with_phase(ctx: Ctx) -> bool:
+    chosen = (ctx.meeting.settings or {}).get("timer_with_phase")
+    return ctx.phase.timer_autostart if chosen is None else bool(chosen)
 
 
 # The moderator's events. ------------------------------------------------------------------------

@@ -7,7 +7,7 @@ in ``snapshots.py``; these functions only shape data that was already chosen for
 
 from __future__ import annotations
 
-from .formats import pick
+from .formats import LANGUAGES, pick
 from .models import Meeting, Note, Outcome, Participant, Poll, Question
 
 LISTENER_LABEL = {"nl": "Luisteraar {n}", "en": "Listener {n}"}
@@ -39,16 +39,26 @@ def participant_label(p: Participant, language: str) -> str:
     return pick(LISTENER_LABEL, language).format(n=p.number)
 
 
+def participant_labels(p: Participant) -> dict[str, str]:
+    """The label in both languages: a moderator screen switched to the other language than the
+    meeting's says "Listener 3", not "Luisteraar 3"."""
+    return {lang: participant_label(p, lang) for lang in LANGUAGES}
+
+
 def question_view(q: Question, position: int | None, author: Participant | None = None,
                   language: str = "nl") -> dict:
     """Listener view; with ``author`` given, the staff view (who asked, triage, order)."""
     view = {
         "id": q.id, "text": q.text, "status": q.status, "position": position,
         "merged_into": q.merged_into, "created_at": ms(q.created_at), "version": q.version,
+        # The author may know their question was kept for later (a new topic) rather than
+        # still waiting: "Geparkeerd" alone would not be true then.
+        "triage": q.triage,
     }
     if author is not None:
         view.update(
-            author=participant_label(author, language), author_id=author.id, triage=q.triage,
+            author=participant_label(author, language), author_labels=participant_labels(author),
+            author_id=author.id,
             prepared_id=q.prepared_id, reason=q.reason, order=q.order, asked_at=ms(q.asked_at),
         )
     return view

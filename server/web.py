@@ -12,20 +12,24 @@ from flask import Blueprint, Response, current_app, jsonify, request, send_from_
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
+from . import clients as clients_package
 from . import qr
 from .access import normalise_code, same_secret
 from .errors import SpiegelError
-from .links import join
-from .meetings import create_meeting, duplicate_meeting, erase_meeting
+from .links import join, new_moderator_key
+from .meetings import create_meeting, duplicate_meeting, erase_meeting, update_meeting
 from .models import Meeting, Participant
+from .phases import open_meeting
 from .report import audit
-from .schemas import JoinRequest, MeetingCreate, validate
+from .schemas import Empty, JoinRequest, MeetingCreate, MeetingUpdate, validate
 from .snapshots import label_of
 from .views import meeting_view
 
 bp = Blueprint("spiegel", __name__)
 
-CLIENTS = Path(__file__).resolve().parent.parent / "clients"
+#: The client pages: the ``spiegel.clients`` package (the repository's clients/ folder in a
+#: checkout or an editable install, the copy inside the wheel once installed).
+CLIENTS = Path(clients_package.__file__).resolve().parent
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
        "form-action 'self'")
@@ -260,6 +264,54 @@ def admin_duplicate(meeting_id: str):
         answer = _created(sp, s, meeting, key)
     _announce(sp, meeting)
     return answer
+
+
+def _admin_meeting(s, meeting_id: str) -> Meeting:
+    meeting = s.get(Meeting, meeting_id)
+    if meeting is None:
+        raise SpiegelError("not_found", "No meeting with that id.")
+    return meeting
+
+
+def _admin_change(meeting_id: str, handler, data) -> dict:
+    """Run a meeting handler for the admin (no participant), then tell everyone connected, as a
+    change made from the moderator screen would."""
+    sp = _sp()
+    with sp.db.transaction() as s:
+        ctx = sp.context(s, _admin_meeting(s, meeting_id))
+        handler(ctx, data)
+        s.flush()
+        view = _admin_meeting_view(sp, s, ctx.meeting)
+    sp.deliver(ctx)
+    return {"ok": True, "meeting": view}
+
+
+@bp.patch("/api/admin/meetings/<meeting_id>")
+def admin_update(meeting_id: str):
+    """Edit a meeting from the list (title, theme, date, language, durations …)."""
+    _require_admin()
+    return _admin_change(meeting_id, update_meeting, validate(MeetingUpdate, _json_body()))
+
+
+@bp.post("/api/admin/meetings/<meeting_id>/open")
+def admin_open(meeting_id: str):
+    _require_admin()
+    return _admin_change(meeting_id, open_meeting, Empty())
+
+
+@bp.post("/api/admin/meetings/<meeting_id>/moderator-link")
+def admin_moderator_link(meeting_id: str):
+    """A new moderator link for an organiser who lost theirs; the old link stops working at once
+    (its open screens are disconnected). Code, invitations and everything written stay."""
+    _require_admin()
+    sp = _sp()
+    with sp.db.transaction() as s:
+        meeting = _admin_meeting(s, meeting_id)
+        moderator_id, key = new_moderator_key(s, meeting)
+        url = sp.moderator_url(meeting.id, key)
+    for sid in sp.presence.sockets(meeting_id, moderator_id):
+        sp.socketio.server.disconnect(sid)
+    return {"ok": True, "moderator_key": key, "moderator_url": url}
 
 
 @bp.delete("/api/admin/meetings/<meeting_id>")

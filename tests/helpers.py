@@ -38,6 +38,8 @@ class LiveServer:
     extra_env: dict[str, str] = field(default_factory=dict)
     proc: subprocess.Popen | None = None
     admin_password: str = ADMIN_PASSWORD
+    #: The interpreter that runs `-m spiegel`: this one, or a fresh virtual environment's.
+    python: str = sys.executable
 
     @property
     def url(self) -> str:
@@ -58,7 +60,7 @@ class LiveServer:
         self.instance.mkdir(parents=True, exist_ok=True)
         log = open(self.instance / "server.log", "ab")  # noqa: SIM115 - closed with the process
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "spiegel", "run", "--host", "127.0.0.1", "--port", str(self.port)],
+            [self.python, "-m", "spiegel", "run", "--host", "127.0.0.1", "--port", str(self.port)],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

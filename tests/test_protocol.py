@@ -78,10 +78,11 @@ def listening(make_room, **fields):
 
 
 NOTE_KEYS = {"id", "text", "tags", "prompt_id", "shared", "created_at", "updated_at", "version"}
-QUESTION_KEYS = {"id", "text", "status", "position", "merged_into", "created_at", "version"}
-STAFF_QUESTION_KEYS = QUESTION_KEYS | {"author", "author_id", "triage", "prepared_id", "reason", "order", "asked_at"}
+QUESTION_KEYS = {"id", "text", "status", "position", "merged_into", "created_at", "version", "triage"}
+STAFF_QUESTION_KEYS = QUESTION_KEYS | {"author", "author_labels", "author_id", "prepared_id", "reason", "order",
+                                       "asked_at"}
 OUTCOME_KEYS = {"id", "kind", "text", "owner", "due", "phase", "status", "score", "note_ids", "created_at", "version"}
-STATE_KEYS = {"version", "server_time", "meeting", "phase", "timer", "prompt", "poll"}
+STATE_KEYS = {"version", "server_time", "meeting", "phase", "timer", "prompt", "poll", "asking", "room"}
 TIMER_KEYS = {"running", "duration_ms", "remaining_ms", "deadline"}
 
 
@@ -592,6 +593,10 @@ def test_question_update(make_room, clock):
     call(author, "question.add", {"id": q2, "text": "Nieuw onderwerp?"})
     ack = call(mod, "question.update", {"id": q2, "triage": "later", "reason": "Voor een volgende keer"})
     assert (ack["question"]["triage"], ack["question"]["reason"]) == ("later", "Voor een volgende keer")
+    # the author is told it was kept for later, never the moderator's reason
+    kept = of(drain(author), "question")[-1]["question"]
+    assert (kept["id"], kept["status"], kept["triage"]) == (q2, "parked", "later")
+    assert "reason" not in kept and "Voor een volgende keer" not in json.dumps(kept)
     assert err(call(mod, "question.update", {"id": q2, "status": "selected"})) == "invalid_transition"
     assert call(mod, "question.update", {"id": q2, "status": "dismissed"})["question"]["status"] == "dismissed"
     assert err(call(mod, "question.update", {"id": q2, "status": "asked"})) == "invalid_transition"
@@ -632,6 +637,71 @@ def test_question_merge(make_room):
     assert (mine["id"], mine["status"], mine["merged_into"]) == (dup, "merged", into)
     assert "wachten" not in json.dumps(drain(a)), "a hears nothing of b's text"
     assert err(call(mod, "question.merge", {"into": dup, "ids": [into]})) == "invalid_transition"
+
+
+def test_a_merge_dismiss_and_asked_can_each_be_undone(make_room):
+    """The moderator screen's "Ongedaan maken": each staff step has its way back in the server."""
+    room, mod = listening(make_room)
+    a, b = room.listener(), room.listener()
+    into, dup, other = uid(), uid(), uid()
+    call(a, "question.add", {"id": into, "text": "Hoe lang duurde de wachttijd?"})
+    call(b, "question.add", {"id": dup, "text": "Hoe lang moesten jullie wachten?"})
+    call(b, "question.add", {"id": other, "text": "Wie belde jullie terug?"})
+    assert call(mod, "question.update", {"id": dup, "status": "selected"})["ok"]
+    assert call(mod, "question.update", {"id": other, "status": "selected"})["ok"]
+    assert call(mod, "question.merge", {"into": into, "ids": [dup]})["ok"]
+    clear(mod, a, b)
+    # undo the merge: back in the asking order, at its old place, no longer pointing at the target
+    ack = call(mod, "question.update", {"id": dup, "status": "selected"})
+    assert ack["ok"], ack
+    assert (ack["question"]["status"], ack["question"]["merged_into"], ack["question"]["position"]) == (
+        "selected", None, 1)
+    [mine] = [m["question"] for m in of(drain(b), "question") if m["question"]["id"] == dup]
+    assert (mine["status"], mine["merged_into"]) == ("selected", None)
+    # undo a dismiss and an "asked"
+    assert call(mod, "question.update", {"id": other, "status": "dismissed", "reason": "al beantwoord"})["ok"]
+    assert call(mod, "question.update", {"id": other, "status": "parked"})["question"]["status"] == "parked"
+    assert call(mod, "question.update", {"id": dup, "status": "asked"})["ok"]
+    back = call(mod, "question.update", {"id": dup, "status": "selected"})["question"]
+    assert (back["status"], back["asked_at"]) == ("selected", None)
+
+
+def test_question_asking(make_room):
+    """ "Now asking": the room and every tablet get the question's text, never its author."""
+    room, mod = listening(make_room)
+    author, other = room.listener(name="Verzonnen Naam"), room.listener()
+    qid = uid()
+    call(author, "question.add", {"id": qid, "text": "Hoe werd de overdracht geregeld?"})
+    assert err(call(mod, "question.asking", {"id": qid})) == "invalid_transition", "only a selected question"
+    call(mod, "question.update", {"id": qid, "status": "selected"})
+    clear(mod, author, other)
+    ack = call(mod, "question.asking", {"id": qid})
+    assert ack["ok"], ack
+    assert ack["state"]["asking"] == {"id": qid, "text": "Hoe werd de overdracht geregeld?"}
+    for client in (author, other):
+        [state] = of(drain(client), "state")
+        assert state["asking"] == ack["state"]["asking"]
+        assert "Verzonnen Naam" not in json.dumps(state)
+    assert call(other, "sync")["snapshot"]["asking"]["id"] == qid
+    # marked as asked: it comes down by itself
+    call(mod, "question.update", {"id": qid, "status": "asked"})
+    assert of(drain(other), "state")[-1]["asking"] is None
+    call(mod, "question.update", {"id": qid, "status": "selected"})
+    call(mod, "question.asking", {"id": qid})
+    assert call(mod, "question.asking", {"id": None})["state"]["asking"] is None
+    call(mod, "question.asking", {"id": qid})
+    assert call(mod, "phase.goto", {"key": "questions"})["state"]["asking"] is None, "it leaves with its phase"
+    assert err(call(other, "question.asking", {"id": None})) == "forbidden_role"
+    assert err(call(mod, "question.asking", {})) == "invalid_payload"
+
+
+def test_the_room_display_shows_the_timer_only_when_the_moderator_chose_so(make_room):
+    room = make_room()
+    mod = room.moderator()
+    assert call(mod, "sync")["snapshot"]["room"] == {"timer": False}
+    ack = call(mod, "meeting.update", {"display_timer": True})
+    assert ack["ok"], ack
+    assert call(room.listener(), "sync")["snapshot"]["room"] == {"timer": True}
 
 
 def test_outcome_add(make_room):
@@ -782,7 +852,8 @@ def test_presence_goes_to_staff_only(make_room):
     tablet.disconnect()
     latest = of(drain(mod), "presence")[-1]["presence"]
     assert latest["connected"] == 1
-    assert latest["dropped"] == [{"id": joined["participant"]["id"], "label": "Verzonnen Tablet"}]
+    assert latest["dropped"] == [{"id": joined["participant"]["id"], "label": "Verzonnen Tablet",
+                                  "labels": {"nl": "Verzonnen Tablet", "en": "Verzonnen Tablet"}}]
     for client in (display, other):
         assert "presence" not in names(drain(client))
     assert call(mod, "sync")["snapshot"]["presence"]["dropped"] == latest["dropped"]
@@ -1560,6 +1631,7 @@ EVENT_TESTS = {
     "question.update": test_question_update,
     "question.reorder": test_question_reorder,
     "question.merge": test_question_merge,
+    "question.asking": test_question_asking,
     "outcome.add": test_outcome_add,
     "outcome.edit": test_outcome_edit,
     "outcome.delete": test_outcome_delete,

@@ -183,10 +183,37 @@ def _ms(seconds: float) -> int:
 
 
 def _listening(make_room, **fields):
+    """In the listening phase with the timer left to the moderator's hands (not started with the phase)."""
     room = make_room(**fields)
     mod = room.moderator()
+    assert call(mod, "meeting.update", {"timer_with_phase": False})["ok"]
     assert call(mod, "phase.goto", {"key": "listening"})["ok"]
     return room, mod
+
+
+def test_the_common_form_starts_the_phase_timer_with_the_phase(make_room, clock):
+    """No second tap on "Starten" after "Volgende: Luisteren": the format says so."""
+    room = make_room()
+    mod = room.moderator()
+    phases = {p["key"]: p for p in call(mod, "sync")["snapshot"]["format"]["phases"]}
+    assert phases["listening"]["timer_autostart"] is True and phases["lobby"]["timer_autostart"] is False
+    timer = call(mod, "phase.goto", {"key": "listening"})["state"]["timer"]
+    assert timer == {"running": True, "duration_ms": 3_600_000, "remaining_ms": 3_600_000,
+                     "deadline": round((clock.now + 3600) * 1000)}
+    # back to the lobby (no duration): nothing runs
+    assert call(mod, "phase.goto", {"key": "lobby"})["state"]["timer"]["running"] is False
+
+
+def test_the_moderator_chooses_per_meeting_whether_the_timer_starts_with_the_phase(make_room):
+    room = make_room()
+    mod = room.moderator()
+    ack = call(mod, "meeting.update", {"timer_with_phase": False})
+    assert ack["ok"], ack
+    assert call(mod, "sync")["snapshot"]["settings"]["timer_with_phase"] is False
+    assert call(mod, "phase.goto", {"key": "listening"})["state"]["timer"]["running"] is False
+    assert call(mod, "meeting.update", {"timer_with_phase": True})["ok"]
+    assert call(mod, "phase.goto", {"key": "questions"})["state"]["timer"]["running"] is True
+    assert call(mod, "meeting.update", {"timer_with_phase": None})["error"]["code"] == "invalid_payload"
 
 
 def test_timer_start_defaults_to_the_phase_duration(make_room, clock):

@@ -18,12 +18,13 @@
     document.title = `Spiegel · ${t('admin.title')}`;
   }
   setLang(localStorage.getItem(LANG_STORE) || 'nl');
-  $('lang').addEventListener('change', (e) => {
+  $('lang').addEventListener('change', async (e) => {
     try { localStorage.setItem(LANG_STORE, e.target.value); } catch (err) { /* ignore */ }
     setLang(e.target.value);
-    renderFormats();
-    renderDurations();
-    renderPrepared();
+    if ($('app').hidden) return;
+    // Format cards, phase names and durations come from the server in one language: fetch
+    // them anew, or they stay in the language the page was loaded in.
+    await loadFormats();
     loadMeetings();
   });
 
@@ -169,7 +170,7 @@
   // ---------------------------------------------------------------- create
   $('save-draft').addEventListener('click', () => { submitMode = 'draft'; });
   $('f-title').addEventListener('input', () => {
-    if ($('f-title').value.trim()) { $('create-error').hidden = true; $('f-title').removeAttribute('aria-invalid'); }
+    if ($('f-title').value.trim()) { $('f-title-error').hidden = true; $('f-title').removeAttribute('aria-invalid'); }
   });
   $('save-open').addEventListener('click', () => { submitMode = 'open'; });
   $('create').addEventListener('submit', async (e) => {
@@ -179,10 +180,12 @@
     err.hidden = true;
     const title = $('f-title').value.trim();
     if (!title) {
-      err.textContent = t('admin.new.needTitle');
-      err.hidden = false;
+      // Next to the field, where the eye goes with the focus (not at the foot of the form).
+      $('f-title-error').textContent = t('admin.new.needTitle');
+      $('f-title-error').hidden = false;
       $('f-title').setAttribute('aria-invalid', 'true');
       $('f-title').focus();
+      $('f-title').scrollIntoView({ block: 'center' });
       return;
     }
     $('f-title').removeAttribute('aria-invalid');
@@ -208,6 +211,7 @@
       const details = ans.error && ans.error.details ? ` (${ans.error.details.map((d) => d.field).join(', ')})` : '';
       err.textContent = S.errorText(ans.error) + details;
       err.hidden = false;
+      err.scrollIntoView({ block: 'center' });
       return;
     }
     showCreated(ans);
@@ -264,13 +268,95 @@
               fmt ? el('span', null, text(fmt.title)) : m.format_title ? el('span', null, m.format_title) : null,
               m.code ? el('span', { class: 'mono' }, m.code) : null)),
           el('div', { class: 'm-actions' },
-            m.code ? el('a', { class: 'btn ghost small', target: '_blank', rel: 'noopener', href: `/static/moderator/print.html?code=${encodeURIComponent(m.code)}` }, t('admin.list.print')) : null,
+            el('button', { type: 'button', class: 'btn primary small', 'data-fk': `edit-${m.id}`, 'aria-label': t('admin.list.editLabel', { title: m.title }), onclick: () => openMeeting(m) }, t('admin.list.edit')),
+            m.code ? el('a', { class: 'btn ghost small', target: '_blank', rel: 'noopener', href: printHref(m) }, t('admin.list.print')) : null,
             el('button', { type: 'button', class: 'btn small', 'data-fk': `dup-${m.id}`, 'aria-label': t('admin.list.duplicateLabel', { title: m.title }), onclick: () => duplicate(m) }, t('admin.list.duplicate')),
             el('button', { type: 'button', class: 'btn ghost small', 'data-fk': `erase-${m.id}`, 'aria-label': t('admin.list.eraseLabel', { title: m.title }), onclick: () => askErase(m) }, t('admin.list.erase')))));
       });
       frag.append(ul);
     });
   }
+
+  const printHref = (m) => `/static/moderator/print.html?code=${encodeURIComponent(m.code)}${m.join_url ? `&url=${encodeURIComponent(m.join_url)}` : ''}`;
+
+  // ---------------------------------------------------------------- one meeting: edit, open, new moderator link
+  const meetingDlg = $('meeting-dlg');
+  let current = null;
+  function toLocalInput(iso) {
+    if (!iso) return '';
+    const d = new Date(iso);
+    if (Number.isNaN(d.getTime())) return '';
+    const p = (n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+  }
+  function fillMeeting(m) {
+    current = m;
+    const fmt = formats.find((f) => f.name === m.format);
+    $('meeting-dlg-title').textContent = m.title;
+    $('meeting-facts').replaceChildren(
+      el('span', { class: `badge state-${m.state}` }, t(`state.${m.state}`)),
+      el('span', null, fmt ? text(fmt.title) : m.format_title || m.format),
+      el('span', { class: 'mono' }, m.code));
+    $('e-title').value = m.title || '';
+    $('e-theme').value = m.theme || '';
+    $('e-date').value = toLocalInput(m.scheduled_for);
+    $('e-lang').value = m.language || 'nl';
+    $('e-expected').value = m.expected_listeners ?? '';
+    $('e-title-error').hidden = true;
+    $('e-title').removeAttribute('aria-invalid');
+    $('meeting-open').hidden = m.state !== 'draft';
+    $('meeting-print').href = printHref(m);
+    $('modlink-out').hidden = true;
+    $('modlink-url').value = '';
+  }
+  function openMeeting(m) {
+    fillMeeting(m);
+    meetingDlg.showModal();
+    $('e-title').focus();
+  }
+  function closeMeeting() {
+    $('modlink-url').value = ''; // a moderator key is shown once and leaves the page with the dialog
+    $('modlink-open').removeAttribute('href');
+    meetingDlg.close();
+  }
+  $('meeting-x').addEventListener('click', closeMeeting);
+  meetingDlg.addEventListener('cancel', (e) => { e.preventDefault(); closeMeeting(); });
+  $('meeting-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const title = $('e-title').value.trim();
+    if (!title) {
+      $('e-title-error').textContent = t('admin.new.needTitle');
+      $('e-title-error').hidden = false;
+      $('e-title').setAttribute('aria-invalid', 'true');
+      $('e-title').focus();
+      return;
+    }
+    const body = { title, theme: $('e-theme').value.trim(), language: $('e-lang').value,
+      scheduled_for: $('e-date').value ? new Date($('e-date').value).toISOString() : null,
+      expected_listeners: $('e-expected').value !== '' ? Number($('e-expected').value) : null };
+    const ans = await api('PATCH', `/api/admin/meetings/${encodeURIComponent(current.id)}`, body);
+    if (!ans.ok) { toast(S.errorText(ans.error), 'error'); return; }
+    toast(t('common.saved'));
+    closeMeeting();
+    loadMeetings();
+  });
+  $('meeting-open').addEventListener('click', async () => {
+    const ans = await api('POST', `/api/admin/meetings/${encodeURIComponent(current.id)}/open`, {});
+    if (!ans.ok) { toast(S.errorText(ans.error), 'error'); return; }
+    fillMeeting(Object.assign({}, current, ans.meeting));
+    toast(t('admin.opened'));
+    loadMeetings();
+  });
+  $('modlink-new').addEventListener('click', async () => {
+    const ans = await api('POST', `/api/admin/meetings/${encodeURIComponent(current.id)}/moderator-link`, {});
+    if (!ans.ok) { toast(S.errorText(ans.error), 'error'); return; }
+    $('modlink-url').value = ans.moderator_url;
+    $('modlink-open').href = ans.moderator_url;
+    $('modlink-out').hidden = false;
+    $('modlink-url').focus();
+    $('modlink-url').select();
+  });
+  $('modlink-copy').addEventListener('click', async () => toast(await S.copy($('modlink-url').value, $('modlink-url')) ? t('common.copied') : t('common.copyFailed')));
 
   async function duplicate(m) {
     const ans = await api('POST', `/api/admin/meetings/${encodeURIComponent(m.id)}/duplicate`, {});

@@ -21,6 +21,7 @@
     timer: null,
     prompt: null,
     poll: null,
+    asking: null, // {id, text}: the question put up for the room as "now asking"
     questions: new Map(),
     outcomes: new Map(),
     prepared: [],
@@ -37,6 +38,7 @@
     tabPhase: null,
     cursor: loadCursor(),
     expanded: null, // {id, mode: 'merge'|'link'|'dismiss'}
+    more: null, // id of the question whose "…" steps are open
     dismissReason: '',
     peek: false,
     folds: {},
@@ -82,6 +84,7 @@
     try { localStorage.setItem(LANG_STORE, ui.userLang); } catch (err) { /* ignore */ }
     pickLang();
     renderAll();
+    renderConn();
   });
 
   // ---------------------------------------------------------------- messages
@@ -92,6 +95,7 @@
     box.replaceChildren(el('h2', null, title), el('p', null, text));
     box.hidden = false;
     $('main').hidden = true;
+    $('offline-note').hidden = true;
     document.querySelector('.topbar-tools').hidden = true;
   }
 
@@ -108,10 +112,22 @@
 
   function setConn(ok) {
     st.connected = ok;
-    const c = $('conn');
-    c.textContent = ok ? t('conn.online') : t('conn.offline');
-    c.className = `conn ${ok ? 'ok' : 'off'}`;
+    renderConn();
     document.body.classList.toggle('offline', !ok);
+    // Without a connection nothing a tap does can reach the server: say so and switch the
+    // controls off (inert: no clicks, no focus), instead of an error only after a tap.
+    $('main').inert = !ok && st.everConnected;
+    $('offline-note').hidden = ok || !st.everConnected || !$('fatal').hidden;
+    if (ok) st.everConnected = true;
+  }
+
+  /** The connection state in the screen's language (again after a language switch). */
+  function renderConn() {
+    const c = $('conn');
+    const ok = st.connected;
+    const text = ok ? t('conn.online') : st.everConnected ? t('conn.offline') : t('conn.connecting');
+    if (c.textContent !== text) c.textContent = text;
+    c.className = `conn ${ok ? 'ok' : 'off'}`;
   }
 
   socket.on('connect', () => setConn(true));
@@ -148,7 +164,7 @@
     renderLive();
   });
   // Staff-only updates the server sends besides the documented ones.
-  socket.on('settings', (m) => { if (m && m.settings) st.settings = m.settings; renderQueue(); });
+  socket.on('settings', (m) => { if (m && m.settings) st.settings = m.settings; renderQueue(); renderTimerSettings(); });
   socket.on('prepared', (m) => { if (m && Array.isArray(m.prepared)) st.prepared = m.prepared; renderPrompter(); renderQueue(); });
   socket.on('timer.expired', (m) => {
     const key2 = `${m && m.phase}:${m && m.version}`;
@@ -224,6 +240,7 @@
     st.timer = snap.timer || null;
     st.prompt = snap.prompt || null;
     st.poll = snap.poll || null;
+    st.asking = snap.asking || null;
     st.questions = new Map((snap.questions || []).map((q) => [q.id, q]));
     st.outcomes = new Map((snap.outcomes || []).map((o) => [o.id, o]));
     st.prepared = snap.prepared || [];
@@ -249,6 +266,7 @@
     if ('timer' in s) st.timer = s.timer;
     if ('prompt' in s) st.prompt = s.prompt;
     if ('poll' in s) st.poll = s.poll;
+    if ('asking' in s) st.asking = s.asking;
     if (s.settings) st.settings = s.settings;
     if (st.meeting && langBefore && st.meeting.language !== langBefore) {
       // Phase and format texts come in the meeting's language: fetch them anew.
@@ -277,6 +295,7 @@
     renderTop();
     renderPhase();
     renderTimer();
+    renderTimerSettings();
     renderPrompter();
     renderTabs();
     renderQueue();
@@ -376,6 +395,12 @@
       }
       if (state === 'ended' || state === 'archived') {
         frag.append(el('p', { class: 'phase-hint' }, t(`phase.${state}.hint`)));
+        const before = idx > 0 ? list[idx - 1] : null;
+        if (state === 'ended' && before && can('run')) {
+          frag.append(el('button', {
+            type: 'button', class: 'btn', id: 'btn-reopen', 'data-fk': 'reopen', onclick: () => gotoPhase(before, 'back'),
+          }, `← ${t('phase.reopen', { title: phaseText(before, 'title') })}`));
+        }
         if (state === 'ended' && can('setup')) {
           frag.append(el('button', { type: 'button', class: 'btn ghost', 'data-fk': 'archive', onclick: archiveMeeting }, t('menu.archive')));
         }
@@ -463,12 +488,37 @@
     else n = t('timer.running');
     if (note.textContent !== n) note.textContent = n;
     note.classList.toggle('over', over);
+    box.closest('.timer-card').dataset.mode = unset ? 'unset' : mode;
     const toggle = $('t-toggle');
     const label = mode === 'running' ? t('timer.pause') : mode === 'paused' ? t('timer.resume') : t('timer.start');
     if (toggle.textContent !== label) toggle.textContent = label;
     toggle.setAttribute('aria-keyshortcuts', 'T');
+    // "Opnieuw" said neither what nor to what: name the time it goes back to.
+    const planned = st.phase && st.phase.duration ? st.phase.duration * 1000 : (tm && tm.duration_ms) || 0;
+    const reset = planned ? t('timer.resetTo', { time: S.formatClock(planned) }) : t('timer.reset');
+    if ($('t-reset').textContent !== reset) $('t-reset').textContent = reset;
     $('t-reset').disabled = mode === 'idle';
   }
+
+  /** The moderator's per-meeting timer choices; unset, the format decides per phase. */
+  function renderTimerSettings() {
+    $('timer-settings').hidden = !can('setup') || !running() && meetingState() !== 'draft';
+    const chosen = st.settings && st.settings.timer_with_phase;
+    const phaseDefault = phases().some((p) => p.timer_autostart);
+    // A box the moderator just ticked keeps its tick until the server has answered.
+    if (ui.pendingSetting !== 'timer_with_phase') $('t-with-phase').checked = chosen === undefined || chosen === null ? phaseDefault : !!chosen;
+    if (ui.pendingSetting !== 'display_timer') $('t-on-display').checked = !!(st.settings && st.settings.display_timer);
+  }
+  const setting = (name) => async (e) => {
+    const value = e.target.checked;
+    ui.pendingSetting = name;
+    const ack = await send('meeting.update', { [name]: value });
+    ui.pendingSetting = null;
+    if (ack.ok) st.settings = Object.assign({}, st.settings, { [name]: value });
+    renderTimerSettings();
+  };
+  $('t-with-phase').addEventListener('change', setting('timer_with_phase'));
+  $('t-on-display').addEventListener('change', setting('display_timer'));
   setInterval(() => { if (st.timer) renderTimer(); }, 250);
 
   async function timerToggle() {
@@ -735,8 +785,9 @@
 
   function questionRow(q, group, i, list, manage) {
     const merged = [...st.questions.values()].filter((x) => x.merged_into === q.id);
+    const onScreen = !!(st.asking && st.asking.id === q.id);
     const li = el('li', {
-      class: `q ${group}`, dataset: { id: q.id }, id: `q-${q.id}`,
+      class: `q ${group}${onScreen ? ' asking' : ''}`, dataset: { id: q.id }, id: `q-${q.id}`,
       draggable: group === 'selected' && manage ? 'true' : null,
     });
     const head = el('div', { class: 'q-main' });
@@ -747,7 +798,8 @@
     const body = el('div', { class: 'q-body' },
       el('p', { class: 'q-text' }, q.text),
       el('p', { class: 'q-meta' },
-        q.author ? el('span', null, q.author) : null,
+        q.author ? el('span', null, (q.author_labels && q.author_labels[S.lang()]) || q.author) : null,
+        onScreen ? el('span', { class: 'tag on-screen' }, el('span', { class: 'dot', 'aria-hidden': 'true' }), t('queue.onScreen')) : null,
         q.triage && q.triage !== 'clarifying' ? el('span', { class: `tag ${q.triage}` }, t(`triage.${q.triage}`)) : null,
         q.prepared_id ? el('span', { class: 'tag link' }, '↳ ', truncate(preparedText(q.prepared_id), 48)) : null,
         merged.length ? el('span', { class: 'tag merged' }, t('queue.mergedCount', { n: merged.length })) : null,
@@ -763,34 +815,66 @@
       li.append(el('div', { class: 'q-actions' }, el('button', { type: 'button', class: 'btn small ghost', 'data-fk': `reask-${q.id}`, onclick: () => updateQ(q.id, { status: 'selected' }) }, t('queue.reask'))));
     }
     if (manage && group === 'closed' && q.status === 'dismissed') {
-      li.append(el('div', { class: 'q-actions' }, el('button', { type: 'button', class: 'btn small ghost', 'data-fk': `repark-${q.id}`, onclick: () => updateQ(q.id, { status: 'parked' }) }, t('queue.repark'))));
+      li.append(el('div', { class: 'q-actions' }, el('button', { type: 'button', class: 'btn small ghost', 'data-fk': `repark-${q.id}`, 'data-action': 'repark', onclick: () => updateQ(q.id, { status: 'parked', reason: '' }) }, t('queue.repark'))));
+    }
+    if (manage && group === 'closed' && q.status === 'merged') {
+      li.append(el('div', { class: 'q-actions' }, el('button', { type: 'button', class: 'btn small ghost', 'data-fk': `unmerge-${q.id}`, 'data-action': 'unmerge', onclick: () => updateQ(q.id, { status: 'parked' }) }, t('queue.unmerge'))));
     }
     if (!manage || group === 'closed' || group === 'asked') return li;
 
-    const acts = el('div', { class: 'q-actions' });
+    // One obvious action per question; everything else behind "…", in plain words.
     const label = truncate(q.text, 40);
-    let sel = null;
+    const acts = el('div', { class: 'q-actions' });
+    const more = [];
+    // A step closes the "…" list; one that opens a form below (merge, link, dismiss) keeps it.
+    const item = (action, text, onclick, extra) => el('button', Object.assign({
+      type: 'button', class: 'btn small ghost', 'data-fk': `${action}-${q.id}`, 'data-action': action,
+      onclick: extra ? onclick : () => { ui.more = null; onclick(); },
+    }, extra || {}), text);
     if (group === 'selected') {
       acts.append(
         el('button', { type: 'button', class: 'btn icon', 'data-fk': `up-${q.id}`, disabled: i === 0, 'aria-label': t('queue.up', { q: label }), onclick: () => move(q.id, -1) }, '↑'),
-        el('button', { type: 'button', class: 'btn icon', 'data-fk': `down-${q.id}`, disabled: i === list.length - 1, 'aria-label': t('queue.down', { q: label }), onclick: () => move(q.id, 1) }, '↓'),
-        el('button', { type: 'button', class: 'btn primary small', 'data-fk': `asked-${q.id}`, 'data-action': 'asked', onclick: () => updateQ(q.id, { status: 'asked' }) }, t('queue.markAsked')),
-        el('button', { type: 'button', class: 'btn small', 'data-fk': `unsel-${q.id}`, 'data-action': 'unselect', onclick: () => updateQ(q.id, { status: 'parked' }) }, t('queue.unselect')));
-    } else {
-      if (group === 'parked') {
-        acts.append(el('button', { type: 'button', class: 'btn primary small', 'data-fk': `sel-${q.id}`, 'data-action': 'select', onclick: () => updateQ(q.id, { status: 'selected' }) }, t('queue.select')));
+        el('button', { type: 'button', class: 'btn icon', 'data-fk': `down-${q.id}`, disabled: i === list.length - 1, 'aria-label': t('queue.down', { q: label }), onclick: () => move(q.id, 1) }, '↓'));
+      if (onScreen) {
+        acts.append(el('button', { type: 'button', class: 'btn primary small', 'data-fk': `asked-${q.id}`, 'data-action': 'asked', onclick: () => markAsked(q) }, t('queue.markAsked')));
+        more.push(item('offscreen', t('queue.offScreen'), () => send('question.asking', { id: null })));
+      } else {
+        acts.append(el('button', { type: 'button', class: 'btn primary small', 'data-fk': `asknow-${q.id}`, 'data-action': 'asknow', title: t('queue.askNow.hint'), onclick: () => send('question.asking', { id: q.id }) }, t('queue.askNow')));
+        more.push(item('asked', t('queue.markAsked'), () => markAsked(q)));
       }
-      sel = el('select', { 'data-fk': `tri-${q.id}`, 'aria-label': t('queue.triage', { q: label }), 'data-action': 'triage', onchange: (e) => updateQ(q.id, { triage: e.target.value }) });
-      for (const tr of ['clarifying', 'later', 'discussion']) sel.append(el('option', { value: tr, selected: (q.triage || 'clarifying') === tr }, t(`triage.${tr}`)));
+      more.push(item('unselect', t('queue.unselect'), () => updateQ(q.id, { status: 'parked' })));
+    } else if (group === 'parked') {
+      acts.append(el('button', { type: 'button', class: 'btn primary small', 'data-fk': `sel-${q.id}`, 'data-action': 'select', onclick: () => updateQ(q.id, { status: 'selected' }) }, t('queue.select')));
+    } else {
+      acts.append(el('button', { type: 'button', class: 'btn small', 'data-fk': `tri-clarifying-${q.id}`, 'data-action': 'triage-clarifying', onclick: () => updateQ(q.id, { triage: 'clarifying' }) }, t('queue.triageTo.clarifying')));
     }
-    acts.append(...[
-      el('button', { type: 'button', class: 'btn small', 'data-fk': `merge-${q.id}`, 'data-action': 'merge', 'aria-expanded': String(isOpen(q.id, 'merge')), onclick: () => toggleExpand(q.id, 'merge') }, t('queue.merge')),
-      !st.prepared.length ? null : el('button', { type: 'button', class: 'btn small', 'data-fk': `link-${q.id}`, 'data-action': 'link', 'aria-expanded': String(isOpen(q.id, 'link')), onclick: () => toggleExpand(q.id, 'link') }, t('queue.link')),
-      el('button', { type: 'button', class: 'btn small', 'data-fk': `dis-${q.id}`, 'data-action': 'dismiss', 'aria-expanded': String(isOpen(q.id, 'dismiss')), onclick: () => toggleExpand(q.id, 'dismiss') }, t('queue.dismiss'))].filter(Boolean));
-    if (sel) acts.append(sel);
+    for (const tr of ['later', 'discussion']) {
+      if ((q.triage || 'clarifying') !== tr) more.push(item(`triage-${tr}`, t(`queue.triageTo.${tr}`), () => updateQ(q.id, { triage: tr })));
+    }
+    more.push(item('merge', t('queue.merge'), () => toggleExpand(q.id, 'merge'), { 'aria-expanded': String(isOpen(q.id, 'merge')) }));
+    if (st.prepared.length) more.push(item('link', t('queue.link'), () => toggleExpand(q.id, 'link'), { 'aria-expanded': String(isOpen(q.id, 'link')) }));
+    more.push(item('dismiss', t('queue.dismiss'), () => toggleExpand(q.id, 'dismiss'), { 'aria-expanded': String(isOpen(q.id, 'dismiss')) }));
+    const moreOpen = ui.more === q.id;
+    acts.append(el('button', {
+      type: 'button', class: 'btn small more-btn', 'data-fk': `more-${q.id}`, 'data-action': 'more',
+      'aria-label': t('queue.more', { q: label }), 'aria-expanded': String(moreOpen), 'aria-controls': `qm-${q.id}`,
+      onclick: () => { ui.more = moreOpen ? null : q.id; if (moreOpen) ui.expanded = null; renderQueue(); },
+    }, '…'));
     li.append(acts);
+    // In the flow of the page (never a floating menu that a card edge can cut off).
+    if (moreOpen) li.append(el('div', { class: 'q-more', id: `qm-${q.id}`, role: 'group', 'aria-label': t('queue.moreGroup') }, more));
     if (ui.expanded && ui.expanded.id === q.id) li.append(expandedForm(q));
     return li;
+  }
+
+  /** A step with its way back: the toast offers "Ongedaan maken" for a few seconds. */
+  function offerUndo(message, undo) {
+    toast(message, 'info', { label: t('common.undo'), run: undo });
+  }
+
+  async function markAsked(q) {
+    const ack = await updateQ(q.id, { status: 'asked' });
+    if (ack.ok) offerUndo(t('queue.askedToast'), () => updateQ(q.id, { status: 'selected' }));
   }
 
   const truncate = (s, n) => (s && s.length > n ? `${s.slice(0, n - 1)}…` : s || '');
@@ -815,7 +899,14 @@
       const ul = el('ul', { class: 'merge-targets' });
       targets.forEach((x) => ul.append(el('li', null,
         el('button', { type: 'button', class: 'btn ghost small merge-target', 'data-fk': `mt-${q.id}-${x.id}`, dataset: { target: x.id },
-          onclick: async () => { const ack = await send('question.merge', { into: x.id, ids: [q.id] }); if (ack.ok) { ui.expanded = null; renderQueue(); toast(t('queue.merged')); } } },
+          onclick: async () => {
+            const before = q.status;
+            const ack = await send('question.merge', { into: x.id, ids: [q.id] });
+            if (ack.ok) {
+              ui.expanded = null; ui.more = null; renderQueue();
+              offerUndo(t('queue.merged'), () => updateQ(q.id, { status: before }));
+            }
+          } },
         truncate(x.text, 90)))));
       box.append(ul);
     } else if (ui.expanded.mode === 'link') {
@@ -833,8 +924,15 @@
           el('button', { type: 'button', class: 'btn small danger', 'data-fk': `rsd-${q.id}`, onclick: async () => {
             const payload = { status: 'dismissed' };
             if (ui.dismissReason.trim()) payload.reason = ui.dismissReason.trim();
+            const before = q.status;
             const ack = await updateQ(q.id, payload);
-            if (ack.ok) { ui.expanded = null; renderQueue(); }
+            if (ack.ok) {
+              ui.expanded = null; ui.more = null; renderQueue();
+              offerUndo(t('queue.dismissed'), async () => {
+                const back = await updateQ(q.id, { status: 'parked', reason: '' });
+                if (back.ok && before === 'selected') await updateQ(q.id, { status: 'selected' });
+              });
+            }
           } }, t('queue.dismiss.ok')),
           el('button', { type: 'button', class: 'btn small ghost', onclick: () => toggleExpand(q.id, 'dismiss') }, t('common.cancel'))));
     }
@@ -1067,7 +1165,7 @@
         el('dt', null, t('presence.connectedL')), el('dd', null, String(p.connected || 0)),
         el('dt', null, t('presence.droppedL')), el('dd', null, String((p.dropped || []).length))),
       (p.dropped || []).length
-        ? el('ul', { class: 'dropped-list' }, p.dropped.map((d) => el('li', null, d.label || t('presence.anon'))))
+        ? el('ul', { class: 'dropped-list' }, p.dropped.map((d) => el('li', null, (d.labels && d.labels[S.lang()]) || d.label || t('presence.anon'))))
         : el('p', { class: 'hint' }, t('presence.noneDropped')),
       st.meeting && st.meeting.expected_listeners ? el('p', { class: 'hint' }, t('presence.expected', { n: st.meeting.expected_listeners })) : null);
     openDialog({ title: t('presence.title'), body, actions: [{ label: t('common.close'), primary: true }] });
@@ -1208,12 +1306,12 @@
     const when = el('input', { id: 'd-date', type: 'datetime-local', value: toLocalInput(m.scheduled_for) });
     const lang = el('select', { id: 'd-lang' }, ['nl', 'en'].map((l) => el('option', { value: l, selected: m.language === l }, t(`lang.${l}`))));
     const expected = el('input', { id: 'd-expected', type: 'number', min: '0', max: '500', value: m.expected_listeners ?? '' });
-    const durs = phases().filter((p) => p.key !== 'ended').map((p) => ({ p, input: el('input', { type: 'number', min: '0', max: '600', step: '1', value: p.duration ? Math.round(p.duration / 60) : '', 'aria-label': t('details.durationFor', { phase: p.title }) }) }));
+    const durs = phases().filter((p) => p.key !== 'ended').map((p) => ({ p, input: el('input', { type: 'number', min: '0', max: '600', step: '1', value: p.duration ? Math.round(p.duration / 60) : '', 'aria-label': t('details.durationFor', { phase: phaseText(p, 'title') }) }) }));
     const body = el('div', { class: 'form-grid' },
       f('title', t('field.title'), title), f('theme', t('field.theme'), theme),
       el('div', { class: 'row' }, f('date', t('field.date'), when), f('lang', t('field.language'), lang), f('exp', t('field.expected'), expected)),
       el('fieldset', { class: 'durations' }, el('legend', null, t('field.durations')),
-        durs.map(({ p, input }) => el('label', { class: 'dur' }, el('span', null, p.title), input, el('span', { class: 'unit' }, t('unit.min'))))));
+        durs.map(({ p, input }) => el('label', { class: 'dur' }, el('span', null, phaseText(p, 'title')), input, el('span', { class: 'unit' }, t('unit.min'))))));
     openDialog({
       title: t('menu.details'), body, wide: true,
       actions: [{ label: t('common.cancel') }, { label: t('common.save'), primary: true, onClick: async () => {
@@ -1326,7 +1424,7 @@
 
   // ---------------------------------------------------------------- keyboard
   document.addEventListener('keydown', (e) => {
-    if (e.ctrlKey || e.metaKey || e.altKey || dlg.open || !st.meeting || !$('fatal').hidden) return;
+    if (e.ctrlKey || e.metaKey || e.altKey || dlg.open || !st.meeting || !$('fatal').hidden || !st.connected) return;
     const tgt = e.target;
     const typing = tgt && (tgt.isContentEditable || /^(TEXTAREA|SELECT)$/.test(tgt.tagName)
       || (tgt.tagName === 'INPUT' && !/^(radio|checkbox|button|submit)$/.test(tgt.type)));
@@ -1357,6 +1455,17 @@
     }
   });
 
+  // The phase bar sticks under the top bar; when the page scrolls it folds its step list away
+  // (two thresholds, so folding, which moves the page, never flips it back).
+  const topbar = document.querySelector('.topbar');
+  const measureTop = () => document.documentElement.style.setProperty('--topbar-h', `${topbar.offsetHeight}px`);
+  if (window.ResizeObserver) new ResizeObserver(measureTop).observe(topbar);
+  measureTop();
+  window.addEventListener('scroll', () => {
+    const y = window.scrollY;
+    if (y > 160) document.body.classList.add('scrolled');
+    else if (y < 24) document.body.classList.remove('scrolled');
+  }, { passive: true });
+
   setConn(false);
-  $('conn').textContent = t('conn.connecting');
 })();

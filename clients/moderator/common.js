@@ -85,14 +85,23 @@
     }
   };
 
-  /** A quiet message at the bottom of the screen (#toast); errors stay a little longer. */
+  /** A quiet message in #toast; errors stay a little longer. With `action` ({label, run}) it
+   * carries one button (e.g. "Ongedaan maken") and stays long enough to reach it. On the
+   * moderator screen #toast is a strip reserved in the phase bar, so it covers nothing. */
   let toastTimer = null;
-  S.toast = (msg, kind) => {
+  S.toast = (msg, kind, action) => {
     const box = document.getElementById('toast');
-    box.textContent = msg;
+    const hide = () => { box.className = 'toast'; box.replaceChildren(); };
+    box.replaceChildren(S.el('span', { class: 'toast-text' }, msg));
+    if (action) {
+      box.append(S.el('button', {
+        type: 'button', class: 'btn small toast-action', id: 'toast-action',
+        onclick: () => { clearTimeout(toastTimer); hide(); action.run(); },
+      }, action.label));
+    }
     box.className = `toast show ${kind || ''}`;
     clearTimeout(toastTimer);
-    toastTimer = setTimeout(() => { box.className = 'toast'; }, kind === 'error' ? 7000 : 3500);
+    toastTimer = setTimeout(hide, action ? 12000 : kind === 'error' ? 7000 : 3500);
   };
 
   S.uuid = () => {

@@ -6,7 +6,7 @@
   const $ = (id) => document.getElementById(id);
   const code = decodeURIComponent(location.pathname.split('/').filter(Boolean).pop() || '');
   const STORE = `spiegel.display.${code}`;
-  const st = { version: -1, meeting: null, format: null, phase: null, timer: null, prompt: null, joinUrl: '' };
+  const st = { version: -1, meeting: null, format: null, phase: null, timer: null, prompt: null, asking: null, room: {}, joinUrl: '' };
 
   function show(which) {
     for (const id of ['lobby', 'stage', 'message']) $(id).hidden = id !== which;
@@ -58,6 +58,8 @@
     st.phase = snap.phase;
     st.timer = snap.timer;
     st.prompt = snap.prompt;
+    st.asking = snap.asking || null;
+    st.room = snap.room || {};
     st.joinUrl = snap.join_url || st.joinUrl;
     render();
   });
@@ -69,6 +71,8 @@
     if ('phase' in s) st.phase = s.phase;
     if ('timer' in s) st.timer = s.timer;
     if ('prompt' in s) st.prompt = s.prompt;
+    if ('asking' in s) st.asking = s.asking;
+    if ('room' in s) st.room = s.room || {};
     render();
   });
 
@@ -79,7 +83,8 @@
     return !!(st.phase && phases.length && phases[0].key === st.phase.key && state !== 'ended' && state !== 'archived');
   }
 
-  function render() {
+  /** Show the view the meeting is in; render() then fits it to the screen. */
+  function draw() {
     if (!st.meeting) return;
     S.setLang(st.meeting.language || 'nl');
     S.applyI18n(document);
@@ -105,10 +110,14 @@
     $('stage-phase').textContent = (st.phase && st.phase.title) || '';
     $('stage-meeting').textContent = st.meeting.title;
     $('stage-rule').textContent = (st.phase && st.phase.rule) || '';
-    const hasPrompt = !!(st.prompt && st.prompt.text);
-    $('stage-label').textContent = hasPrompt ? t('display.question') : t('display.theme');
-    $('stage-prompt').textContent = hasPrompt ? st.prompt.text : (st.meeting.theme || st.meeting.title);
-    $('stage-prompt').classList.toggle('is-prompt', hasPrompt);
+    // What the room reads: the clarifying question being asked now, else the prepared question
+    // shown, else the theme. Never who wrote a question.
+    const asking = st.asking && st.asking.text;
+    const prompt = st.prompt && st.prompt.text;
+    $('stage-label').textContent = asking ? t('display.asking') : prompt ? t('display.question') : t('display.theme');
+    $('stage-prompt').textContent = asking || prompt || st.meeting.theme || st.meeting.title;
+    $('stage-prompt').classList.toggle('is-prompt', !!(asking || prompt));
+    $('stage').classList.toggle('asking', !!asking);
     const length = $('stage-prompt').textContent.length;
     $('stage-prompt').classList.toggle('long', length > 120 && length <= 220);
     $('stage-prompt').classList.toggle('longer', length > 220);
@@ -118,20 +127,46 @@
     renderTimer();
   }
 
+  /** Shrink a view's text (CSS --fit) until every part of it is on the screen: a 1000-character
+   * theme or question, or a two-line title, must never push the rule or the code off the wall. */
+  function fit() {
+    const view = document.body.dataset.view;
+    const box = view && $(view);
+    if (!box || box.hidden) return;
+    const parts = [...box.querySelectorAll('[data-fit]')];
+    const out = () => parts.some((n) => {
+      const r = n.getBoundingClientRect();
+      return r.height && (r.top < -1 || r.bottom > window.innerHeight + 1 || r.right > window.innerWidth + 1);
+    }) || box.scrollHeight > box.clientHeight + 1;
+    let scale = 1;
+    box.style.setProperty('--fit', '1');
+    while (scale > 0.3 && out()) {
+      scale -= 0.05;
+      box.style.setProperty('--fit', scale.toFixed(2));
+    }
+  }
+  function render() {
+    draw();
+    fit();
+  }
+  window.addEventListener('resize', fit);
+
   function renderTimer() {
     const tm = st.timer;
     const box = $('stage-timer');
-    // Shown while it runs or is paused part-way; a timer nobody started stays off the wall.
-    if (!tm || (!tm.running && (tm.remaining_ms === tm.duration_ms || (!tm.duration_ms && !tm.remaining_ms)))) {
-      box.textContent = '';
-      box.hidden = true;
+    // Only when the moderator chose to show it (a countdown on the wall puts the inner circle
+    // under pressure), while it runs or is paused part-way, and never "time is up": that is for
+    // staff only. A timer nobody started stays off the wall.
+    const rem = tm ? S.timerRemaining(tm) : 0;
+    if (!tm || !(st.room && st.room.timer) || rem <= 0
+        || (!tm.running && (tm.remaining_ms === tm.duration_ms || (!tm.duration_ms && !tm.remaining_ms)))) {
+      if (!box.hidden) { box.textContent = ''; box.hidden = true; fit(); }
       return;
     }
-    box.hidden = false;
-    const rem = Math.max(0, S.timerRemaining(tm));
     const text = S.formatClock(rem);
     if (box.textContent !== text) box.textContent = text;
     box.classList.toggle('paused', !tm.running);
+    if (box.hidden) { box.hidden = false; fit(); }
   }
   setInterval(renderTimer, 250);
 

@@ -31,6 +31,7 @@ class CommonForm(MeetingFormat):
         Phase(
             key="listening",
             duration=60 * 60,
+            timer_autostart=True,
             silent=True,
             listener=frozenset({"note", "question"}),
             title={"nl": "Luisteren", "en": "Listening"},
@@ -44,6 +45,7 @@ class CommonForm(MeetingFormat):
         Phase(
             key="questions",
             duration=15 * 60,
+            timer_autostart=True,
             listener=frozenset({"note", "question"}),
             title={"nl": "Verhelderende vragen", "en": "Clarifying questions"},
             rule={
@@ -54,6 +56,7 @@ class CommonForm(MeetingFormat):
         Phase(
             key="closing",
             duration=15 * 60,
+            timer_autostart=True,
             listener=frozenset({"note", "share"}),
             title={"nl": "Afronding en opvolging", "en": "Closing and follow-up"},
             rule={
@@ -67,7 +70,7 @@ class CommonForm(MeetingFormat):
             listener=frozenset({"share"}),
             title={"nl": "Afgelopen", "en": "Ended"},
             rule={
-                "nl": "Dank voor het luisteren. Bewaar je aantekeningen en kies wat anoniem in het verslag mag.",
+                "nl": "Dank voor het luisteren. Bewaar je notities en kies wat anoniem in het verslag mag.",
                 "en": "Thank you for listening. Keep your notes and choose what may go into the report anonymously.",
             },
         ),

@@ -20,3 +20,15 @@ def tablet_context(browser, landscape: bool = False, **kwargs):
     size = {"width": 1280, "height": 800} if landscape else {"width": 800, "height": 1280}
     kwargs.setdefault("locale", "nl-NL")
     return browser.new_context(viewport=size, has_touch=True, **kwargs)
+
+
+def expect_image_loaded(image, timeout: float = 15000) -> None:
+    """Wait until an <img> has finished loading and check it decoded.
+
+    Uses Playwright's own property polling (no evaluated string, which the pages' CSP
+    refuses), so it holds on a busy machine and under `script-src 'self'`.
+    """
+    from playwright.sync_api import expect
+
+    expect(image).to_have_js_property("complete", True, timeout=timeout)
+    assert image.evaluate("img => img.naturalWidth") > 0, "the image loaded but did not decode"

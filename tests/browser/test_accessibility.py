@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from chromium import expect_image_loaded
 from listener_support import (
     code_of,
     join,
@@ -270,12 +271,12 @@ def test_moderator_screen_and_room_display(browser, shared_live_server, no_third
 
     dctx, display, _ = open_display(browser, page, no_third_party, bypass_csp=True)
     expect(display.locator("#lobby-code")).to_have_text(code)
-    display.wait_for_function("document.getElementById('lobby-qr').naturalWidth > 0")
+    expect_image_loaded(display.locator("#lobby-qr"))
     audit(display, "room display lobby")
 
     next_phase(page, "Luisteren")
-    page.locator("#t-toggle").click()
-    expect(page.locator("#t-toggle")).to_have_text("Pauzeren")
+    expect(page.locator("#t-toggle")).to_have_text("Pauzeren")  # started with the phase
+    page.locator("#t-on-display").check()
     for i, lis in enumerate(listeners):
         lis.park(f"Vraag {i + 1}: wie regelde de overdracht naar de huisarts?")
     expect(page.locator("#tab-questions .count")).to_have_text("2")
@@ -295,10 +296,17 @@ def test_moderator_screen_and_room_display(browser, shared_live_server, no_third
     expect(page.locator("#q-selected > li")).to_have_count(1)
     audit(page, "moderator clarifying questions")
     parked = page.locator("#q-parked > li").first
+    parked.locator("[data-action=more]").click()
+    expect(parked.locator(".q-more")).to_be_visible()
+    audit(page, "moderator clarifying questions, the '…' steps open")
     parked.locator("[data-action=dismiss]").click()
     expect(parked.locator(".q-expand input")).to_be_visible()
     audit(page, "moderator clarifying questions, dismissing one")
-    audit(display, "room display clarifying questions")
+    selected = page.locator("#q-selected > li").first
+    selected.locator("[data-action=asknow]").click()
+    expect(display.locator("#stage-label")).to_have_text("Nu gevraagd")
+    audit(page, "moderator clarifying questions, one asked now")
+    audit(display, "room display, a question asked now")
 
     next_phase(page, "Afronding en opvolging")
     page.locator("#tab-outcomes").click()
@@ -360,7 +368,7 @@ def test_admin_and_print_pages(browser, shared_live_server, no_third_party, audi
     no_third_party(printable)
     printable.goto(f"{server.url}/static/moderator/print.html?{urlencode({'code': code, 'url': join_url})}")
     expect(printable.locator("#title")).to_have_text("Spiegelgesprek nazorg 2026")
-    printable.wait_for_function("document.getElementById('qr').naturalWidth > 0")
+    expect_image_loaded(printable.locator("#qr"))
     audit(printable, "print page")
     assert not page.errors, page.errors
     ctx.close()

@@ -40,7 +40,10 @@ def test_reload_without_wifi_shows_the_page_and_keeps_writing(browser, live_serv
     write_note(page, "Voor het herladen: de vader zat alleen op de gang")
     wait_all_stored(page, 1)
     page.reload()  # the first load registers the service worker; from now on it controls the page
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=10000)
+    # `ready` resolves once a worker is active; the next load is then controlled by it.
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    assert page.evaluate("() => navigator.serviceWorker.controller !== null")
 
     ctx.set_offline(True)
     page.reload()

@@ -8,6 +8,7 @@ import re
 import cv2
 import numpy as np
 import pytest
+from chromium import expect_image_loaded
 from moderator_support import ADMIN_LAPTOP as LAPTOP
 from moderator_support import admin_page
 from playwright.sync_api import expect
@@ -151,7 +152,7 @@ def test_print_page_has_a_qr_code_of_the_join_url(browser, shared_live_server, n
     expect(printable.locator("#title")).to_have_text("Spiegelbijeenkomst AMC")
     expect(printable.locator("#code")).to_have_text(code)
     expect(printable.locator("#host")).to_have_text(join_url.split("://")[1].rsplit("/", 1)[0])
-    printable.wait_for_function("document.getElementById('qr').naturalWidth > 0")  # the QR image has loaded
+    expect_image_loaded(printable.locator("#qr"))
     printable.emulate_media(media="print")
     expect(printable.locator(".toolbar")).to_be_hidden()
     png = printable.screenshot(full_page=True)

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from chromium import tablet_context
+from chromium import expect_image_loaded, tablet_context
 from moderator_support import Listener, moderator_page, next_phase, open_display
 from playwright.sync_api import expect
 
@@ -94,7 +94,7 @@ def test_run_all_phases_with_five_listeners(browser, shared_live_server, no_thir
     expect(display.locator("#lobby")).to_be_visible()
     expect(display.locator("#lobby-code")).to_have_text(code)
     expect(display.locator("#lobby-qr")).to_have_attribute("src", f"/qr/{code}.svg")
-    display.wait_for_function("document.getElementById('lobby-qr').naturalWidth > 0")
+    expect_image_loaded(display.locator("#lobby-qr"))
     assert "key=" not in display.url
     assert_controls_named(page)
     shot(page, artifacts, "moderator-1-lobby")
@@ -112,9 +112,11 @@ def test_run_all_phases_with_five_listeners(browser, shared_live_server, no_thir
     # timer: every control reaches the display and the listener page within one second
     timer_display = display.locator("#stage-timer")
     timer_tablet = tablet.locator("#timer")
-    expect(page.locator("#timer")).to_have_text("1:00:00")
-    expect(timer_display).to_be_hidden()  # a timer nobody started stays off the wall
-    page.locator("#t-toggle").click()
+    # the format starts the timer with the phase: no second tap on "Starten"
+    expect(page.locator("#t-toggle")).to_have_text("Pauzeren")
+    expect(page.locator("#timer")).to_have_text(re.compile(r"^(1:00:00|59:\d\d)$"))
+    expect(timer_display).to_be_hidden()  # the room sees no clock unless the moderator chooses it
+    page.locator("#t-on-display").check()
     expect(timer_display).to_be_visible(timeout=1000)
     expect(timer_display).not_to_have_class(re.compile("paused"), timeout=1000)
     expect(timer_display).to_have_text(re.compile(r"^(1:00:00|59:5\d)$"), timeout=1000)
@@ -190,7 +192,7 @@ def test_run_all_phases_with_five_listeners(browser, shared_live_server, no_thir
     first = page.locator("#q-parked > li").first
     first.locator("[data-action=select]").click()
     expect(page.locator("#q-selected > li")).to_have_count(1)
-    page.locator("#t-toggle").click()
+    expect(page.locator("#t-toggle")).to_have_text("Pauzeren")  # started with the phase
     assert_controls_named(page)
     shot(page, artifacts, "moderator-3-questions")
     shot(display, artifacts, "display-3-questions")
@@ -231,9 +233,11 @@ def test_run_all_phases_with_five_listeners(browser, shared_live_server, no_thir
     expect(page.locator("#dlg")).not_to_be_visible()
     next_phase(page, "Afronding en opvolging")
 
-    # ending cannot be undone: it asks first, and Cancel really cancels
+    # ending asks first, says truly that a mistaken end can be taken back, and Cancel cancels
     page.locator("#btn-next").click()
     expect(page.locator("#dlg")).to_be_visible()
+    expect(page.locator("#dlg-body")).to_contain_text("terug naar de vorige fase")
+    expect(page.locator("#dlg-body")).not_to_contain_text("niet terugdraaien")
     page.locator("#dlg-foot button", has_text="Annuleren").click()
     expect(page.locator("#phase-title")).to_have_text("Afronding en opvolging")
     page.locator("#btn-next").click()
@@ -321,40 +325,67 @@ def test_queue_reorder_merge_select_ask_reach_the_listener(browser, shared_live_
     order = page.locator("#q-selected > li").evaluate_all("els => els.map(e => e.dataset.id)")
     assert order == [qd, qb, qa]
 
-    # merge the duplicate C into B
+    # merge the duplicate C into B: one plain step behind "…", and it can be undone
+    expect(row(qc).locator("[data-action=merge]")).to_have_count(0)  # not among the row's own buttons
+    row(qc).locator("[data-action=more]").click()
     row(qc).locator("[data-action=merge]").click()
     row(qc).locator(f'.merge-target[data-target="{qb}"]').click()
-    merged = others[1].wait_question(qc, status="merged")
+    others[1].wait_question(qc, status="merged")
+    expect(page.locator("#toast")).to_contain_text("Vraag samengevoegd")
+    mark = others[1].mark()
+    page.locator("#toast-action", has_text="Ongedaan maken").click()
+    others[1].wait_question(qc, since=mark, status="parked", merged_into=None)
+    expect(page.locator("#q-parked > li")).to_have_count(1)
+    row(qc).locator("[data-action=more]").click()
+    row(qc).locator("[data-action=merge]").click()
+    row(qc).locator(f'.merge-target[data-target="{qb}"]').click()
+    merged = others[1].wait_question(qc, since=mark, status="merged")
     assert merged["merged_into"] == qb
     expect(row(qb)).to_contain_text("+1 samengevoegd")
     expect(page.locator("#q-parked > li")).to_have_count(0)
 
     # link B to the prepared question it belongs to
+    row(qb).locator("[data-action=more]").click()
     row(qb).locator("[data-action=link]").click()
     row(qb).locator(".q-expand select").select_option("p1")
     row(qb).locator(".q-expand button.primary").click()
     expect(row(qb).locator(".tag.link")).to_contain_text("Hoe was het eerste contact")
 
-    # mark the tablet's question asked
+    # "now asking" puts the tablet's question up for the room (without its author), then "asked"
+    mark = others[0].mark()
+    row(qa).locator("[data-action=asknow]").click()
+    asking = others[0].wait_for(lambda e, d: e == "state" and (d.get("asking") or {}).get("id") == qa, since=mark)
+    assert asking["asking"] == {"id": qa, "text": "Wat bedoelde u met de warme overdracht?"}
+    expect(row(qa).locator(".tag.on-screen")).to_be_visible()
+    row(qa).locator("[data-action=asked]").click()
+    expect(tablet.locator("#question-list")).to_contain_text("Gesteld", timeout=1000)
+    expect(page.locator("#q-asked > li")).to_have_count(1)
+    page.locator("#toast-action", has_text="Ongedaan maken").click()  # a mis-tap: back in the order
+    expect(page.locator("#q-asked > li")).to_have_count(0)
+    expect(row(qa)).to_have_class(re.compile(r"\bselected\b"))
+    row(qa).locator("[data-action=more]").click()
     row(qa).locator("[data-action=asked]").click()
     expect(tablet.locator("#question-list")).to_contain_text("Gesteld", timeout=1000)
     expect(page.locator("#q-asked > li")).to_have_count(1)
 
     # dismiss D with a reason; B moves up to first
     mark = others[0].mark()
+    row(qd).locator("[data-action=more]").click()
     row(qd).locator("[data-action=dismiss]").click()
+    expect(row(qd).locator(".q-expand")).to_contain_text("de luisteraar ziet ‘niet gekozen’")
     row(qd).locator(".q-expand input").fill("Nieuw onderwerp: voor de reflectiebijeenkomst")
     row(qd).locator(".q-expand button.danger").click()
     others[2].wait_question(qd, status="dismissed")
     others[0].wait_question(qb, since=mark, position=1)
     expect(page.locator("#q-selected > li")).to_have_count(1)
-    page.locator(".fold summary", has_text="Afgewezen").click()
+    page.locator(".fold summary", has_text="Niet gesteld").click()
     expect(row(qd)).to_contain_text("Nieuw onderwerp: voor de reflectiebijeenkomst")
 
     # triage: a new topic goes to "later" and cannot be chosen now
     qe = others[1].park("Kunnen we het ook over de wachtlijsten hebben?")
     expect(row(qe)).to_be_visible()
-    row(qe).locator("select[data-action=triage]").select_option("later")
+    row(qe).locator("[data-action=more]").click()
+    row(qe).locator("[data-action=triage-later]").click()
     expect(page.locator("#q-later > li")).to_have_count(1)
     expect(row(qe).locator("[data-action=select]")).to_have_count(0)
 
