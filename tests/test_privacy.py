@@ -180,9 +180,9 @@ def test_every_text_of_the_report_is_in_both_catalogues():
 
 def test_the_wheel_carries_templates_catalogues_and_schema():
     """pyproject's package data names every file the report needs at run time."""
-    data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["spiegel"]
-    server = ROOT / "server"
-    needed = [p.relative_to(server).as_posix() for p in (server / "report").rglob("*")
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["spiegel.report"]
+    report = ROOT / "server" / "report"
+    needed = [p.relative_to(report).as_posix() for p in report.rglob("*")
               if p.is_file() and p.suffix in (".html", ".md", ".css", ".po", ".json")]
     assert needed and all(any(fnmatch(n, pattern) for pattern in data) for n in needed), needed
 
