@@ -209,3 +209,15 @@ def test_a_screen_reloading_the_report_is_one_view_per_ten_minutes(app, clock):
     m.room.http.get(f"{m.base}/report", headers=m.key)
     entries = app.test_client().get("/api/admin/audit", headers=ADMIN).get_json()["entries"]
     assert [e["action"] for e in entries].count("report.viewed") == 2
+
+
+def test_an_outcome_in_a_participants_name_outlives_the_purge(app):
+    """A plugin may record an outcome with a listener as its author: purging the link keeps it."""
+    m = full_meeting(app)
+    sp = app.extensions["spiegel"]
+    with sp.db.transaction() as s:
+        s.get(Outcome, m.outcomes["wish"]).author_id = m.listener_ids[0]
+    app.test_client().put(f"/api/admin/meetings/{m.room.meeting_id}/retention", headers=ADMIN,
+                          json={"retain_until": "2020-01-01"})
+    assert len(retention.purge(sp, today=date(2026, 7, 1))) == 1
+    assert counts(app, m.room.meeting_id) == {"notes": 0, "questions": 0, "listeners": 0, "outcomes": 6}

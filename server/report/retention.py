@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from ..models import Meeting, Note, Participant, Poll, PollAnswer, Question
+from ..models import Meeting, Note, Outcome, Participant, Poll, PollAnswer, Question
 from . import audit
 from .drafts import is_final, set_final
 from .model import NOT_JOINED
@@ -88,8 +88,15 @@ def purge(sp, today: date | None = None, dry_run: bool = False) -> list[dict]:
                 PollAnswer.poll_id.in_(select(Poll.id).where(Poll.meeting_id == meeting.id))))
             session.execute(delete(Note).where(Note.meeting_id == meeting.id))
             session.execute(delete(Question).where(Question.meeting_id == meeting.id))
-            session.execute(delete(Participant).where(Participant.meeting_id == meeting.id,
-                                                      Participant.role.not_in(NOT_JOINED)))
+            joined = select(Participant.id).where(Participant.meeting_id == meeting.id,
+                                                  Participant.role.not_in(NOT_JOINED))
+            # An outcome a plugin recorded in a participant's name must not go with their link.
+            moderator = session.scalar(select(Participant.id).where(Participant.meeting_id == meeting.id,
+                                                                    Participant.role == "moderator").limit(1))
+            if moderator is not None:
+                session.execute(update(Outcome).where(Outcome.meeting_id == meeting.id,
+                                                      Outcome.author_id.in_(joined)).values(author_id=moderator))
+            session.execute(delete(Participant).where(Participant.id.in_(joined)))
             row = session.get(Retention, meeting.id) or Retention(meeting_id=meeting.id)
             row.purged_at = now
             session.add(row)
