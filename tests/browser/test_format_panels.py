@@ -93,3 +93,32 @@ def test_the_speakers_tablet_shows_their_place_then_their_own_notes(browser, sha
     finally:
         ctx.close()
         mod.close()
+
+
+def test_the_moderator_runs_the_speaking_order_on_the_screen(browser, shared_live_server, no_third_party):
+    from moderator_support import moderator_page
+
+    server = shared_live_server
+    created, mod = new_meeting(server, format="koos", title="KOOS team Noord (verzonnen)")
+    for _ in range(3):
+        server.join(code_of(created))
+    mod.goto("outer_ring")
+    ctx, page = moderator_page(browser, created["moderator_url"], no_third_party)
+    try:
+        panel = page.locator('[data-panel="koos.round"]')
+        panel.get_by_role("button", name="Start in volgorde van binnenkomst").click()
+        expect(panel.locator("#koos-current")).to_have_text("Aan het woord: Luisteraar 1", timeout=WAIT)
+        expect(panel.locator("#koos-next")).to_have_text("Hierna: Luisteraar 2")
+        panel.get_by_role("button", name="Achteraan", exact=True).click()
+        expect(panel.locator("#koos-current")).to_have_text("Aan het woord: Luisteraar 2", timeout=WAIT)
+        expect(panel.locator("#koos-line li").last).to_contain_text("Luisteraar 1 · wacht")
+        panel.get_by_role("button", name="Klaar, volgende").click()
+        expect(panel.locator("#koos-current")).to_have_text("Aan het woord: Luisteraar 3", timeout=WAIT)
+        page.reload()
+        expect(page.locator('[data-panel="koos.round"] #koos-current')).to_have_text(
+            "Aan het woord: Luisteraar 3", timeout=WAIT)
+        assert not page.errors, page.errors
+        assert mod.call("sync")["snapshot"]["format_data"]["round"]["next"]["label"] == "Luisteraar 1"
+    finally:
+        ctx.close()
+        mod.close()
