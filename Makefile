@@ -24,6 +24,7 @@ lint: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(PY) bench/realtime_latency.py
+	$(PY) bench/report_exports.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -1,4 +1,4 @@
-"""The `spiegel` command: run the server, create a meeting, list plugins.
+"""The `spiegel` command: run the server, create a meeting, list plugins, purge old raw notes.
 
 Imports stay inside the commands: `spiegel run` must monkey-patch eventlet before Flask,
 SQLAlchemy or the socket modules are imported anywhere.
@@ -18,6 +18,9 @@ def _eventlet_patch() -> None:
     # nameserver answers (eventlet issues #511, #694); Spiegel resolves almost nothing, so
     # the system resolver is the safer choice. Must be set before eventlet is imported.
     os.environ.setdefault("EVENTLET_NO_GREENDNS", "yes")
+    # psycopg waits for PostgreSQL in C (blocking the whole event loop) unless told to use
+    # select(), which eventlet makes green: a database that hangs then freezes no page.
+    os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
 
     # eventlet announces on import that it is in maintenance mode. We know, chose it as the
     # default deliberately (it is what Flask-SocketIO serves best in one process) and offer
@@ -48,6 +51,9 @@ def cmd_run(args: argparse.Namespace) -> None:
     if args.meeting:
         _print_new_meeting(app, args.meeting, "common", open_now=True)
     sp.watch_timers()
+    from .report.retention import start_job
+
+    start_job(sp)
     sp.socketio.run(app, host=overrides["HOST"], port=overrides["PORT"], log_output=False,
                     allow_unsafe_werkzeug=True, use_reloader=False)
 
@@ -82,7 +88,7 @@ def cmd_create(args: argparse.Namespace) -> None:
     try:
         _print_new_meeting(app, args.title, args.format, open_now=args.open)
     except SpiegelError as exc:
-        sys.exit(f"spiegel create: {exc.message}")
+        sys.exit(f"spiegel create: {exc.message} (--format {args.format})")
 
 
 def cmd_plugins(_args: argparse.Namespace) -> None:
@@ -117,6 +123,36 @@ def cmd_permissions(args: argparse.Namespace) -> None:
               f"{r['plugin']}")
 
 
+def cmd_new_plugin(args: argparse.Namespace) -> None:
+    """Write a new plugin package that passes its own tests as it is."""
+    from pathlib import Path
+
+    from .scaffold import ScaffoldError, write
+
+    try:
+        target = write(args.name, Path(args.dir))
+    except ScaffoldError as exc:
+        sys.exit(f"spiegel new-plugin: {exc}")
+    print(f"Wrote {target}\n  pip install -e {target}   # then: spiegel plugins\n  pytest {target / 'tests'}")
+
+
+def cmd_purge(args: argparse.Namespace) -> None:
+    """Erase raw notes and questions of meetings past their retention date (report stays)."""
+    from datetime import date
+
+    from .app import create_app
+    from .report.retention import purge
+
+    sp = create_app().extensions["spiegel"]
+    today = date.fromisoformat(args.today) if args.today else None
+    found = purge(sp, today=today, dry_run=args.dry_run)
+    verb = "would erase" if args.dry_run else "erased"
+    for d in found:
+        print(f"{d['meeting_id']}  {d['title']!r} (retained until {d['retain_until']}): {verb} {d['notes']} notes, "
+              f"{d['questions']} questions, {d['poll_answers']} poll answers, {d['listeners']} listener links")
+    print(f"{len(found)} meeting(s) {'due' if args.dry_run else 'purged'}.")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="spiegel", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -135,10 +171,27 @@ def main(argv: list[str] | None = None) -> None:
     permissions = sub.add_parser("permissions", help="print who may send each event, and each event's audiences")
     permissions.add_argument("--json", action="store_true")
     permissions.set_defaults(func=cmd_permissions)
+    new_plugin = sub.add_parser("new-plugin", help="write a new plugin package (format, event, panel, table, tests)")
+    new_plugin.add_argument("name", help="the plugin's identifier, e.g. team_reflection")
+    new_plugin.add_argument("--dir", default=".", help="the folder to write spiegel-<name>/ into")
+    new_plugin.set_defaults(func=cmd_new_plugin)
+    purge = sub.add_parser("purge", help="erase raw notes and questions past their retention date")
+    purge.add_argument("--dry-run", action="store_true", help="only list what would be erased")
+    purge.add_argument("--today", metavar="YYYY-MM-DD", help="act as if it were this date")
+    purge.set_defaults(func=cmd_purge)
     args = parser.parse_args(argv)
     if args.command == "run" and os.environ.get("SPIEGEL_ASYNC_MODE", "eventlet") == "eventlet":
         _eventlet_patch()
-    args.func(args)
+    from .plugin_manager import PluginError
+    from .storage import StorageError
+
+    try:
+        args.func(args)
+    except StorageError as exc:
+        sys.exit(f"spiegel {args.command}: {exc}")
+    except PluginError as exc:
+        # A broken plugin stops the start with one clear line naming it and the mistake.
+        sys.exit(f"spiegel {args.command}: cannot start: {exc}")
 
 
 if __name__ == "__main__":

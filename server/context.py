@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -30,6 +30,7 @@ from .outbox import (
     participant_room,
     staff_room,
 )
+from .views import participant_label
 
 STAFF_ROLES = ("moderator", "assistant")
 
@@ -39,6 +40,9 @@ class Runtime(Protocol):
 
     clock: Any
     hook: Any
+    formats: dict[str, type[MeetingFormat]]
+
+    def context(self, session: Session, meeting: Meeting) -> Ctx: ...
 
     def allows(self, event: str, audience: str) -> bool: ...
 
@@ -81,6 +85,27 @@ class Ctx:
         if self.participant is None or self.is_staff or self.participant.role == "display":
             return None
         return self.spiegel.kind(self.fmt, self.participant.role)
+
+    def label_of(self, p: Participant) -> str:
+        """How ``p`` is named to staff: their name if they gave one, else their kind's numbered
+        label ("Luisteraar 3", "Professional 2")."""
+        kind = self.spiegel.kind(self.fmt, p.role) if p.role not in (*STAFF_ROLES, "display") else None
+        if p.name or kind is None or kind.name == "listener":
+            return participant_label(p, self.meeting.language)
+        return kind.label_for(self.meeting.language, p.number)
+
+    def label(self, participant_id: str) -> str:
+        """The staff-facing label of a participant of this meeting, by id (public API)."""
+        p = self.session.get(Participant, participant_id)
+        if p is None or p.meeting_id != self.meeting.id:
+            raise SpiegelError("not_found", "No participant with that id in this meeting.")
+        return self.label_of(p)
+
+    def count(self, kind: str = "listener") -> int:
+        """How many participants of ``kind`` have joined this meeting (links not revoked)."""
+        return int(self.session.scalar(select(func.count()).select_from(Participant).where(
+            Participant.meeting_id == self.meeting.id, Participant.role == kind,
+            Participant.revoked.is_(False))) or 0)
 
     def version(self) -> int:
         """The meeting's new version for this change (bumped once per transaction)."""

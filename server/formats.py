@@ -142,6 +142,11 @@ class MeetingFormat:
     #: ES modules each page loads for this format: ``{"participant": [...], "moderator": [...],
     #: "display": [...]}``, same-origin URLs (a plugin's static folder, ``/plugins/<name>/…``).
     modules: ClassVar[Mapping[str, Sequence[str]]] = {}
+    #: Meeting fields of this format's own (a ``spiegel.api.Payload`` subclass whose fields all
+    #: have defaults): sent as ``options`` with the meeting's create or ``meeting.update``,
+    #: validated with this class, kept in ``meeting.settings["options"]`` (``api.options(ctx)``).
+    #: For example the parties of a tripartite project, or the size of the inner circle.
+    options: ClassVar[type | None] = None
 
     @classmethod
     def phase(cls, key: str) -> Phase | None:
@@ -169,12 +174,19 @@ class MeetingFormat:
             "capabilities": sorted(cls.capabilities),
             "kinds": [k.to_wire(language) for k in cls.all_kinds()],
             "phases": [p.to_wire(language, durations.get(p.key)) for p in cls.phases],
+            "options": options_wire(cls.options, language),
         }
 
     # Behaviour: no-ops unless a format overrides them. -------------------------------------
     @classmethod
     def on_created(cls, ctx: Ctx) -> None:
         """A meeting of this format was created (or duplicated), in the creating transaction."""
+
+    @classmethod
+    def configure(cls, ctx: Ctx, options: Any) -> None:
+        """The meeting was just created with ``options`` (an instance of :attr:`options`, its
+        defaults when the creator sent none), after ``on_created``, in the same transaction.
+        Raise ``SpiegelError`` to refuse the creation (an unknown question set, say)."""
 
     @classmethod
     def on_phase_left(cls, ctx: Ctx, phase: Phase, following: Phase) -> None:
@@ -201,6 +213,20 @@ class MeetingFormat:
         """Sections this format adds to the meeting's report data: a list of
         ``{"key", "title": {"nl", "en"}, "items": [{"text", ...}]}`` (see ``spiegel.api.section``)."""
         return []
+
+
+def options_wire(options: type | None, language: str) -> list[dict]:
+    """A format's own meeting fields for forms: ``[{name, type, title, default}]``. A field's
+    title comes from ``Field(json_schema_extra={"title": {"nl": …, "en": …}})``."""
+    if options is None:
+        return []
+    fields = []
+    for name, info in options.model_fields.items():
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        kind = {int: "integer", bool: "boolean"}.get(info.annotation, "text")
+        fields.append({"name": name, "type": kind, "title": pick(extra.get("title") or {}, language) or name,
+                       "default": info.default})
+    return fields
 
 
 def pick(texts: Mapping[str, str], language: str) -> str:
@@ -262,6 +288,17 @@ def check_format(fmt: type[MeetingFormat], actions: frozenset[str]) -> None:
             unknown = set(phase.actions_for(kind)) - actions
             if unknown:
                 raise FormatError(f"{where}: phase {phase.key!r} allows unknown actions {sorted(unknown)}")
+    options = getattr(fmt, "options", None)
+    if options is not None:
+        if not (isinstance(options, type) and hasattr(options, "model_fields") and hasattr(options, "model_validate")):
+            raise FormatError(f"{where}: `options` must be a spiegel.api.Payload subclass")
+        for field_name, info in options.model_fields.items():
+            extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+            if info.is_required():
+                raise FormatError(f"{where}: option {field_name!r} needs a default (meetings start without it)")
+            if not _bilingual(extra.get("title")):
+                raise FormatError(f"{where}: option {field_name!r} needs a Dutch and English title "
+                                  "(Field(json_schema_extra={'title': {'nl': ..., 'en': ...}}), missing translation)")
     for page, urls in dict(getattr(fmt, "modules", {}) or {}).items():
         if page not in PAGES or any(not isinstance(u, str) or not u.startswith("/") for u in urls):
             raise FormatError(f"{where}: `modules` maps pages {sorted(PAGES)} to same-origin URLs; got {page!r}")

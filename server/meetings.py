@@ -14,26 +14,38 @@ from .context import Ctx
 from .errors import SpiegelError
 from .hookspecs import hookimpl
 from .models import Meeting, Participant
-from .outbox import AUTHOR, STAFF
+from .outbox import AUTHOR, MEETING, STAFF
 from .permissions import ANYONE, staff
 from .prompter import new_prepared
 from .registry import ClientEvent, ServerEvent
-from .schemas import Empty, MeetingCreate, MeetingUpdate
+from .schemas import Empty, MeetingCreate, MeetingUpdate, validate
 from .views import meeting_view
 
 #: MeetingUpdate fields kept in ``Meeting.settings`` (the moderator's per-meeting choices).
 SETTING_FIELDS = ("queue_visibility", "display_timer", "timer_with_phase")
 
 
+def format_options(fmt, values: dict, current: dict | None = None) -> dict:
+    """The format's own meeting fields (``MeetingFormat.options``): ``values`` over ``current``
+    (or the defaults), validated by the format's class. A format without options takes none."""
+    if fmt.options is None:
+        if values:
+            raise SpiegelError("invalid_payload", f"The format {fmt.name!r} has no options.",
+                               [{"field": "options", "problem": "extra_forbidden"}])
+        return {}
+    return validate(fmt.options, {**(current or {}), **values}).model_dump(mode="json")
+
+
 def create_meeting(spiegel, session: Session, data: MeetingCreate, now: float) -> tuple[Meeting, str]:
     """A new meeting and its moderator key (returned once, stored hashed)."""
     fmt = spiegel.formats.get(data.format)
     if fmt is None:
-        raise SpiegelError("invalid_payload", f"Unknown format {data.format!r}.",
+        raise SpiegelError("invalid_payload", "No format has that name.",
                            [{"field": "format", "problem": "unknown_format"}])
     unknown = set(data.durations) - {p.key for p in fmt.phases}
     if unknown:
-        raise SpiegelError("unknown_phase", f"The format has no phase {sorted(unknown)[0]!r}.")
+        raise SpiegelError("unknown_phase", "The format has no phase with that key.")
+    options = format_options(fmt, data.options)
     code = new_code()
     while session.scalar(select(Meeting.id).where(Meeting.code == code)):
         code = new_code()
@@ -43,7 +55,8 @@ def create_meeting(spiegel, session: Session, data: MeetingCreate, now: float) -
         state="open" if data.open else "draft", phase_key=first.key, phase_started_at=now,
         scheduled_for=data.scheduled_for.isoformat() if data.scheduled_for else None,
         expected_listeners=data.expected_listeners, durations=dict(data.durations),
-        prepared=new_prepared(data.prepared), settings=dict(fmt.defaults), version=1,
+        prepared=new_prepared(data.prepared), settings={**fmt.defaults, **({"options": options} if options else {})},
+        version=1,
         created_at=now, updated_at=now,
     )
     session.add(meeting)
@@ -51,7 +64,10 @@ def create_meeting(spiegel, session: Session, data: MeetingCreate, now: float) -
     session.add(Participant(id=new_id(), meeting_id=meeting.id, role="moderator", token_hash=hash_token(key),
                             rights=list(spiegel.rights), created_at=now))
     session.flush()
-    fmt.on_created(spiegel.context(session, meeting))
+    ctx = spiegel.context(session, meeting)
+    fmt.on_created(ctx)
+    if fmt.options is not None:
+        fmt.configure(ctx, fmt.options.model_validate(options or {}))
     spiegel.hook.meeting_created(meeting=meeting, format=fmt)
     return meeting, key
 
@@ -59,7 +75,8 @@ def create_meeting(spiegel, session: Session, data: MeetingCreate, now: float) -
 def duplicate_meeting(spiegel, session: Session, source: Meeting, now: float) -> tuple[Meeting, str]:
     data = MeetingCreate(title=source.title, theme=source.theme, format=source.format, language=source.language,
                          expected_listeners=source.expected_listeners, durations=dict(source.durations or {}),
-                         prepared=[{"text": p["text"], "phase": p.get("phase")} for p in source.prepared or []])
+                         prepared=[{"text": p["text"], "phase": p.get("phase")} for p in source.prepared or []],
+                         options=dict((source.settings or {}).get("options") or {}))
     return create_meeting(spiegel, session, data, now)
 
 
@@ -77,11 +94,14 @@ def update_meeting(ctx: Ctx, data: MeetingUpdate) -> dict:
     if "durations" in fields:
         unknown = set(fields["durations"]) - {p.key for p in ctx.fmt.phases}
         if unknown:
-            raise SpiegelError("unknown_phase", f"The format has no phase {sorted(unknown)[0]!r}.")
+            raise SpiegelError("unknown_phase", "The format has no phase with that key.")
         m.durations = {**(m.durations or {}), **fields.pop("durations")}
     for setting in SETTING_FIELDS:
         if setting in fields:
             m.settings = {**(m.settings or {}), setting: fields.pop(setting)}
+    if "options" in fields:
+        current = (m.settings or {}).get("options") or {}
+        m.settings = {**(m.settings or {}), "options": format_options(ctx.fmt, fields.pop("options"), current)}
     if "scheduled_for" in fields:
         value = fields.pop("scheduled_for")
         m.scheduled_for = value.isoformat() if value else None
@@ -104,6 +124,8 @@ def register_events():
         ClientEvent("sync", Empty, sync, ANYONE, description="Ask for a fresh snapshot."),
         ClientEvent("meeting.update", MeetingUpdate, update_meeting, staff("setup")),
         ServerEvent("settings", frozenset({STAFF}), description="Meeting settings and durations changed."),
+        ServerEvent("meeting.erased", frozenset({MEETING}),
+                    description="The admin erased the meeting: tablets delete what they keep of it."),
         ServerEvent("snapshot", frozenset({AUTHOR}), private=True,
                     description="Everything the connecting participant may see (on every connect)."),
     ]

@@ -117,7 +117,8 @@ class Question(Base):
 
 
 class Outcome(Base):
-    """Improvement point, decision, priority or action: carried into reports and follow-up."""
+    """What went well, improvement point, wish, decision, priority or action: carried into
+    reports and follow-up. Outlives the meeting's raw notes (retention erases only those)."""
 
     __tablename__ = "outcomes"
 
@@ -128,6 +129,14 @@ class Outcome(Base):
     text: Mapped[str] = mapped_column(Text)
     owner: Mapped[str | None] = mapped_column(String(120), nullable=True)
     due: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    #: The phase it was captured in (set by the server at capture, editable afterwards).
+    phase_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    #: Ids of shared notes it draws on (only shared ones are ever accepted).
+    note_ids: Mapped[list] = mapped_column(JSON, default=list)
+    #: Actions: open, in_progress, done, dropped (spiegel.report.actions).
+    status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    #: Priorities: their score (e.g. points from a ranking poll).
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
     version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[float] = mapped_column(Float)

@@ -1,17 +1,20 @@
-"""Outcomes captured by staff while people speak: improvement points, decisions, priorities
-and actions. They are what the report and the follow-up are made of."""
+"""Outcomes captured by staff while people speak: what went well, improvement points, wishes,
+decisions, priorities and actions. They are what the report and the follow-up are made of;
+each remembers the phase it was captured in."""
 
 from __future__ import annotations
+
+import uuid
 
 from sqlalchemy import select
 
 from .context import Ctx
 from .hookspecs import hookimpl
-from .models import Outcome
+from .models import Outcome, Participant
 from .outbox import STAFF
 from .permissions import staff
 from .registry import ClientEvent, ServerEvent
-from .schemas import ItemRef, OutcomeAdd, OutcomeEdit
+from .schemas import ItemRef, OutcomeAdd, OutcomeEdit, validate
 from .views import outcome_view
 
 
@@ -27,11 +30,32 @@ def add_outcome(ctx: Ctx, data: OutcomeAdd) -> dict:
     if existing is not None:
         return {"outcome": outcome_view(existing), "duplicate": True}
     o = Outcome(id=data.id, meeting_id=ctx.meeting.id, author_id=ctx.participant.id, kind=data.kind,
-                text=data.text, owner=data.owner or None, due=data.due or None, created_at=ctx.now,
+                text=data.text, owner=data.owner or None, due=data.due or None, phase_key=ctx.meeting.phase_key,
+                status="open" if data.kind == "action" else None, note_ids=[], created_at=ctx.now,
                 updated_at=ctx.now, version=ctx.version())
     if not ctx.insert_once(o):
         return {"outcome": outcome_view(ctx.resent(Outcome, data.id, per_participant=False)), "duplicate": True}
     return {"outcome": _changed(ctx, o), "duplicate": False}
+
+
+def add_outcome_row(ctx: Ctx, kind: str, text: str, owner: str | None = None, due: str | None = None) -> dict:
+    """Capture an outcome from a plugin's handler (public API ``spiegel.api.add_outcome``): an
+    improvement point, decision, priority or action, with what staff see of it sent to staff.
+    It is the same outcome the moderator captures, so the report and follow-up take it."""
+    data = validate(OutcomeAdd, {"id": str(uuid.uuid4()), "kind": kind, "text": text, "owner": owner or None,
+                                 "due": due or None})
+    author = ctx.participant.id if ctx.participant is not None and ctx.is_staff else _moderator_id(ctx)
+    o = Outcome(id=data.id, meeting_id=ctx.meeting.id, author_id=author, kind=data.kind, text=data.text,
+                owner=data.owner or None, due=data.due or None, phase_key=ctx.meeting.phase_key,
+                status="open" if data.kind == "action" else None, note_ids=[], created_at=ctx.now,
+                updated_at=ctx.now, version=ctx.version())
+    ctx.session.add(o)
+    return _changed(ctx, o)
+
+
+def _moderator_id(ctx: Ctx) -> str:
+    return ctx.session.scalar(select(Participant.id).where(Participant.meeting_id == ctx.meeting.id,
+                                                           Participant.role == "moderator"))
 
 
 def edit_outcome(ctx: Ctx, data: OutcomeEdit) -> dict:
@@ -40,6 +64,8 @@ def edit_outcome(ctx: Ctx, data: OutcomeEdit) -> dict:
         if key == "text" and value is None:
             continue
         setattr(o, key, value or None if key in ("owner", "due") else value)
+    if o.kind == "action" and o.status is None:
+        o.status = "open"
     return {"outcome": _changed(ctx, o)}
 
 
@@ -51,9 +77,13 @@ def delete_outcome(ctx: Ctx, data: ItemRef) -> dict:
     return {"id": o.id}
 
 
-def all_outcomes(ctx: Ctx) -> list[dict]:
-    rows = ctx.session.scalars(
-        select(Outcome).where(Outcome.meeting_id == ctx.meeting.id).order_by(Outcome.created_at)).all()
+def all_outcomes(ctx: Ctx, kind: str | None = None) -> list[dict]:
+    """The meeting's outcomes in the order captured (public API ``spiegel.api.outcomes``),
+    optionally of one kind."""
+    query = select(Outcome).where(Outcome.meeting_id == ctx.meeting.id).order_by(Outcome.created_at)
+    if kind is not None:
+        query = query.where(Outcome.kind == kind)
+    rows = ctx.session.scalars(query).all()
     return [outcome_view(o) for o in rows]
 
 

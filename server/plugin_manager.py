@@ -24,6 +24,8 @@ from pathlib import Path
 import pluggy
 
 from . import hookspecs
+from .admin_actions import AdminAction, AdminActionError
+from .admin_actions import collect as collect_admin
 from .formats import CORE_LISTENER_ACTIONS, FormatError, MeetingFormat, check_format
 from .permissions import CORE_RIGHTS
 from .registry import Registry, RegistryError
@@ -37,9 +39,9 @@ ENTRY_POINT_GROUP = "spiegel"
 BUILTIN_PLUGINS = (
     "spiegel.meetings", "spiegel.phases", "spiegel.timer", "spiegel.links", "spiegel.prompter",
     "spiegel.notes", "spiegel.questions", "spiegel.outcomes", "spiegel.rounds", "spiegel.presence",
-    "spiegel.plugins.common",
+    "spiegel.plugins.common", "spiegel.plugins.amc", "spiegel.plugins.umcg", "spiegel.plugins.nik",
+    "spiegel.plugins.koos",
 )
-
 
 class PluginError(Exception):
     """A plugin that cannot be loaded; raised at start with the plugin named."""
@@ -88,14 +90,24 @@ def make_manager(plugins_dir: str | None = None, only: Iterable[str] | None = No
     return pm
 
 
-def core_registry() -> Registry:
-    """The registry of Spiegel's own features alone (no installed or file plugins): what the
-    protocol documentation and the permission tests are checked against."""
+def _core_manager() -> pluggy.PluginManager:
     pm = pluggy.PluginManager("spiegel")
     pm.add_hookspecs(hookspecs)
     for name in BUILTIN_PLUGINS:
         pm.register(importlib.import_module(name), name=name)
-    return collect_registry(pm)
+    return pm
+
+
+def core_registry() -> Registry:
+    """The registry of Spiegel's own features alone (no installed or file plugins): what the
+    protocol documentation and the permission tests are checked against."""
+    return collect_registry(_core_manager())
+
+
+def core_formats() -> tuple[str, ...]:
+    """The names of the built-in formats (the common form, AMC, UMCG …), in order."""
+    pm = _core_manager()
+    return tuple(collect_formats(pm, collect_registry(pm)))
 
 
 def _load_file(path: Path):
@@ -145,6 +157,13 @@ def collect_registry(pm: pluggy.PluginManager) -> Registry:
                 except RegistryError as exc:
                     raise PluginError(str(exc).replace("client event", "action")) from exc
     return registry
+
+
+def collect_admin_actions(pm: pluggy.PluginManager) -> dict[str, AdminAction]:
+    try:
+        return collect_admin(each(pm, "register_admin_actions"))
+    except AdminActionError as exc:
+        raise PluginError(str(exc)) from exc
 
 
 def collect_rights(pm: pluggy.PluginManager) -> tuple[str, ...]:
@@ -237,6 +256,15 @@ def _source(name: str) -> str:
     return "file" if name.startswith("file:") else "entry point"
 
 
+def _defined_in(fmt: type[MeetingFormat], module: object) -> bool:
+    """Is the format declared in the plugin's module, or in a module of the plugin's package
+    (``spiegel.plugins.amc.format`` belongs to ``spiegel.plugins.amc``)?"""
+    if sys.modules.get(fmt.__module__) is module:
+        return True
+    package = getattr(module, "__name__", None) if hasattr(module, "__path__") else None
+    return package is not None and fmt.__module__.startswith(package + ".")
+
+
 def describe(pm: pluggy.PluginManager, formats: dict[str, type[MeetingFormat]],
              registry: Registry | None = None) -> list[dict]:
     """What `spiegel plugins` prints: each plugin, where it came from and what it adds."""
@@ -245,7 +273,7 @@ def describe(pm: pluggy.PluginManager, formats: dict[str, type[MeetingFormat]],
         if module is None:
             continue
         hooks = sorted(h.name for h in pm.get_hookcallers(module) or ())
-        owned = [f for f in formats.values() if sys.modules.get(f.__module__) is module]
+        owned = [f for f in formats.values() if _defined_in(f, module)]
         row = {
             "name": name,
             "source": _source(name),

@@ -37,7 +37,7 @@ REASON_MAX = 300
 
 NOTE_TAGS = ("positive", "improvement", "later")
 TRIAGE = ("clarifying", "later", "discussion")
-OUTCOME_KINDS = ("improvement", "decision", "priority", "action")
+OUTCOME_KINDS = ("well", "improvement", "wish", "decision", "priority", "action")
 STAFF_RIGHTS = CORE_RIGHTS
 ASSISTANT_RIGHTS = ("run", "questions", "outcomes")
 TURN_STATES = ("none", "waiting", "speaking", "done")
@@ -50,10 +50,14 @@ def _no_nul(value: str) -> str:
     return value
 
 
-def _text(max_length: int, min_length: int = 1):
+def bounded_text(max_length: int, min_length: int = 1):
+    """A text field: stripped, between ``min_length`` and ``max_length`` characters, no NUL
+    (public API: plugins' payloads use it too)."""
     return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
                      AfterValidator(_no_nul)]
 
+
+_text = bounded_text
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_no_nul)]
 
@@ -120,6 +124,8 @@ class MeetingCreate(Payload):
     expected_listeners: StrictInt | None = Field(default=None, ge=0, le=500)
     prepared: list[PreparedItem] = Field(default_factory=list, max_length=50)
     durations: dict[Id, StrictInt] = Field(default_factory=dict)
+    #: The format's own meeting fields (``MeetingFormat.options``), checked against its class.
+    options: dict[Id, object] = Field(default_factory=dict, max_length=50)
     open: bool = False
 
     _durations = field_validator("durations")(_check_durations)
@@ -133,6 +139,8 @@ class MeetingUpdate(Payload):
     expected_listeners: StrictInt | None = Field(default=None, ge=0, le=500)
     durations: dict[Id, StrictInt] | None = None
     queue_visibility: Literal["live", "count", "hidden"] | None = None
+    #: Changes to the format's own meeting fields (the others keep their values).
+    options: dict[Id, object] | None = Field(default=None, max_length=50)
     #: The room display shows the phase timer (off by default).
     display_timer: StrictBool | None = None
     #: Start the phase's timer when the phase starts; absent = what the format's phase says.
@@ -140,7 +148,7 @@ class MeetingUpdate(Payload):
 
     _durations = field_validator("durations")(_check_durations)
     _present = field_validator("title", "theme", "language", "durations", "queue_visibility", "display_timer",
-                               "timer_with_phase", mode="before")(_not_null)
+                               "timer_with_phase", "options", mode="before")(_not_null)
 
 
 class NoteAdd(ClientId):

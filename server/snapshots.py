@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from .context import STAFF_ROLES, Ctx
+from .context import Ctx
 from .models import Note
 from .outcomes import all_outcomes
 from .questions import asking_view, own_questions, staff_questions
 from .rounds import current_poll, own_answers, poll_results, turns_view
 from .timer import of as timer_of
-from .views import meeting_view, ms, note_view, participant_label, poll_view, prompt_view
+from .views import meeting_view, ms, note_view, poll_view, prompt_view
 
 #: Which page of the client a role opens (the plugin modules it loads are per page).
 PAGE_OF_ROLE = {"moderator": "moderator", "assistant": "moderator", "display": "display"}
@@ -52,10 +52,7 @@ def state_payload(ctx: Ctx) -> dict:
 
 
 def label_of(ctx: Ctx, p) -> str:
-    kind = ctx.spiegel.kind(ctx.fmt, p.role) if p.role not in (*STAFF_ROLES, "display") else None
-    if p.name or kind is None or kind.name == "listener":
-        return participant_label(p, ctx.meeting.language)
-    return kind.label_for(ctx.meeting.language, p.number)
+    return ctx.label_of(p)
 
 
 def client_part(ctx: Ctx, page: str) -> dict:

@@ -13,7 +13,7 @@ import sys
 import pytest
 from helpers import ADMIN_PASSWORD, PLUGINS, ROOT, Room, call, make_app, uid
 from spiegel import hookspecs
-from spiegel.plugin_manager import PluginError
+from spiegel.plugin_manager import PluginError, core_formats
 from spiegel.sections import SectionError, collect_sections
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import text
@@ -53,14 +53,14 @@ def test_the_probe_loads_from_its_installed_wheel_with_everything_it_declares(pa
     assert {"probe.tip", "probe.cheer", "probe.shout"} <= set(sp.registry.client)
     assert sp.registry.server["probe.tip"].private
     assert "probe" in sp.rights and "probe" in sp.assistant_rights
-    assert [f.name for f in sp.migrations] == ["probe"] and "site" in str(sp.migrations[0].path)
+    assert [f.name for f in sp.migrations][-1] == "probe" and "site" in str(sp.migrations[-1].path)
     tables = set(sa_inspect(sp.db.engine).get_table_names())
     assert {"probe_tips", "spiegel_probe_version"} <= tables
 
 
 def test_without_the_probe_the_core_is_unchanged(app):
     sp = app.extensions["spiegel"]
-    assert list(sp.formats) == ["common"]
+    assert tuple(sp.formats) == core_formats() and "probe" not in sp.formats
     assert not any(name.startswith("probe.") for name in sp.registry.client)
     assert "probe_tips" not in sa_inspect(sp.db.engine).get_table_names()
     r = app.test_client().get("/plugins/probe/tips.js")
@@ -208,6 +208,29 @@ def test_a_missing_translation_of_a_plugin_page_stops_the_start(tmp_path, clock)
         "from spiegel.api import hookimpl\n\n@hookimpl\ndef register_static():\n"
         f"    return [('texts', {str(tmp_path / 'static')!r})]\n")
     with pytest.raises(PluginError, match=r"plugin file:texts.py: missing translation in en.json for b"):
+        make_app(tmp_path / "instance", clock, PLUGINS_DIR=str(folder))
+
+
+def test_an_admin_action_of_a_plugin_is_served_to_the_administrator_only(papp):
+    room = new_meeting(papp)
+    call(join_scout(room, room.moderator()), "probe.tip", {"id": uid(), "text": "Verzonnen tip"})
+    http = papp.test_client()
+    assert http.post("/api/admin/actions/probe.count", json={}).status_code == 401
+    r = http.post("/api/admin/actions/probe.count", json={}, headers=ADMIN)
+    assert r.status_code == 200 and r.get_json() == {"ok": True, "tips": 1}
+    assert http.post("/api/admin/actions/probe.count", json={"x": 1}, headers=ADMIN).status_code == 400
+    assert http.post("/api/admin/actions/probe.nope", json={}, headers=ADMIN).status_code == 404
+
+
+def test_an_admin_action_declared_twice_stops_the_start(probe, tmp_path, clock):
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "twice.py").write_text(
+        "from spiegel.api import AdminAction, Payload, hookimpl\n\n"
+        "@hookimpl\ndef register_admin_actions():\n"
+        "    return [AdminAction('probe.count', Payload, lambda s, d, n: {})]\n")
+    with pytest.raises(PluginError, match=r"admin action 'probe.count' is registered twice: by probe and by "
+                                          r"file:twice.py"):
         make_app(tmp_path / "instance", clock, PLUGINS_DIR=str(folder))
 
 
@@ -363,6 +386,7 @@ def test_every_hook_is_called_and_exercised(papp, probe, tmp_path, clock):
         "phase_changed": test_format_hooks_run_for_their_own_meetings_only,
         "meeting_erased": test_erasing_a_meeting_erases_the_plugins_rows_too,
         "register_actions": test_broken_declarations_stop_the_start_naming_the_plugin,
+        "register_admin_actions": test_an_admin_action_of_a_plugin_is_served_to_the_administrator_only,
     }
     assert set(exercised) == set(_hookspecs()), "name the test that covers each hook"
 

@@ -271,9 +271,9 @@ def test_turn_states():
 
 
 def test_outcome_kinds():
-    for kind in ("improvement", "decision", "priority", "action"):
+    for kind in ("well", "improvement", "wish", "decision", "priority", "action"):
         assert s.validate(s.OutcomeAdd, {"id": ID, "kind": kind, "text": "x"}).kind == kind
-    invalid(s.OutcomeAdd, {"id": ID, "kind": "wish", "text": "x"})
+    invalid(s.OutcomeAdd, {"id": ID, "kind": "complaint", "text": "x"})
     invalid(s.OutcomeAdd, {"id": ID, "text": "x"})
 
 

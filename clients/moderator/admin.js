@@ -84,7 +84,9 @@ import { Spiegel as S } from '/static/moderator/common.js';
 
   // ---------------------------------------------------------------- formats and durations
   async function loadFormats() {
-    const ans = await api('GET', `/api/formats?lang=${S.lang()}`);
+    const lang = S.lang();
+    const ans = await api('GET', `/api/formats?lang=${lang}`);
+    if (lang !== S.lang()) return; // switched again meanwhile: the newer answer draws
     const list = ans.formats || (Array.isArray(ans) ? ans : []);
     formats = Array.isArray(list) ? list : Object.values(list);
     renderFormats();

@@ -1425,6 +1425,7 @@ import { pagePanels } from '/static/moderator/plugins.js';
   menuAction('mi-display', openDisplayDialog);
   menuAction('mi-assistant', openAssistantDialog);
   menuAction('mi-help', openHelp);
+  menuAction('mi-report', () => window.open(`/moderate/${encodeURIComponent(meetingId)}/report`, '_blank', 'noopener'));
   menuAction('mi-archive', archiveMeeting);
   menuAction('mi-forget', forgetLink);
 

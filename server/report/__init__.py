@@ -1,0 +1,1 @@
+"""Reports, letters, follow-up, series, retention and the audit log (issue 12)."""
