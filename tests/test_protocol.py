@@ -1646,7 +1646,11 @@ ERROR_TESTS = {code: globals()[f"test_error_{code}"] for code in ERROR_CODES if 
 
 
 def test_every_event_and_error_code_has_a_test():
-    assert set(EVENT_TESTS) == set(core_registry().client) | {"action"}
+    # The built-in formats' own events (server/plugins/) are tested by each format's run
+    # (tests/test_format_*.py), as an outside plugin's would be.
+    core = core_registry()
+    features = {name for name in core.client if not core.owners[f"client:{name}"].startswith("spiegel.plugins.")}
+    assert set(EVENT_TESTS) == features | {"action"}
     assert set(ERROR_TESTS) == set(ERROR_CODES), f"missing: {sorted(set(ERROR_CODES) - set(ERROR_TESTS))}"
     for test in [*EVENT_TESTS.values(), *ERROR_TESTS.values()]:
         assert callable(test) and test.__name__.startswith("test_")
