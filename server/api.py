@@ -8,20 +8,22 @@ start with a clear message. ``docs/plugins.md`` is the guide.
 
 from __future__ import annotations
 
+from .admin_actions import AdminAction
 from .context import Ctx
 from .errors import ERROR_CODES, SpiegelError
 from .formats import LANGUAGES, LISTENER, MeetingFormat, ParticipantKind, Phase, pick
 from .hookspecs import hookimpl
+from .lookups import meetings, outcomes, own_notes, participants, report_data, shared_notes
 from .models import Base as Model
 from .outbox import AUTHOR, MEETING, PARTICIPANT, STAFF, kind_audience
 from .outcomes import add_outcome_row as add_outcome
-from .outcomes import all_outcomes as outcomes
 from .permissions import ANY, ANYONE, MODERATOR, Rule, participant, staff
 from .plugin_manager import API_VERSION
+from .plugin_series import join_series, leave_series, series_of, series_rounds
 from .prompter import add_prepared
 from .registry import ClientEvent, ServerEvent
 from .schemas import ClientId, Payload, bounded_text, validate
-from .timer import start_timer
+from .timer import Timer, start_timer
 from .views import participant_label
 
 
@@ -44,8 +46,9 @@ def section(key: str, title: dict[str, str], items: list[dict], **extra) -> dict
 
 __all__ = [
     "ANY", "ANYONE", "API_VERSION", "AUTHOR", "ERROR_CODES", "LANGUAGES", "LISTENER", "MEETING", "MODERATOR",
-    "PARTICIPANT", "STAFF", "ClientEvent", "Ctx", "MeetingFormat", "Model", "ParticipantKind", "Payload",
-    "Phase", "Rule", "ServerEvent", "SpiegelError", "hookimpl", "kind_audience", "participant",
-    "participant_label", "pick", "section", "staff", "start_timer", "validate",
-    "ClientId", "add_outcome", "add_prepared", "bounded_text", "options", "outcomes",
+    "PARTICIPANT", "STAFF", "AdminAction", "ClientEvent", "ClientId", "Ctx", "MeetingFormat", "Model",
+    "ParticipantKind", "Payload", "Phase", "Rule", "ServerEvent", "SpiegelError", "Timer", "add_outcome",
+    "add_prepared", "bounded_text", "hookimpl", "join_series", "kind_audience", "leave_series", "meetings",
+    "options", "outcomes", "own_notes", "participant", "participant_label", "participants", "pick",
+    "report_data", "section", "series_of", "series_rounds", "shared_notes", "staff", "start_timer", "validate",
 ]

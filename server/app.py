@@ -11,15 +11,18 @@ from collections.abc import Callable
 from flask import Flask
 from flask_socketio import SocketIO
 
-from . import __version__, web
+from . import __version__, http_guard, storage, web
+from .admin_auth import AdminAuth
 from .config import admin_password, load_config
 from .context import Ctx
 from .db import Database, migrate
 from .formats import MeetingFormat, ParticipantKind
+from .guard import ScreenedPacket
 from .limits import Window
 from .models import Meeting
 from .outbox import staff_room
 from .plugin_manager import (
+    collect_admin_actions,
     collect_formats,
     collect_migrations,
     collect_registry,
@@ -42,7 +45,7 @@ class Spiegel:
         config = app.config
         self.app = app
         self.clock = clock
-        self.db = Database(config["DATABASE_URL"])
+        self.db = Database(config["DATABASE_URL"], timeout=float(config["DB_TIMEOUT"]))
         self.pm = make_manager(config.get("PLUGINS_DIR"), _split(config.get("PLUGINS")))
         self.hook = self.pm.hook
         self.registry = collect_registry(self.pm)
@@ -50,15 +53,19 @@ class Spiegel:
         self.formats = collect_formats(self.pm, self.registry)
         self.migrations = collect_migrations(self.pm)
         self.static = collect_static(self.pm)
+        self.admin_actions = collect_admin_actions(self.pm)
         self.presence = Presence()
         self.connections: dict[str, tuple[str, str]] = {}
         # Far above a real room (a tablet draining a long offline queue, 25 tablets behind one
-        # hospital NAT), far below a flood.
-        self.events = Window(10.0, 200, "More than 200 events in 10 seconds from this connection.")
-        self.joins = Window(60.0, 120, "Too many joins from this address; wait a minute.")
-        self.failed_logins = Window(300.0, 10, "Too many wrong passwords; wait five minutes.")
+        # hospital NAT), far below a flood. Settings: README, "Configuration".
+        self.events = Window(10.0, int(config["EVENT_LIMIT"]), "Too many events from this participant; slow down.")
+        self.address_events = Window(10.0, int(config["ADDRESS_EVENT_LIMIT"]),
+                                     "Too many events from this address; slow down.")
+        self.joins = Window(60.0, int(config["JOIN_LIMIT"]), "Too many joins from this address; wait a minute.")
+        self.lookups = Window(60.0, int(config["JOIN_LIMIT"]), "Too many look-ups from this address; wait a minute.")
         self.socketio = SocketIO()
         self.admin_password, self.admin_password_generated = admin_password(config)
+        self.admin = AdminAuth(self.admin_password, float(config["ADMIN_SESSION_HOURS"]), int(config["LOGIN_LIMIT"]))
         #: Called with each new meeting (``spiegel run`` prints its join URL and QR code).
         self.announce: Callable[[Meeting], None] | None = None
         self._watching = False
@@ -116,12 +123,20 @@ class Spiegel:
                 self.socketio.server.disconnect(sid)
 
     def broadcast_presence(self, meeting_id: str) -> None:
-        with self.db.transaction() as session:
-            meeting = session.get(Meeting, meeting_id)
-            if meeting is None:
-                return
-            ctx = self.context(session, meeting)
-            payload = {"version": meeting.version, "presence": self.presence.view(ctx)}
+        """Tell staff who is here; skipped (staff catch up at their next sync) while storage is down."""
+        try:
+            with self.db.transaction() as session:
+                meeting = session.get(Meeting, meeting_id)
+                if meeting is None:
+                    return
+                ctx = self.context(session, meeting)
+                payload = {"version": meeting.version, "presence": self.presence.view(ctx)}
+        except Exception as exc:
+            refusal = storage.refusal(exc)
+            if refusal is None:
+                raise
+            log.warning("presence not sent: %s", refusal.code)
+            return
         self.socketio.emit("presence", payload, to=staff_room(meeting_id))
 
     def check_timers(self) -> int:
@@ -191,10 +206,12 @@ def create_app(config: dict | None = None, clock: Callable[[], float] = time.tim
         ping_timeout=20,
         logger=False,
         engineio_logger=False,
+        serializer=ScreenedPacket,
     )
     register(spiegel.socketio)
 
     app.wsgi_app = _no_delay(app.wsgi_app)
+    http_guard.install(app, int(settings["TRUSTED_PROXIES"]))
 
     app.register_blueprint(web.bp)
     from .report.routes import bp as report_bp

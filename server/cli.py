@@ -18,6 +18,9 @@ def _eventlet_patch() -> None:
     # nameserver answers (eventlet issues #511, #694); Spiegel resolves almost nothing, so
     # the system resolver is the safer choice. Must be set before eventlet is imported.
     os.environ.setdefault("EVENTLET_NO_GREENDNS", "yes")
+    # psycopg waits for PostgreSQL in C (blocking the whole event loop) unless told to use
+    # select(), which eventlet makes green: a database that hangs then freezes no page.
+    os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
 
     # eventlet announces on import that it is in maintenance mode. We know, chose it as the
     # default deliberately (it is what Flask-SocketIO serves best in one process) and offer
@@ -85,7 +88,7 @@ def cmd_create(args: argparse.Namespace) -> None:
     try:
         _print_new_meeting(app, args.title, args.format, open_now=args.open)
     except SpiegelError as exc:
-        sys.exit(f"spiegel create: {exc.message}")
+        sys.exit(f"spiegel create: {exc.message} (--format {args.format})")
 
 
 def cmd_plugins(_args: argparse.Namespace) -> None:
@@ -180,9 +183,12 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "run" and os.environ.get("SPIEGEL_ASYNC_MODE", "eventlet") == "eventlet":
         _eventlet_patch()
     from .plugin_manager import PluginError
+    from .storage import StorageError
 
     try:
         args.func(args)
+    except StorageError as exc:
+        sys.exit(f"spiegel {args.command}: {exc}")
     except PluginError as exc:
         # A broken plugin stops the start with one clear line naming it and the mistake.
         sys.exit(f"spiegel {args.command}: cannot start: {exc}")

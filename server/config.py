@@ -10,6 +10,8 @@ import os
 import secrets
 from pathlib import Path
 
+from .storage import StorageError, check_writable
+
 ASYNC_MODES = ("eventlet", "threading")
 
 #: (environment variable, config key, default, description). The default ``None`` means
@@ -46,6 +48,22 @@ SETTINGS: tuple[tuple[str, str, object, str], ...] = (
      "`1`: the moderator may store the inner circle's names with their consent. Default `0`: "
      "only what was consented to, when, and how many people."),
     ("SPIEGEL_LOG_LEVEL", "LOG_LEVEL", "INFO", "Python log level. Logs never hold note or question text."),
+    ("SPIEGEL_TRUSTED_PROXIES", "TRUSTED_PROXIES", 0,
+     "How many reverse proxies in front of Spiegel may set `X-Forwarded-For`/`-Proto`/`-Host`; "
+     "0 trusts none. Behind one HTTPS proxy set 1, or every tablet has the proxy's address."),
+    ("SPIEGEL_EVENT_LIMIT", "EVENT_LIMIT", 200,
+     "Socket events one participant (all its sockets together) may send in 10 seconds."),
+    ("SPIEGEL_ADDRESS_EVENT_LIMIT", "ADDRESS_EVENT_LIMIT", 2000,
+     "Socket events all participants at one address (a hospital NAT) may send in 10 seconds."),
+    ("SPIEGEL_JOIN_LIMIT", "JOIN_LIMIT", 120,
+     "Joins, and separately look-ups of a meeting by its code, one address may make in a minute."),
+    ("SPIEGEL_LOGIN_LIMIT", "LOGIN_LIMIT", 10,
+     "Wrong admin passwords (login form or `Bearer`) one address may try in 5 minutes; then that "
+     "address waits, every other address can still sign in."),
+    ("SPIEGEL_ADMIN_SESSION_HOURS", "ADMIN_SESSION_HOURS", 12,
+     "An admin sign-in expires after this many hours; logout, a password change and a restart end it at once."),
+    ("SPIEGEL_DB_TIMEOUT", "DB_TIMEOUT", 5,
+     "Seconds a PostgreSQL connect or transaction may take before the client gets `storage_unavailable`."),
 )
 
 
@@ -63,7 +81,11 @@ def load_config(overrides: dict | None = None) -> dict:
     if config["ASYNC_MODE"] not in ASYNC_MODES:
         raise ValueError(f"SPIEGEL_ASYNC_MODE must be one of {ASYNC_MODES}, not {config['ASYNC_MODE']!r}")
     instance = Path(config["INSTANCE_PATH"]).resolve()
-    instance.mkdir(parents=True, exist_ok=True)
+    try:
+        instance.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(f"The instance folder {instance} cannot be created ({exc.strerror}).") from None
+    check_writable(instance)  # before anything is written there: say so and stop
     config["INSTANCE_PATH"] = str(instance)
     if not config["DATABASE_URL"]:
         config["DATABASE_URL"] = f"sqlite:///{instance / 'spiegel.db'}"

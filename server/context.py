@@ -40,6 +40,9 @@ class Runtime(Protocol):
 
     clock: Any
     hook: Any
+    formats: dict[str, type[MeetingFormat]]
+
+    def context(self, session: Session, meeting: Meeting) -> Ctx: ...
 
     def allows(self, event: str, audience: str) -> bool: ...
 

@@ -3,24 +3,28 @@
 SQLite gets WAL (readers never wait for the writer) and a busy timeout, so twenty tablets
 saving at once queue instead of failing. Migrations run at every start: an upgraded server
 finds its schema ready. Parameters are hidden from SQLAlchemy's error messages: they hold
-what people wrote, and error messages end up in logs.
+what people wrote, and error messages end up in logs. SQLite overwrites deleted content
+(``secure_delete``) and an erase checkpoints the WAL, so erased text leaves the files. PostgreSQL
+gets connect and statement timeouts, and a watchdog (:mod:`.storage`) bounds each transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
+
+from .storage import Watchdog, postgres_connect_args
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, timeout: float = 5.0) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True)
 
@@ -33,10 +37,15 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
+            # Deleted rows are overwritten with zeros, not just unlinked: an erased meeting's text
+            # does not linger in free pages of the file.
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    connect_args = postgres_connect_args(timeout) if url.startswith("postgresql") else {}
+    return create_engine(url, pool_pre_ping=True, pool_timeout=timeout, hide_parameters=True,
+                         connect_args=connect_args)
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -47,12 +56,19 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
+def _no_statement_timeout(connection) -> None:
+    """A migration of a large database may take longer than an event's statement timeout."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
+
+
 def migrate(engine: Engine, plugins: Iterable = ()) -> None:
     """Bring the schema to the newest revision: the core's, then each plugin's migrations
     (``register_migrations``), each plugin with a version table of its own so their
     histories never mix with the core's or each other's."""
     cfg = alembic_config(engine)
     with engine.begin() as connection:
+        _no_statement_timeout(connection)
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")
     for folder in plugins:
@@ -61,6 +77,7 @@ def migrate(engine: Engine, plugins: Iterable = ()) -> None:
         cfg.set_main_option("version_locations", str(folder.path))
         cfg.attributes["version_table"] = f"spiegel_{folder.name.replace('-', '_')}_version"
         with engine.begin() as connection:
+            _no_statement_timeout(connection)
             cfg.attributes["connection"] = connection
             command.upgrade(cfg, "head")
 
@@ -68,12 +85,25 @@ def migrate(engine: Engine, plugins: Iterable = ()) -> None:
 class Database:
     """The app's database handle (kept in ``app.extensions['spiegel']``)."""
 
-    def __init__(self, url: str):
-        self.engine = make_engine(url)
+    def __init__(self, url: str, timeout: float = 5.0):
+        self.engine = make_engine(url, timeout)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.watchdog = Watchdog(self.engine, timeout) if self.engine.dialect.name == "postgresql" else None
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: committed on success, rolled back on any exception."""
-        with self._sessions() as session, session.begin():
+        """One unit of work: committed on success, rolled back on any exception; bounded in time."""
+        with self.watchdog.watch() if self.watchdog else nullcontext(), self._sessions() as session, \
+                session.begin():
             yield session
+
+    def ping(self) -> None:
+        """Raise when the database does not answer (for /healthz)."""
+        with self.transaction() as session:
+            session.execute(text("SELECT 1"))
+
+    def after_erase(self) -> None:
+        """Move an erase out of SQLite's write-ahead log into the (zeroed) main file and empty the log."""
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

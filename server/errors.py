@@ -23,10 +23,14 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "question_locked": (409, "The moderator has selected this question; it can no longer be changed."),
     "invalid_transition": (409, "That change is not possible from the current state."),
     "unknown_phase": (400, "The format has no such phase."),
+    "not_this_format": (409, "This meeting's format does not take this event."),
     "stale_state": (409, "The meeting moved on; refresh and try again."),
     "method_not_allowed": (405, "This path does not take that HTTP method."),
     "report_final": (409, "The report is final; reopen it to change it."),
     "rate_limited": (429, "Too many messages; slow down."),
+    "storage_unavailable": (503, "The database does not answer; what you sent was not stored. Try again."),
+    "storage_full": (507, "The server's disk is full; what you sent was not stored."),
+    "storage_read_only": (503, "The server cannot write its database; what you sent was not stored."),
     "internal_error": (500, "Something went wrong on the server."),
 }
 
@@ -45,6 +49,15 @@ class SpiegelError(Exception):
     @property
     def http_status(self) -> int:
         return ERROR_CODES[self.code][0]
+
+    def connect_error(self) -> dict:
+        """The ``data`` of a refused connection. ``wipe`` tells a tablet that the server keeps
+        nothing for its token any more (the meeting was erased, the link revoked): it deletes
+        what it stored for it, since that can never be delivered (docs/protocol.md)."""
+        data = {"code": self.code, "message": self.message}
+        if self.code == "token_unknown":
+            data["wipe"] = True
+        return data
 
     def to_ack(self) -> dict:
         error: dict = {"code": self.code, "message": self.message}

@@ -183,6 +183,12 @@ class MeetingFormat:
         """A meeting of this format was created (or duplicated), in the creating transaction."""
 
     @classmethod
+    def configure(cls, ctx: Ctx, options: Any) -> None:
+        """The meeting was just created with ``options`` (an instance of :attr:`options`, its
+        defaults when the creator sent none), after ``on_created``, in the same transaction.
+        Raise ``SpiegelError`` to refuse the creation (an unknown question set, say)."""
+
+    @classmethod
     def on_phase_left(cls, ctx: Ctx, phase: Phase, following: Phase) -> None:
         """The meeting leaves ``phase`` for ``following``."""
 

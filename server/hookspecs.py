@@ -56,6 +56,16 @@ def register_rights():
 
 
 @hookspec
+def register_admin_actions():
+    """Return ``AdminAction`` declarations (``spiegel.api``): what the server's administrator
+    may do with a plugin's organisation-wide data (a library of question sets, say), outside
+    any one meeting. Each is served at ``POST /api/admin/actions/<name>`` to the signed-in
+    administrator only, its body validated by the action's schema, its handler
+    ``handler(session, data, now) -> dict`` run in one transaction. Names are unique across
+    plugins; a repeat stops the server at start naming both plugins."""
+
+
+@hookspec
 def register_migrations():
     """Return a list of ``(name, folder)``: Alembic script folders of your plugin's tables.
 

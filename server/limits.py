@@ -1,5 +1,6 @@
-"""Sliding-window limits against floods (events per socket, joins and wrong admin passwords
-per address). In memory, per process: the scale-out issue moves them to Redis."""
+"""Sliding-window limits against floods (events per participant and per address, joins,
+meeting look-ups and wrong admin passwords per address). In memory, per process: the scale-out
+issue moves them to Redis."""
 
 from __future__ import annotations
 
@@ -17,9 +18,14 @@ class Window:
         self._hits: dict[str, deque] = defaultdict(deque)
 
     def full(self, key: str) -> bool:
-        hits, now = self._hits[key], time.monotonic()
+        hits = self._hits.get(key)
+        if not hits:
+            return self.limit <= 0
+        now = time.monotonic()
         while hits and now - hits[0] > self.seconds:
             hits.popleft()
+        if not hits:
+            del self._hits[key]  # a key per address or participant ever seen would only grow
         return len(hits) >= self.limit
 
     def add(self, key: str) -> None:

@@ -14,7 +14,7 @@ from .context import Ctx
 from .errors import SpiegelError
 from .hookspecs import hookimpl
 from .models import Meeting, Participant
-from .outbox import AUTHOR, STAFF
+from .outbox import AUTHOR, MEETING, STAFF
 from .permissions import ANYONE, staff
 from .prompter import new_prepared
 from .registry import ClientEvent, ServerEvent
@@ -40,11 +40,11 @@ def create_meeting(spiegel, session: Session, data: MeetingCreate, now: float) -
     """A new meeting and its moderator key (returned once, stored hashed)."""
     fmt = spiegel.formats.get(data.format)
     if fmt is None:
-        raise SpiegelError("invalid_payload", f"Unknown format {data.format!r}.",
+        raise SpiegelError("invalid_payload", "No format has that name.",
                            [{"field": "format", "problem": "unknown_format"}])
     unknown = set(data.durations) - {p.key for p in fmt.phases}
     if unknown:
-        raise SpiegelError("unknown_phase", f"The format has no phase {sorted(unknown)[0]!r}.")
+        raise SpiegelError("unknown_phase", "The format has no phase with that key.")
     options = format_options(fmt, data.options)
     code = new_code()
     while session.scalar(select(Meeting.id).where(Meeting.code == code)):
@@ -64,7 +64,10 @@ def create_meeting(spiegel, session: Session, data: MeetingCreate, now: float) -
     session.add(Participant(id=new_id(), meeting_id=meeting.id, role="moderator", token_hash=hash_token(key),
                             rights=list(spiegel.rights), created_at=now))
     session.flush()
-    fmt.on_created(spiegel.context(session, meeting))
+    ctx = spiegel.context(session, meeting)
+    fmt.on_created(ctx)
+    if fmt.options is not None:
+        fmt.configure(ctx, fmt.options.model_validate(options or {}))
     spiegel.hook.meeting_created(meeting=meeting, format=fmt)
     return meeting, key
 
@@ -91,7 +94,7 @@ def update_meeting(ctx: Ctx, data: MeetingUpdate) -> dict:
     if "durations" in fields:
         unknown = set(fields["durations"]) - {p.key for p in ctx.fmt.phases}
         if unknown:
-            raise SpiegelError("unknown_phase", f"The format has no phase {sorted(unknown)[0]!r}.")
+            raise SpiegelError("unknown_phase", "The format has no phase with that key.")
         m.durations = {**(m.durations or {}), **fields.pop("durations")}
     for setting in SETTING_FIELDS:
         if setting in fields:
@@ -121,6 +124,8 @@ def register_events():
         ClientEvent("sync", Empty, sync, ANYONE, description="Ask for a fresh snapshot."),
         ClientEvent("meeting.update", MeetingUpdate, update_meeting, staff("setup")),
         ServerEvent("settings", frozenset({STAFF}), description="Meeting settings and durations changed."),
+        ServerEvent("meeting.erased", frozenset({MEETING}),
+                    description="The admin erased the meeting: tablets delete what they keep of it."),
         ServerEvent("snapshot", frozenset({AUTHOR}), private=True,
                     description="Everything the connecting participant may see (on every connect)."),
     ]

@@ -42,9 +42,9 @@ def goto_phase(ctx: Ctx, data: PhaseGoto) -> dict:
         raise SpiegelError("meeting_not_open", "Open the meeting before moving to another phase.")
     target = ctx.fmt.phase(data.key)
     if target is None:
-        raise SpiegelError("unknown_phase", f"The format has no phase {data.key!r}.")
+        raise SpiegelError("unknown_phase", "The format has no phase with that key.")
     if data.from_ is not None and data.from_ != m.phase_key:
-        raise SpiegelError("stale_state", f"The meeting is in phase {m.phase_key!r}, not {data.from_!r}.")
+        raise SpiegelError("stale_state", f"The meeting is in phase {m.phase_key}, not the one this was sent from.")
     previous = ctx.phase
     if target.key == previous.key:
         return {"state": ctx.spiegel.state_payload(ctx)}

@@ -24,6 +24,8 @@ from pathlib import Path
 import pluggy
 
 from . import hookspecs
+from .admin_actions import AdminAction, AdminActionError
+from .admin_actions import collect as collect_admin
 from .formats import CORE_LISTENER_ACTIONS, FormatError, MeetingFormat, check_format
 from .permissions import CORE_RIGHTS
 from .registry import Registry, RegistryError
@@ -37,9 +39,9 @@ ENTRY_POINT_GROUP = "spiegel"
 BUILTIN_PLUGINS = (
     "spiegel.meetings", "spiegel.phases", "spiegel.timer", "spiegel.links", "spiegel.prompter",
     "spiegel.notes", "spiegel.questions", "spiegel.outcomes", "spiegel.rounds", "spiegel.presence",
-    "spiegel.plugins.common", "spiegel.plugins.amc", "spiegel.plugins.umcg",
+    "spiegel.plugins.common", "spiegel.plugins.amc", "spiegel.plugins.umcg", "spiegel.plugins.nik",
+    "spiegel.plugins.koos",
 )
-
 
 class PluginError(Exception):
     """A plugin that cannot be loaded; raised at start with the plugin named."""
@@ -155,6 +157,13 @@ def collect_registry(pm: pluggy.PluginManager) -> Registry:
                 except RegistryError as exc:
                     raise PluginError(str(exc).replace("client event", "action")) from exc
     return registry
+
+
+def collect_admin_actions(pm: pluggy.PluginManager) -> dict[str, AdminAction]:
+    try:
+        return collect_admin(each(pm, "register_admin_actions"))
+    except AdminActionError as exc:
+        raise PluginError(str(exc)) from exc
 
 
 def collect_rights(pm: pluggy.PluginManager) -> tuple[str, ...]:

@@ -53,7 +53,7 @@ def set_prepared(ctx: Ctx, data: PreparedSet) -> dict:
     phase_keys = {p.key for p in ctx.fmt.phases}
     for item in data.items:
         if item.phase is not None and item.phase not in phase_keys:
-            raise SpiegelError("unknown_phase", f"The format has no phase {item.phase!r}.")
+            raise SpiegelError("unknown_phase", "The format has no phase with that key.")
     ctx.meeting.prepared = new_prepared(data.items)
     if ctx.meeting.prompt_id not in {p["id"] for p in ctx.meeting.prepared}:
         ctx.meeting.prompt_id, ctx.meeting.prompt_shown = None, False

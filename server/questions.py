@@ -202,7 +202,7 @@ def reorder_questions(ctx: Ctx, data: QuestionReorder) -> dict:
     rows = {q.id: q for q in ctx.session.scalars(select(Question).where(Question.meeting_id == ctx.meeting.id))}
     missing = [qid for qid in data.ids if qid not in rows]
     if missing:
-        raise SpiegelError("not_found", f"No question with id {missing[0]!r} in this meeting.")
+        raise SpiegelError("not_found", "A listed id is no question of this meeting.")
     if len(set(data.ids)) != len(data.ids):
         raise SpiegelError("invalid_payload", "An id appears twice in the order.",
                            [{"field": "ids", "problem": "duplicate"}])

@@ -13,6 +13,7 @@ from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 from sqlalchemy import select
 
+from . import guard, storage
 from . import schemas as s
 from .access import hash_token
 from .context import STAFF_ROLES, Ctx
@@ -53,7 +54,7 @@ def run(event: str, data: object, sp=None, conn: tuple[str, str] | None = None) 
             event, data = envelope.name, envelope.data
         spec = sp.registry.client.get(event)
         if spec is None:
-            raise SpiegelError("unknown_event", f"No event named {event!r}.")
+            raise SpiegelError("unknown_event", "No event has that name.")  # never echo what was sent
         payload = s.validate(spec.schema, data)
         with sp.db.transaction() as session:
             participant = session.get(Participant, conn[0])
@@ -62,6 +63,9 @@ def run(event: str, data: object, sp=None, conn: tuple[str, str] | None = None) 
                 raise SpiegelError("token_unknown")
             ctx = Ctx(spiegel=sp, session=session, meeting=meeting, participant=participant,
                       fmt=sp.formats[meeting.format], now=sp.clock())
+            if spec.formats and meeting.format not in spec.formats:
+                raise SpiegelError("not_this_format", f"Meetings of the format {meeting.format!r} do not take "
+                                   f"{event!r}.")
             result = spec.replay(ctx, payload) if spec.replay and ctx.kind is not None else None
             if result is None:
                 check(spec.rule, ctx)
@@ -71,10 +75,14 @@ def run(event: str, data: object, sp=None, conn: tuple[str, str] | None = None) 
         sp.deliver(ctx)
         return {"ok": True, **result}
     except SpiegelError as exc:
-        log.info("refused %s: %s", event, exc.code)
+        log.info("refused %s: %s", guard.loggable(event), exc.code)
         return exc.to_ack()
-    except Exception:  # noqa: BLE001 - a bug must answer, not hang the client
-        log.exception("event %s failed", event)  # the traceback, never the payload
+    except Exception as exc:  # noqa: BLE001 - a bug must answer, not hang the client
+        refusal = storage.refusal(exc)
+        if refusal is not None:
+            log.warning("event %s: %s", guard.loggable(event), refusal.code)
+            return refusal.to_ack()
+        log.exception("event %s failed", guard.loggable(event))  # the traceback, never the payload
         return SpiegelError("internal_error").to_ack()
 
 
@@ -99,7 +107,12 @@ def register(sio: SocketIO) -> None:
         try:
             participant, meeting = authenticate(sp, auth)
         except SpiegelError as exc:
-            raise ConnectionRefusedError(exc.message, {"code": exc.code, "message": exc.message}) from None
+            raise ConnectionRefusedError(exc.message, exc.connect_error()) from None
+        except Exception as exc:
+            refusal = storage.refusal(exc)
+            if refusal is None:
+                raise
+            raise ConnectionRefusedError(refusal.message, refusal.connect_error()) from None
         sp.connections[request.sid] = (participant.id, meeting.id)
         join_room(meeting_room(meeting.id))
         join_room(participant_room(participant.id))
@@ -116,7 +129,6 @@ def register(sio: SocketIO) -> None:
     @sio.on("disconnect")
     def on_disconnect(*_args):
         sp = _spiegel()
-        sp.events.forget(request.sid)
         conn = sp.connections.pop(request.sid, None)
         if conn:
             sp.presence.disconnect(conn[1], conn[0], request.sid)
@@ -125,8 +137,11 @@ def register(sio: SocketIO) -> None:
     @sio.on("*")
     def on_event(event, *args):
         """Every event, known or not, goes through :func:`run` and gets an ack."""
+        if event == guard.REFUSED:  # reserved, not a string, too deep: never dispatched
+            return guard.refusal(args[0] if args else None)
+        sp = _spiegel()
         try:
-            _spiegel().events.hit(request.sid)
+            guard.admit(sp, (sp.connections.get(request.sid) or ("?",))[0], request.remote_addr)
         except SpiegelError as exc:
             return exc.to_ack()
         if len(args) > 1:

@@ -31,6 +31,9 @@ class ClientEvent:
     rule: Rule
     replay: Callable | None = None
     description: str = ""
+    #: Formats whose meetings take the event (a format's own events); empty: every format.
+    #: A meeting of another format refuses it with ``not_this_format``.
+    formats: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import select, update
 
+from . import storage
 from .context import Ctx
 from .errors import SpiegelError
 from .hookspecs import hookimpl
@@ -38,6 +39,27 @@ class Timer:
 
     def expired(self, now: float) -> bool:
         return self.running and self.deadline is not None and now >= self.deadline
+
+    # The arithmetic below as methods, for a plugin's own stored timers (``spiegel.api.Timer``).
+    def started(self, now: float, seconds: float | None = None) -> Timer:
+        return start(self, now, seconds)
+
+    def paused(self, now: float) -> Timer:
+        return pause(self, now)
+
+    def resumed(self, now: float) -> Timer:
+        return resume(self, now)
+
+    def adjusted(self, now: float, seconds: float) -> Timer:
+        return adjust(self, now, seconds)
+
+    def cleared(self, seconds: float | None = None) -> Timer:
+        return reset(self, seconds)
+
+    def to_dict(self) -> dict:
+        """Plain numbers, for a JSON column (``Timer(**d)`` reads it back)."""
+        return {"running": self.running, "duration": self.duration, "remaining": self.remaining,
+                "deadline": self.deadline}
 
     def to_wire(self) -> dict:
         return {
@@ -219,7 +241,8 @@ def watch_timers(sp, interval: float = 0.5) -> None:
             try:
                 with sp.app.app_context():
                     check_timers(sp)
-            except Exception:  # noqa: BLE001 - keep watching; the next round may work
-                log.exception("timer check failed")
+            except Exception as exc:  # noqa: BLE001 - keep watching; the next round may work
+                if storage.refusal(exc) is None:  # a database outage is no bug: no traceback per round
+                    log.exception("timer check failed")
 
     sp.socketio.start_background_task(loop)

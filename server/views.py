@@ -7,6 +7,8 @@ in ``snapshots.py``; these functions only shape data that was already chosen for
 
 from __future__ import annotations
 
+from sqlalchemy.orm import object_session
+
 from .formats import LANGUAGES, pick
 from .models import Meeting, Note, Outcome, Participant, Poll, Question
 
@@ -50,7 +52,8 @@ def question_view(q: Question, position: int | None, author: Participant | None 
     """Listener view; with ``author`` given, the staff view (who asked, triage, order)."""
     view = {
         "id": q.id, "text": q.text, "status": q.status, "position": position,
-        "merged_into": q.merged_into, "created_at": ms(q.created_at), "version": q.version,
+        "merged_into": q.merged_into if author is not None else _own_merge_target(q),
+        "created_at": ms(q.created_at), "version": q.version,
         # The author may know their question was kept for later (a new topic) rather than
         # still waiting: "Geparkeerd" alone would not be true then.
         "triage": q.triage,
@@ -62,6 +65,16 @@ def question_view(q: Question, position: int | None, author: Participant | None 
             prepared_id=q.prepared_id, reason=q.reason, order=q.order, asked_at=ms(q.asked_at),
         )
     return view
+
+
+def _own_merge_target(q: Question) -> str | None:
+    """For the author: the question theirs was merged into, only when that one is theirs too.
+    The id of another listener's question would tell them that someone else asked it."""
+    if q.merged_into is None:
+        return None
+    session = object_session(q)
+    target = session.get(Question, q.merged_into) if session is not None else None
+    return q.merged_into if target is not None and target.participant_id == q.participant_id else None
 
 
 def outcome_view(o: Outcome) -> dict:

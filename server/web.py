@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, request, send_from_directory, session
+from flask import Blueprint, Response, current_app, jsonify, request, send_from_directory
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from . import clients as clients_package
-from . import qr
-from .access import normalise_code, same_secret
+from . import qr, storage
+from .access import normalise_code
 from .errors import SpiegelError
 from .links import join, new_moderator_key
 from .meetings import create_meeting, duplicate_meeting, erase_meeting, update_meeting
 from .models import Meeting, Participant
+from .outbox import meeting_room
 from .phases import open_meeting
 from .report import audit
 from .schemas import Empty, JoinRequest, MeetingCreate, MeetingUpdate, validate
@@ -39,8 +40,9 @@ def _sp():
     return current_app.extensions["spiegel"]
 
 
-@bp.after_request
+@bp.after_app_request
 def _headers(response: Response) -> Response:
+    """On every answer of the app, errors and 404s too (Socket.IO's own: see http_guard.secure_headers)."""
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -66,7 +68,13 @@ def _page(folder: str, name: str):
 
 @bp.get("/healthz")
 def healthz():
-    return {"ok": True}
+    """For monitoring: 200 while the database answers, 503 ``storage_unavailable`` while it does not."""
+    try:
+        _sp().db.ping()
+    except Exception as exc:  # noqa: BLE001 - any failure means "down" here
+        refusal = storage.refusal(exc) or SpiegelError("storage_unavailable")
+        return jsonify({**refusal.to_ack(), "database": "down"}), refusal.http_status
+    return {"ok": True, "database": "up"}
 
 
 @bp.get("/")
@@ -120,20 +128,29 @@ def plugin_static(name: str, path: str):
 def _meeting_by_code(session, code: str) -> Meeting:
     meeting = session.scalar(select(Meeting).where(Meeting.code == normalise_code(code)))
     if meeting is None:
-        raise SpiegelError("unknown_code", f"No meeting has the code {normalise_code(code)!r}.")
+        raise SpiegelError("unknown_code")  # never echo what was typed
     return meeting
 
 
 def _json_body() -> object:
-    data = request.get_json(silent=True)
-    if data is None and request.data:
+    """The JSON body, ``{}`` for none; any other body (a form, multipart, broken or too deep JSON) is refused."""
+    if not request.content_length and not request.headers.get("Transfer-Encoding"):
+        return {}
+    if not request.is_json:
+        raise SpiegelError("invalid_payload", "Send the body as application/json.")
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        raise SpiegelError("invalid_payload", "The body is nested too deeply.") from None
+    if data is None:
         raise SpiegelError("invalid_payload", "The body is not valid JSON.")
-    return data or {}
+    return data
 
 
 @bp.get("/api/meetings/<code>")
 def meeting_info(code: str):
     sp = _sp()
+    sp.lookups.hit(request.remote_addr or "?")  # each answer names a meeting: no enumerating codes
     with sp.db.transaction() as s:
         m = _meeting_by_code(s, code)
         fmt = sp.formats[m.format]
@@ -180,40 +197,32 @@ def qr_code(code: str, kind: str):
 # --- admin -----------------------------------------------------------------------------------
 
 def _require_admin() -> None:
-    if session.get("admin"):
-        return
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer ") and same_secret(header[7:], _sp().admin_password):
-        return
-    raise SpiegelError("not_authenticated", "Sign in with the admin password.")
+    _sp().admin.require(request)
 
 
 @bp.post("/api/admin/login")
 def admin_login():
-    who, failures = request.remote_addr or "?", _sp().failed_logins
-    failures.check(who)  # only wrong passwords count
+    sp = _sp()
     body = _json_body()
-    password = body.get("password") if isinstance(body, dict) else None
-    if not isinstance(password, str) or not same_secret(password, _sp().admin_password):
-        failures.add(who)
-        raise SpiegelError("not_authenticated", "Wrong admin password.")
-    session.clear()
-    session["admin"] = True
-    session.permanent = False
-    with _sp().db.transaction() as s:
-        audit.record(s, at=_sp().clock(), role="admin", link="admin", address=who, action="admin.signin")
-    return {"ok": True}
+    sp.admin.check_password(body.get("password") if isinstance(body, dict) else None, request.remote_addr or "?")
+    with sp.db.transaction() as s:
+        audit.record(s, at=sp.clock(), role="admin", link="admin", address=request.remote_addr or "?",
+                     action="admin.signin")
+    response = jsonify({"ok": True})
+    sp.admin.sign_in(request, response, https=sp.public_url.startswith("https://"))
+    return response
 
 
 @bp.post("/api/admin/logout")
 def admin_logout():
-    session.clear()
-    return {"ok": True}
+    response = jsonify({"ok": True})
+    _sp().admin.sign_out(request, response)
+    return response
 
 
 @bp.get("/api/admin/session")
 def admin_session():
-    return {"ok": True, "signed_in": bool(session.get("admin"))}
+    return {"ok": True, "signed_in": _sp().admin.signed_in(request)}
 
 
 def _admin_meeting_view(sp, s, m: Meeting) -> dict:
@@ -327,9 +336,26 @@ def admin_delete(meeting_id: str):
         erase_meeting(sp, s, meeting_id)
         audit.record(s, at=sp.clock(), role="admin", link="admin", address=request.remote_addr, action="meeting.erased",
                      meeting_id=meeting_id)
+    sp.db.after_erase()
+    # Tablets wipe what they keep of this meeting, then their sockets close (docs/protocol.md).
+    sp.socketio.emit("meeting.erased", {"meeting_id": meeting_id}, to=meeting_room(meeting_id))
     for sid in [sid for sid, (_, mid) in list(sp.connections.items()) if mid == meeting_id]:
         sp.socketio.server.disconnect(sid)
     return {"ok": True, "deleted": meeting_id}
+
+
+@bp.post("/api/admin/actions/<name>")
+def admin_action(name: str):
+    """A plugin's administrator action (``register_admin_actions``), in one transaction."""
+    _require_admin()
+    sp = _sp()
+    action = sp.admin_actions.get(name)
+    if action is None:
+        raise SpiegelError("not_found", "No administrator action by that name.")
+    data = validate(action.schema, _json_body())
+    with sp.db.transaction() as s:
+        result = action.handler(s, data, sp.clock())
+    return {"ok": True, **(result or {})}
 
 
 def _announce(sp, meeting: Meeting) -> None:
@@ -352,8 +378,13 @@ def _http_error(exc: HTTPException):
 
 @bp.app_errorhandler(Exception)
 def _bug(exc: Exception):
-    """A bug answers like every other error; the log gets the traceback, never the body."""
-    current_app.logger.exception("%s %s failed", request.method, request.path)
+    """A bug answers like every other error; the log gets the traceback, never the body.
+    A database failure is no bug: it answers its own code (storage_unavailable, …)."""
+    refusal = storage.refusal(exc)
+    if refusal is not None:
+        current_app.logger.warning("%s %s: %s", request.method, request.url_rule or "?", refusal.code)
+        return jsonify(refusal.to_ack()), refusal.http_status
+    current_app.logger.exception("%s %s failed", request.method, request.url_rule or "?")
     if request.path.startswith("/api/"):
         return jsonify(SpiegelError("internal_error").to_ack()), 500
     return "Internal server error", 500

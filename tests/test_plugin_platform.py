@@ -211,6 +211,29 @@ def test_a_missing_translation_of_a_plugin_page_stops_the_start(tmp_path, clock)
         make_app(tmp_path / "instance", clock, PLUGINS_DIR=str(folder))
 
 
+def test_an_admin_action_of_a_plugin_is_served_to_the_administrator_only(papp):
+    room = new_meeting(papp)
+    call(join_scout(room, room.moderator()), "probe.tip", {"id": uid(), "text": "Verzonnen tip"})
+    http = papp.test_client()
+    assert http.post("/api/admin/actions/probe.count", json={}).status_code == 401
+    r = http.post("/api/admin/actions/probe.count", json={}, headers=ADMIN)
+    assert r.status_code == 200 and r.get_json() == {"ok": True, "tips": 1}
+    assert http.post("/api/admin/actions/probe.count", json={"x": 1}, headers=ADMIN).status_code == 400
+    assert http.post("/api/admin/actions/probe.nope", json={}, headers=ADMIN).status_code == 404
+
+
+def test_an_admin_action_declared_twice_stops_the_start(probe, tmp_path, clock):
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "twice.py").write_text(
+        "from spiegel.api import AdminAction, Payload, hookimpl\n\n"
+        "@hookimpl\ndef register_admin_actions():\n"
+        "    return [AdminAction('probe.count', Payload, lambda s, d, n: {})]\n")
+    with pytest.raises(PluginError, match=r"admin action 'probe.count' is registered twice: by probe and by "
+                                          r"file:twice.py"):
+        make_app(tmp_path / "instance", clock, PLUGINS_DIR=str(folder))
+
+
 # --- format behaviour ---------------------------------------------------------------------------------
 
 
@@ -363,6 +386,7 @@ def test_every_hook_is_called_and_exercised(papp, probe, tmp_path, clock):
         "phase_changed": test_format_hooks_run_for_their_own_meetings_only,
         "meeting_erased": test_erasing_a_meeting_erases_the_plugins_rows_too,
         "register_actions": test_broken_declarations_stop_the_start_naming_the_plugin,
+        "register_admin_actions": test_an_admin_action_of_a_plugin_is_served_to_the_administrator_only,
     }
     assert set(exercised) == set(_hookspecs()), "name the test that covers each hook"
 

@@ -1,53 +1,33 @@
+// @ts-check
 // Start page (GET /): type the join code, check it, go to /join/<code>.
-import { createI18n } from '/static/shared/i18n.js';
-import { CATALOGS } from '/static/listener/strings.js';
-import { prefs } from '/static/listener/store.js';
+import { $ } from '/static/shared/dom.js';
+import { createI18n, loadCatalogues } from '/static/shared/i18n.js';
+import { wireAppearance } from '/static/listener/appearance.js';
 
-const $ = (id) => document.getElementById(id);
-const i18n = createI18n(CATALOGS, 'nl');
+const i18n = createI18n(await loadCatalogues(['/static/shared/i18n', '/static/listener/i18n']));
 const t = i18n.t;
 
-function applyTheme(theme) {
-  document.documentElement.dataset.theme = theme;
-  $('theme-btn').textContent = theme === 'dark' ? t('theme.light') : t('theme.dark');
-}
-
-/** Codes are printed on the wall: forgive spaces, dashes and lower case. */
+/** Codes are printed on the wall: forgive spaces, dashes and lower case. @param {string} raw */
 export function normaliseCode(raw) {
   return raw.replace(/[\s-]+/g, '').toUpperCase();
 }
 
-const lang = prefs.get('lang');
-if (lang && i18n.has(lang)) i18n.setLang(lang);
-i18n.apply();
-applyTheme(prefs.get('theme', 'dark'));
-i18n.onChange((l) => {
-  $('lang-btn').setAttribute('lang', l === 'nl' ? 'en' : 'nl');
-  applyTheme(document.documentElement.dataset.theme);
-});
-$('lang-btn').addEventListener('click', () => {
-  const next = i18n.lang === 'nl' ? 'en' : 'nl';
-  prefs.set('lang', next);
-  i18n.setLang(next);
-});
-$('theme-btn').addEventListener('click', () => {
-  const next = document.documentElement.dataset.theme === 'dark' ? 'light' : 'dark';
-  prefs.set('theme', next);
-  applyTheme(next);
-});
+wireAppearance(i18n);
 
 $('start-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
-  const code = normaliseCode($('code').value);
+  const field = /** @type {HTMLInputElement} */ ($('code'));
+  const code = normaliseCode(field.value);
   const error = $('start-error');
   error.textContent = '';
   if (!code) {
     error.textContent = t('start.empty');
-    $('code').focus();
+    field.focus();
     return;
   }
-  $('start-go').disabled = true;
-  $('start-go').textContent = t('start.checking');
+  const go = /** @type {HTMLButtonElement} */ ($('start-go'));
+  go.disabled = true;
+  go.textContent = t('start.checking');
   try {
     const res = await fetch(`/api/meetings/${encodeURIComponent(code)}`, { cache: 'no-store' });
     if (res.status === 404) {
@@ -59,8 +39,8 @@ $('start-form').addEventListener('submit', async (ev) => {
   } catch {
     error.textContent = t('join.offline');
   } finally {
-    $('start-go').disabled = false;
-    $('start-go').textContent = t('start.go');
+    go.disabled = false;
+    go.textContent = t('start.go');
   }
 });
 $('code').focus();

@@ -4,17 +4,50 @@
 //
 // Network first: a connected tablet always gets the current page; the cache is the fallback.
 
-const CACHE = 'spiegel-listener-shell-v1';
+const CACHE = 'spiegel-listener-shell-v2';
 const PAGE_KEY = '/join/';
+// Every file the page needs to start (tests/test_client_files.py keeps this list complete).
 const SHELL = [
   '/static/shared/vendor/socket.io.min.js',
   '/static/shared/base.css',
+  '/static/shared/clock.js',
+  '/static/shared/dom.js',
   '/static/shared/i18n.js',
+  '/static/shared/i18n/en.json',
+  '/static/shared/i18n/nl.json',
+  '/static/shared/ids.js',
+  '/static/shared/outbox.js',
+  '/static/shared/panels.js',
+  '/static/shared/socket.js',
+  '/static/shared/storage.js',
   '/static/listener/listener.css',
   '/static/listener/app.js',
-  '/static/listener/strings.js',
+  '/static/listener/appearance.js',
+  '/static/listener/chrome.js',
+  '/static/listener/connection.js',
+  '/static/listener/constants.js',
+  '/static/listener/items.js',
+  '/static/listener/join.js',
+  '/static/listener/state.js',
   '/static/listener/store.js',
+  '/static/listener/i18n/en.json',
+  '/static/listener/i18n/nl.json',
+  '/static/listener/features/asking.js',
+  '/static/listener/features/composer.js',
+  '/static/listener/features/erase.js',
+  '/static/listener/features/export.js',
+  '/static/listener/features/idle.js',
+  '/static/listener/features/item-view.js',
+  '/static/listener/features/mount.js',
+  '/static/listener/features/notes.js',
+  '/static/listener/features/poll.js',
+  '/static/listener/features/prompt.js',
+  '/static/listener/features/questions.js',
+  '/static/listener/features/share.js',
+  '/static/listener/features/turn.js',
 ];
+// A plugin's page modules (`client.modules`) are kept as they pass, after the first visit.
+const PLUGIN_ASSETS = /^\/plugins\/[^/]+\/static\//;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -37,7 +70,7 @@ self.addEventListener('activate', (event) => {
 
 function cacheKey(url) {
   if (url.pathname.startsWith('/join/')) return PAGE_KEY;
-  if (SHELL.includes(url.pathname)) return url.pathname;
+  if (SHELL.includes(url.pathname) || PLUGIN_ASSETS.test(url.pathname)) return url.pathname;
   return null; // the API, the socket and everything else pass straight through
 }
 

@@ -1,7 +1,8 @@
 /* Spiegel admin page: sign in, prepare meetings (format, questions, durations), list and duplicate. */
+import { Spiegel as S } from '/static/moderator/common.js';
+
+// One function around the page, as before: its early returns (no key, no code) end the page's start.
 (function () {
-  'use strict';
-  const S = window.Spiegel;
   const { t, el } = S;
   const $ = (id) => document.getElementById(id);
   const LANG_STORE = 'spiegel.admin.lang';
@@ -22,9 +23,11 @@
     try { localStorage.setItem(LANG_STORE, e.target.value); } catch (err) { /* ignore */ }
     setLang(e.target.value);
     if ($('app').hidden) return;
+    renderMeetings(); // the page's own words at once; the server's (formats) follow below
     // Format cards, phase names and durations come from the server in one language: fetch
     // them anew, or they stay in the language the page was loaded in.
     await loadFormats();
+    renderMeetings(); // the list names each meeting's format: in the new language at once
     loadMeetings();
   });
 
@@ -81,7 +84,9 @@
 
   // ---------------------------------------------------------------- formats and durations
   async function loadFormats() {
-    const ans = await api('GET', `/api/formats?lang=${S.lang()}`);
+    const lang = S.lang();
+    const ans = await api('GET', `/api/formats?lang=${lang}`);
+    if (lang !== S.lang()) return; // switched again meanwhile: the newer answer draws
     const list = ans.formats || (Array.isArray(ans) ? ans : []);
     formats = Array.isArray(list) ? list : Object.values(list);
     renderFormats();
@@ -249,10 +254,16 @@
   });
 
   // ---------------------------------------------------------------- list
+  let meetings = null; // the list as the server sent it last
   async function loadMeetings() {
     const ans = await api('GET', '/api/admin/meetings');
     if (!ans.ok) return;
-    const list = (ans.meetings || []).slice().sort((a, b) => String(b.scheduled_for || b.created_at || '').localeCompare(String(a.scheduled_for || a.created_at || '')));
+    meetings = ans.meetings || [];
+    renderMeetings();
+  }
+  function renderMeetings() {
+    if (!meetings) return;
+    const list = meetings.slice().sort((a, b) => String(b.scheduled_for || b.created_at || '').localeCompare(String(a.scheduled_for || a.created_at || '')));
     S.rebuild($('meetings'), (frag) => {
       if (!list.length) { frag.append(el('p', { class: 'empty' }, t('admin.list.empty'))); return; }
       const ul = el('ul', { class: 'mlist', id: 'meeting-list' });

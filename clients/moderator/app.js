@@ -1,8 +1,10 @@
 /* Spiegel moderator run screen. Plain JS; state always comes from the server (snapshot, then
  * events); this page only keeps view state (open tab, teleprompter cursor, open inline forms). */
+import { Spiegel as S } from '/static/moderator/common.js';
+import { pagePanels } from '/static/moderator/plugins.js';
+
+// One function around the page, as before: its early returns (no key, no code) end the page's start.
 (function () {
-  'use strict';
-  const S = window.Spiegel;
   const { t, el } = S;
   const $ = (id) => document.getElementById(id);
 
@@ -108,6 +110,16 @@
   }
 
   const socket = io({ auth: { token: key }, reconnectionDelayMax: 4000 });
+  // Plugin panels (client.modules): drawn into #slot-side, told every server event by name.
+  const panels = pagePanels({
+    page: 'moderator',
+    slots: { side: '#slot-side' },
+    can: (right) => can(right),
+    state: () => ({ meeting: st.meeting, format: st.format, phase: st.phase, me: st.me, role: st.role }),
+    snapshot: () => st.snapshot,
+    send: (event, payload) => send(event, payload, { quiet: true }),
+  });
+  socket.onAny((name, payload) => panels.dispatch(name, payload));
   window.spiegelSocket = socket; // for debugging from the console
 
   function setConn(ok) {
@@ -250,6 +262,8 @@
     if (snap.poll_results && snap.poll_results.poll_id) st.pollResults[snap.poll_results.poll_id] = snap.poll_results;
     st.settings = snap.settings || {};
     st.joinUrl = snap.join_url || st.joinUrl;
+    st.snapshot = snap;
+    panels.load(snap.client);
     $('main').hidden = false;
     document.body.dataset.role = st.role;
     pickLang();
@@ -292,6 +306,7 @@
   // ---------------------------------------------------------------- rendering
   function renderAll() {
     if (!st.meeting) return;
+    if (st.snapshot) panels.render();
     renderTop();
     renderPhase();
     renderTimer();

@@ -1,210 +1,162 @@
-/* Spiegel moderator clients: small shared helpers (i18n, DOM, clock, keys). No dependencies. */
-(function () {
-  'use strict';
-  const S = (window.Spiegel = window.Spiegel || {});
-  const CATALOG = window.SPIEGEL_MOD_I18N || { nl: {}, en: {} };
-  const LANGS = ['nl', 'en'];
-  let lang = 'nl';
+// @ts-check
+// What the moderator, admin, room display and print pages share, on the shared kit
+// (../shared/): translations (JSON catalogues, loaded before any page code runs), the DOM
+// builder, the server clock, keys from the link's fragment, copy, toasts, dates.
+//
+//   import { Spiegel as S } from '/static/moderator/common.js';
+//   S.t('phase.next'); S.el('button', {...}); S.clock.now();
 
-  S.LANGS = LANGS;
-  S.lang = () => lang;
-  S.setLang = (l) => {
-    lang = LANGS.includes(l) ? l : 'nl';
-    document.documentElement.lang = lang;
-    return lang;
+import { el, rebuild } from '/static/shared/dom.js';
+import { createI18n, loadCatalogues } from '/static/shared/i18n.js';
+import { uuid } from '/static/shared/ids.js';
+import { createClock, formatClock, timerRemaining } from '/static/shared/clock.js';
+import { connectErrorCode } from '/static/shared/socket.js';
+
+const i18n = createI18n(await loadCatalogues(['/static/shared/i18n', '/static/moderator/i18n']));
+const LANGS = ['nl', 'en'];
+const clock = createClock();
+
+/** A quiet message in #toast; errors stay a little longer. With `action` ({label, run}) it
+ * carries one button (e.g. "Ongedaan maken") and stays long enough to reach it. On the
+ * moderator screen #toast is a strip reserved in the phase bar, so it covers nothing.
+ * @type {ReturnType<typeof setTimeout>|undefined} */
+let toastTimer;
+/** @param {string} msg @param {string} [kind] @param {{label: string, run: () => void}} [action] */
+function toast(msg, kind, action) {
+  const box = /** @type {HTMLElement} */ (document.getElementById('toast'));
+  const hide = () => {
+    box.className = 'toast';
+    box.replaceChildren();
   };
+  box.replaceChildren(el('span', { class: 'toast-text' }, msg));
+  if (action) {
+    box.append(
+      el('button', {
+        type: 'button',
+        class: 'btn small toast-action',
+        id: 'toast-action',
+        onclick: () => {
+          clearTimeout(toastTimer);
+          hide();
+          action.run();
+        },
+      }, action.label),
+    );
+  }
+  box.className = `toast show ${kind || ''}`;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(hide, action ? 12000 : kind === 'error' ? 7000 : 3500);
+}
 
-  /** Translate `key`; `{name}` placeholders are filled from `vars`. Dutch is the fallback. */
-  S.t = (key, vars) => {
-    let s = CATALOG[lang] && CATALOG[lang][key];
-    if (s == null) s = CATALOG.nl[key];
-    if (s == null) s = key;
-    if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
-    return s;
-  };
-
-  /** Fill every [data-i18n] (text) and [data-i18n-attr="attr:key;attr:key"] below `root`. */
-  S.applyI18n = (root) => {
-    (root || document).querySelectorAll('[data-i18n]').forEach((node) => {
-      node.textContent = S.t(node.dataset.i18n);
-    });
-    (root || document).querySelectorAll('[data-i18n-attr]').forEach((node) => {
-      node.dataset.i18nAttr.split(';').forEach((pair) => {
-        const [attr, key] = pair.split(':').map((x) => x.trim());
-        if (attr && key) node.setAttribute(attr, S.t(key));
-      });
-    });
-  };
-
-  /** Build an element: el('button', {class: 'x', onclick: fn, 'aria-label': ...}, 'text', child). */
-  S.el = (tag, attrs, ...children) => {
-    const node = document.createElement(tag);
-    if (attrs) {
-      for (const [k, v] of Object.entries(attrs)) {
-        if (v == null || v === false) continue;
-        if (k === 'class') node.className = v;
-        else if (k === 'dataset') Object.assign(node.dataset, v);
-        else if (k.startsWith('on') && typeof v === 'function') node.addEventListener(k.slice(2), v);
-        else if (k === 'value') node.value = v;
-        else if (k === 'checked' || k === 'selected' || k === 'disabled' || k === 'hidden') node[k] = !!v;
-        else node.setAttribute(k, v === true ? '' : String(v));
-      }
-    }
-    for (const c of children.flat(Infinity)) {
-      if (c == null || c === false) continue;
-      node.append(c instanceof Node ? c : document.createTextNode(String(c)));
-    }
-    return node;
-  };
-
-  /** Replace the children of `container`, keeping keyboard focus on the element with the same
-   * data-fk (focus key) and the caret position, so a live update never steals the cursor. */
-  S.rebuild = (container, build) => {
-    const active = document.activeElement;
-    let fk = null;
-    let sel = null;
-    if (active && container.contains(active) && active.dataset && active.dataset.fk) {
-      fk = active.dataset.fk;
-      if ('selectionStart' in active) {
-        try { sel = [active.selectionStart, active.selectionEnd]; } catch (e) { sel = null; }
-      }
-    }
-    const frag = document.createDocumentFragment();
-    const append = frag.append.bind(frag);
-    frag.append = (...nodes) => append(...nodes.filter((n) => n != null && n !== false));
-    build(frag);
-    container.replaceChildren(frag);
-    if (fk) {
-      const again = container.querySelector(`[data-fk="${CSS.escape(fk)}"]`);
-      if (again) {
-        again.focus({ preventScroll: true });
-        if (sel && 'setSelectionRange' in again) {
-          try { again.setSelectionRange(sel[0], sel[1]); } catch (e) { /* not a text field */ }
-        }
-      }
-    }
-  };
-
-  /** A quiet message in #toast; errors stay a little longer. With `action` ({label, run}) it
-   * carries one button (e.g. "Ongedaan maken") and stays long enough to reach it. On the
-   * moderator screen #toast is a strip reserved in the phase bar, so it covers nothing. */
-  let toastTimer = null;
-  S.toast = (msg, kind, action) => {
-    const box = document.getElementById('toast');
-    const hide = () => { box.className = 'toast'; box.replaceChildren(); };
-    box.replaceChildren(S.el('span', { class: 'toast-text' }, msg));
-    if (action) {
-      box.append(S.el('button', {
-        type: 'button', class: 'btn small toast-action', id: 'toast-action',
-        onclick: () => { clearTimeout(toastTimer); hide(); action.run(); },
-      }, action.label));
-    }
-    box.className = `toast show ${kind || ''}`;
-    clearTimeout(toastTimer);
-    toastTimer = setTimeout(hide, action ? 12000 : kind === 'error' ? 7000 : 3500);
-  };
-
-  S.uuid = () => {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    const b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-  };
-
-  /** Server clock: offset = server_time - Date.now() at receipt. */
-  const clock = { offset: 0 };
-  S.clock = {
-    update(serverTime) {
-      if (typeof serverTime === 'number') clock.offset = serverTime - Date.now();
-    },
-    now: () => Date.now() + clock.offset,
-    offset: () => clock.offset,
-  };
-
-  /** Milliseconds left on a protocol timer object (may be negative when running over). */
-  S.timerRemaining = (timer) => {
-    if (!timer) return 0;
-    if (timer.running && typeof timer.deadline === 'number') return timer.deadline - S.clock.now();
-    return typeof timer.remaining_ms === 'number' ? timer.remaining_ms : timer.duration_ms || 0;
-  };
-
-  /** 65_000 → "1:05"; 3_725_000 → "1:02:05". Rounds up so a countdown shows 0:00 only at the end. */
-  S.formatClock = (ms) => {
-    const total = Math.max(0, Math.ceil(Math.abs(ms) / 1000));
-    const h = Math.floor(total / 3600);
-    const m = Math.floor((total % 3600) / 60);
-    const s = total % 60;
-    const ss = String(s).padStart(2, '0');
-    return h ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
-  };
-
-  /** Take `#key=...` from the address bar into storage, strip it from the URL, return the key. */
-  S.takeKey = (storageName) => {
-    const params = new URLSearchParams(location.hash.replace(/^#/, ''));
-    const fromHash = params.get('key');
-    if (fromHash) {
-      try { localStorage.setItem(storageName, fromHash); } catch (e) { /* private mode */ }
-      try { sessionStorage.setItem(storageName, fromHash); } catch (e) { /* private mode */ }
-      history.replaceState(null, '', location.pathname + location.search);
-      return fromHash;
+/** Take `#key=...` from the address bar into storage, strip it from the URL, return the key.
+ * @param {string} storageName */
+function takeKey(storageName) {
+  const fromHash = new URLSearchParams(location.hash.replace(/^#/, '')).get('key');
+  if (fromHash) {
+    try {
+      localStorage.setItem(storageName, fromHash);
+    } catch {
+      /* private mode */
     }
     try {
-      return sessionStorage.getItem(storageName) || localStorage.getItem(storageName);
-    } catch (e) {
-      return null;
+      sessionStorage.setItem(storageName, fromHash);
+    } catch {
+      /* private mode */
     }
-  };
+    history.replaceState(null, '', location.pathname + location.search);
+    return fromHash;
+  }
+  try {
+    return sessionStorage.getItem(storageName) || localStorage.getItem(storageName);
+  } catch {
+    return null;
+  }
+}
 
-  // Pasting the link into a tab that already shows this page only changes the fragment, which
-  // does not load the page again: start afresh so the new key is taken.
-  window.addEventListener('hashchange', () => {
-    if (new URLSearchParams(location.hash.replace(/^#/, '')).get('key')) location.reload();
-  });
+// Pasting the link into a tab that already shows this page only changes the fragment, which
+// does not load the page again: start afresh so the new key is taken.
+window.addEventListener('hashchange', () => {
+  if (new URLSearchParams(location.hash.replace(/^#/, '')).get('key')) location.reload();
+});
 
-  S.forgetKey = (storageName) => {
-    try { localStorage.removeItem(storageName); } catch (e) { /* ignore */ }
-    try { sessionStorage.removeItem(storageName); } catch (e) { /* ignore */ }
-  };
-
-  /** Copy text; falls back to selecting a field when the Clipboard API is not available (http). */
-  S.copy = async (text, field) => {
+/** @param {string} storageName */
+function forgetKey(storageName) {
+  for (const store of [localStorage, sessionStorage]) {
     try {
-      await navigator.clipboard.writeText(text);
-      return true;
-    } catch (e) {
-      if (field) {
-        field.focus();
-        field.select();
-        try { return document.execCommand('copy'); } catch (e2) { return false; }
-      }
+      store.removeItem(storageName);
+    } catch {
+      /* ignore */
+    }
+  }
+}
+
+/** Copy text; falls back to selecting a field when the Clipboard API is not available (http).
+ * @param {string} text @param {HTMLInputElement|HTMLTextAreaElement} [field] */
+async function copy(text, field) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    if (!field) return false;
+    field.focus();
+    field.select();
+    try {
+      return document.execCommand('copy');
+    } catch {
       return false;
     }
-  };
+  }
+}
 
-  /** The refusal code of a socket.io connect_error. The protocol puts {code, message} in
-   * err.data; this server currently sends it only inside err.message, so read both. */
-  S.connectErrorCode = (err) => {
-    if (err && err.data && err.data.code) return err.data.code;
-    const m = /\b(not_authenticated|token_unknown)\b/.exec((err && err.message) || '');
-    return m ? m[1] : null;
-  };
+/** Human text for an error object from an ack or HTTP answer. @param {any} error */
+function errorText(error) {
+  const code = error?.code || 'internal_error';
+  const key = `error.${code}`;
+  return i18n.knows(key) ? i18n.t(key) : i18n.t('error.generic', { code });
+}
 
-  /** Human text for an error object from an ack or HTTP answer. */
-  S.errorText = (error) => {
-    const code = (error && error.code) || 'internal_error';
-    const key = `error.${code}`;
-    const s = S.t(key);
-    return s === key ? S.t('error.generic', { code }) : s;
-  };
+/** @param {string} iso */
+function fmtDate(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString(i18n.lang === 'nl' ? 'nl-NL' : 'en-GB', {
+    weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit',
+  });
+}
 
-  S.fmtDate = (iso) => {
-    if (!iso) return '';
-    const d = new Date(iso);
-    if (Number.isNaN(d.getTime())) return iso;
-    return d.toLocaleString(lang === 'nl' ? 'nl-NL' : 'en-GB', {
-      weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit',
-    });
-  };
-})();
+export const Spiegel = {
+  i18n,
+  LANGS,
+  lang: () => i18n.lang,
+  /** @param {string} l */
+  setLang(l) {
+    const next = LANGS.includes(l) ? l : 'nl';
+    i18n.setLang(next);
+    document.documentElement.lang = next;
+    return next;
+  },
+  /** @param {string} key @param {Record<string, any>} [vars] */
+  t: (key, vars) => i18n.t(key, vars),
+  /** Fill every [data-i18n] and [data-i18n-attr] below `root`. @param {ParentNode} [root] */
+  applyI18n: (root) => i18n.apply(root || document),
+  el,
+  rebuild,
+  toast,
+  uuid,
+  clock: {
+    /** @param {unknown} serverTime */
+    update: (serverTime) => clock.update(serverTime),
+    now: () => clock.now(),
+    offset: () => clock.offset,
+  },
+  /** Milliseconds left on a protocol timer object (may be negative when running over). @param {any} timer */
+  timerRemaining: (timer) => timerRemaining(timer, clock.now()),
+  formatClock,
+  takeKey,
+  forgetKey,
+  copy,
+  connectErrorCode,
+  errorText,
+  fmtDate,
+};

@@ -1,7 +1,9 @@
 /* Spiegel room display: read only, for a projector or TV. Shows nothing listeners wrote. */
+import { Spiegel as S } from '/static/moderator/common.js';
+import { pagePanels } from '/static/moderator/plugins.js';
+
+// One function around the page, as before: its early returns (no key, no code) end the page's start.
 (function () {
-  'use strict';
-  const S = window.Spiegel;
   const { t } = S;
   const $ = (id) => document.getElementById(id);
   const code = decodeURIComponent(location.pathname.split('/').filter(Boolean).pop() || '');
@@ -27,6 +29,16 @@
   }
 
   const socket = io({ auth: { token: key }, reconnectionDelayMax: 4000 });
+  // Plugin panels (client.modules) draw into #slot-main on the stage; the display sends nothing.
+  const panels = pagePanels({
+    page: 'display',
+    slots: { main: '#slot-main' },
+    can: () => false,
+    state: () => ({ meeting: st.meeting, format: st.format, phase: st.phase }),
+    snapshot: () => st.snapshot,
+    send: () => Promise.resolve({ ok: false, code: 'forbidden_role', error: { code: 'forbidden_role' } }),
+  });
+  socket.onAny((name, payload) => panels.dispatch(name, payload));
   socket.on('connect', () => { $('conn').hidden = true; });
   socket.on('disconnect', (reason) => {
     $('conn').hidden = false;
@@ -61,6 +73,8 @@
     st.asking = snap.asking || null;
     st.room = snap.room || {};
     st.joinUrl = snap.join_url || st.joinUrl;
+    st.snapshot = snap;
+    panels.load(snap.client);
     render();
   });
   socket.on('state', (s) => {
@@ -146,6 +160,7 @@
     }
   }
   function render() {
+    if (st.snapshot) panels.render();
     draw();
     fit();
   }

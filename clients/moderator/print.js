@@ -1,7 +1,8 @@
 /* Printable A4 invitation: QR code of the join URL, the short code and the room rules. */
+import { Spiegel as S } from '/static/moderator/common.js';
+
+// One function around the page, as before: its early returns (no key, no code) end the page's start.
 (function () {
-  'use strict';
-  const S = window.Spiegel;
   const $ = (id) => document.getElementById(id);
   const q = new URLSearchParams(location.search);
   const code = (q.get('code') || '').trim();

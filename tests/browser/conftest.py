@@ -8,6 +8,11 @@ from pathlib import Path
 
 import pytest
 from chromium import ARTIFACTS, CHROMIUM_ARGS
+from playwright.sync_api import expect
+
+# Six people share two cores: a page may take seconds to answer. Every `expect` waits for its
+# condition up to this long (it returns as soon as the condition holds), never a fixed sleep.
+expect.set_options(timeout=20_000)
 
 
 @pytest.fixture(scope="session")

@@ -170,6 +170,7 @@ def test_listener_screens(browser, shared_live_server, no_third_party, audit):
     write_note(page, "Ouders willen één vast aanspreekpunt.", ("improvement",))
     write_note(page, "De verpleegkundige belde zelf terug: dat gaf rust.", ("positive",))
     park_question(page, "Bedoelt u de eerste week thuis of in het ziekenhuis?")
+    page.locator("#mode-question").check(force=True)  # parking goes back to the note; look at the question form
     expect(page.locator("#question-form")).to_be_visible()
     audit(page, "listening, question mode")
     page.locator("#mode-note").check(force=True)
@@ -347,7 +348,7 @@ def test_admin_and_print_pages(browser, shared_live_server, no_third_party, audi
     expect(page.locator(".format-card")).not_to_have_count(0)
     audit(page, "admin create form")
     page.locator("#save-draft").click()
-    expect(page.locator("#create-error")).to_have_text("Geef de bijeenkomst een titel.")
+    expect(page.locator("#f-title-error")).to_have_text("Geef de bijeenkomst een titel.")  # beside the field
     audit(page, "admin create form, title missing")
 
     page.locator("#f-title").fill("Spiegelgesprek nazorg 2026")

@@ -23,6 +23,8 @@ CONTENT = {  # what people wrote, in the language of the walk (invented)
            "prepared": "Who helped you the first week?", "question": "Who called you after discharge?",
            "outcome": "One contact person after discharge", "other": "nl"},
 }
+FORMAT_TITLE = {"nl": "Spiegelgesprek (algemene vorm)", "en": "Mirror meeting (common form)"}
+EDIT = {"nl": "Bekijken en bewerken", "en": "View and edit"}
 TITLES = {"nl": ["Luisteren", "Verhelderende vragen", "Afronding en opvolging"],
           "en": ["Listening", "Clarifying questions", "Closing and follow-up"]}
 
@@ -152,10 +154,11 @@ def test_every_admin_screen_in_one_language(browser, live_server, no_third_party
     expect(page.locator(".format-card").first).to_be_visible()
     check("create form and list")
     page.locator("#lang").select_option(c["other"])  # switched after loading: the form follows
-    expect(page.locator(".format-card").first).to_be_visible()
+    expect(page.locator(".format-card").first).to_contain_text(FORMAT_TITLE[c["other"]])
     assert_one_language(page, c["other"], "admin: create form switched", root="#create")
     page.locator("#lang").select_option(lang)
-    expect(page.locator(".format-card").first).to_be_visible()
+    expect(page.locator(".format-card").first).to_contain_text(FORMAT_TITLE[lang])
+    expect(page.locator("#meeting-list [data-fk^=edit-]").first).to_have_text(EDIT[lang])
     check("after switching the language")
     page.locator("#prep-add").click()
     page.locator("#save-open").click()

@@ -84,8 +84,10 @@ def test_twenty_notes_offline_and_across_a_server_restart(browser, live_server, 
         write_note(page, text)
         expected.append(text)
     expect(page.locator("#note-list .item-status.local")).to_have_count(10)
-    expect(page.locator("#note-list .item-status.local").first).to_have_text("Bewaard op deze tablet · wordt verstuurd")
-    expect(page.locator("#conn-text")).to_have_text("Geen verbinding · 10 veilig op deze tablet")
+    expect(page.locator("#note-list .item-status.local").first).to_have_text(
+        "Bewaard op dit apparaat · wordt verstuurd"
+    )
+    expect(page.locator("#conn-text")).to_have_text("Geen verbinding · 10 bewaard op dit apparaat")
 
     # The server goes down too (and comes back later on the same database).
     server.stop()

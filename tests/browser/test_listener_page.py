@@ -217,7 +217,7 @@ def test_reload_keeps_identity_notes_and_drafts(browser, shared_live_server, no_
     ctx.set_offline(True)
     expect(page.locator("#conn")).to_have_attribute("data-state", "offline")
     first.get_by_role("button", name="Wijziging bewaren").click()
-    expect(first.locator(".item-status")).to_have_text("Bewaard op deze tablet · wordt verstuurd")
+    expect(first.locator(".item-status")).to_have_text("Bewaard op dit apparaat · wordt verstuurd")
     second = note_items(page).filter(has_text="Tweede notitie")
     second.get_by_role("button", name="Verwijderen").click()
     second.get_by_role("button", name="Ja, verwijderen").click()
@@ -298,7 +298,7 @@ def test_refusals_keep_the_draft(browser, shared_live_server, no_third_party, ar
     ctx.set_offline(True)
     expect(page.locator("#conn")).to_have_attribute("data-state", "offline")
     write_note(page, "Geschreven zonder verbinding, na het luisteren verstuurd")
-    expect(note_items(page).first).to_contain_text("Bewaard op deze tablet")
+    expect(note_items(page).first).to_contain_text("Bewaard op dit apparaat")
     mod.goto(no_notes)
     ctx.set_offline(False)
     expect(page.locator("#note-status")).to_contain_text("Niet opgeslagen: dat kan in deze fase niet.")
@@ -324,7 +324,7 @@ def test_refusals_keep_the_draft(browser, shared_live_server, no_third_party, ar
     expect(page.locator("#note-text")).to_have_value("Laatste gedachte terwijl de bijeenkomst sloot")
     status = page.locator("#note-status")
     expect(status).to_have_text(
-        "Niet opgeslagen: de bijeenkomst is gesloten, wijzigen kan niet meer. Je tekst staat weer hieronder."
+        "Niet opgeslagen: de bijeenkomst is gesloten, wijzigen kan niet meer. Je tekst staat weer in het vak hierboven."
     )
     expect(page.locator("#idle-title")).to_have_text("De bijeenkomst is afgelopen")
     shot(page, artifacts, "06-refused-closed")
@@ -452,9 +452,15 @@ def test_language_follows_meeting_and_is_switchable(browser, shared_live_server,
     expect(page.get_by_label("Wat raakte me, wat viel me op?")).to_be_visible()
 
     # both catalogs carry every key, so no English screen shows a Dutch or raw string
+    # (the catalogues the page itself loads, as served: shared texts and the listener's own)
     keys = page.evaluate(
-        """async () => { const m = await import('/static/listener/strings.js');
-             return {nl: Object.keys(m.CATALOGS.nl).sort(), en: Object.keys(m.CATALOGS.en).sort()}; }"""
+        """async () => { const keys = {};
+             for (const lang of ['nl', 'en']) {
+               const parts = await Promise.all(['shared', 'listener'].map(
+                 (f) => fetch(`/static/${f}/i18n/${lang}.json`).then((r) => r.json())));
+               keys[lang] = Object.keys(Object.assign({}, ...parts)).sort();
+             }
+             return keys; }"""
     )
     assert keys["nl"] == keys["en"]
     # every error code of the protocol has a translation

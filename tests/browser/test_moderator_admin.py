@@ -45,7 +45,7 @@ def test_admin_creates_a_meeting_of_the_common_form(browser, shared_live_server,
 
     # a title is required
     page.locator("#save-draft").click()
-    expect(page.locator("#create-error")).to_have_text("Geef de bijeenkomst een titel.")
+    expect(page.locator("#f-title-error")).to_have_text("Geef de bijeenkomst een titel.")  # beside the field
 
     page.locator("#f-title").fill("Spiegelgesprek nazorg 2026")
     page.locator("#f-theme").fill("Hoe ervaren ouders de nazorg na ontslag?")

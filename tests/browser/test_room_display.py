@@ -4,6 +4,7 @@ the clarifying question being asked is shown without its author."""
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 
@@ -24,8 +25,9 @@ def text_of(length: int) -> str:
     return (WORDS * (length // len(WORDS) + 1))[:length].strip()
 
 
-def assert_fits(page, what: str, min_font_px: float) -> None:
-    """Every part of the current view is inside the screen, and the main text is still readable."""
+def assert_fits(page, what: str, min_font_px: float, measured: dict | None = None) -> None:
+    """Every part of the current view is inside the screen, and the main text is still readable
+    (its size goes into `measured`, written next to the screenshots)."""
     size = page.viewport_size
     parts = page.locator("[data-fit]:visible")
     assert parts.count() > 0, what
@@ -36,6 +38,8 @@ def assert_fits(page, what: str, min_font_px: float) -> None:
     main = page.locator("#stage-prompt:visible, #lobby-code:visible, #message-title:visible").first
     font = float(main.evaluate("n => parseFloat(getComputedStyle(n).fontSize)"))
     assert font >= min_font_px, f"{what}: main text only {font}px"
+    if measured is not None:
+        measured[what] = font
 
 
 @pytest.mark.parametrize("screen", SCREENS, ids=list(SCREENS))
@@ -53,23 +57,24 @@ def test_every_display_state_fits_with_the_longest_texts(browser, live_server, n
     page.goto(url)
     name = screen.replace(" ", "-")
     readable = viewport["height"] / 45  # 24 px on 1080p, 16 px on 720p: legible from the back row
+    fonts: dict[str, float] = {}
 
     expect(page.locator("#lobby-code")).to_have_text(code)
     expect(page.locator("#lobby")).to_contain_text("Je tablet blijft stil")
-    assert_fits(page, "lobby with a 200-character title", readable)
+    assert_fits(page, "lobby with a 200-character title", readable, fonts)
     page.screenshot(path=str(artifacts / f"display-{name}-lobby.png"))
 
     mod.goto("listening")  # the common form starts the timer with the phase
     expect(page.locator("#stage-label")).to_have_text("Thema")
     expect(page.locator("#stage-timer")).to_be_hidden()  # off by default: no countdown on the wall
-    assert_fits(page, "stage with a 1000-character theme", readable)
+    assert_fits(page, "stage with a 1000-character theme", readable, fonts)
     page.screenshot(path=str(artifacts / f"display-{name}-theme.png"))
 
     mod.call("meeting.update", {"display_timer": True})
     expect(page.locator("#stage-timer")).to_have_text(re.compile(r"^(1:00:00|59:\d\d)$"))
     mod.call("prompt.set", {"id": "p1", "shown": True})
     expect(page.locator("#stage-label")).to_have_text("Vraag")
-    assert_fits(page, "stage with a 500-character prepared question and the timer", readable)
+    assert_fits(page, "stage with a 500-character prepared question and the timer", readable, fonts)
     page.screenshot(path=str(artifacts / f"display-{name}-prompt.png"))
 
     mod.goto("questions")
@@ -81,14 +86,15 @@ def test_every_display_state_fits_with_the_longest_texts(browser, live_server, n
     expect(page.locator("#stage-label")).to_have_text("Nu gevraagd")
     expect(page.locator("#stage-prompt")).to_have_text(text_of(1000))
     expect(page.locator("#screen")).not_to_contain_text("Verzonnen Auteur")
-    assert_fits(page, "stage with a 1000-character question being asked", readable)
+    assert_fits(page, "stage with a 1000-character question being asked", readable, fonts)
     page.screenshot(path=str(artifacts / f"display-{name}-asking.png"))
     mod.call("question.asking", {"id": None})
     expect(page.locator("#stage-label")).to_have_text("Vraag")  # back to the prepared question still shown
 
     mod.goto("ended")
     expect(page.locator("#message-title")).to_have_text("Dank je wel voor het luisteren")
-    assert_fits(page, "thanks with a 200-character title", readable)
+    assert_fits(page, "thanks with a 200-character title", readable, fonts)
+    (artifacts / f"display-{name}-fonts.json").write_text(json.dumps(fonts, indent=1))
     listener.close()
     mod.close()
     ctx.close()

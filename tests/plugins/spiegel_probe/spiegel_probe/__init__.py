@@ -24,6 +24,7 @@ from spiegel.api import (
     MEETING,
     PARTICIPANT,
     STAFF,
+    AdminAction,
     ClientEvent,
     MeetingFormat,
     ParticipantKind,
@@ -203,6 +204,17 @@ def register_events():
 def register_rights():
     CALLS.append(("register_rights", {}))
     return ["probe"]
+
+
+def count_tips(session, _data: Empty, _now: float) -> dict:
+    """An organisation-wide figure, outside any meeting: how many tips there are in all."""
+    return {"tips": session.scalar(select(func.count()).select_from(ProbeTip))}
+
+
+@hookimpl
+def register_admin_actions():
+    CALLS.append(("register_admin_actions", {}))
+    return [AdminAction("probe.count", Empty, count_tips, "Tips in all meetings.")]
 
 
 @hookimpl

@@ -1,32 +1,36 @@
-// Probe plugin (tests only): the cheer tally and tips on the moderator screen.
+// Probe plugin (tests only): the cheer tally and the scouts' tips on the moderator screen.
+// Uses only the panel manager a plugin module gets (clients/shared/README.md).
 
-export default function setup(manager) {
-  let cheers = 0;
-  let out = null;
+export default async function setup(manager) {
+  await manager.loadTranslations(import.meta.url);
+  const { el, t } = manager;
+  let cheers = null; // from the tally event, newer than the snapshot
+  const tips = new Map();
   manager.registerPanel({
-    id: 'probe-tally',
+    id: 'probe.tally',
     slot: 'side',
-    when: (snap) => snap.format?.name === 'probe',
-    render(el, { snapshot, t }) {
-      cheers = snapshot.format_data?.cheers || 0;
-      el.innerHTML = '';
-      const h = document.createElement('h2');
-      h.textContent = t('tally.title');
-      out = document.createElement('p');
-      out.id = 'probe-cheers';
-      out.textContent = t('tally.count', { n: cheers });
-      const tips = document.createElement('ul');
-      tips.id = 'probe-tips';
-      for (const tip of snapshot.format_data?.tips || []) {
-        const li = document.createElement('li');
-        li.textContent = tip.text;
-        tips.append(li);
-      }
-      el.append(h, out, tips);
+    visible: (m) => m.state().format?.name === 'probe',
+    mount: () =>
+      el(
+        'section',
+        { id: 'probe-tally', class: 'card', 'aria-labelledby': 'probe-tally-h' },
+        el('h2', { id: 'probe-tally-h', 'data-i18n': 'tally.title', text: t('tally.title') }),
+        el('p', { id: 'probe-cheers', role: 'status' }),
+        el('ul', { id: 'probe-tips' }),
+      ),
+    render: (m) => {
+      const part = m.snapshot()?.format_data || {};
+      for (const tip of part.tips || []) tips.set(tip.id, tip);
+      document.getElementById('probe-cheers').textContent = t('tally.count', { n: cheers ?? part.cheers ?? 0 });
+      document.getElementById('probe-tips').replaceChildren(...[...tips.values()].map((tip) => el('li', { text: tip.text })));
     },
   });
   manager.on('probe.tally', (msg) => {
     cheers = msg.cheers;
-    if (out) out.textContent = manager.t('tally.count', { n: cheers });
+    manager.render();
+  });
+  manager.on('probe.tip', (msg) => {
+    if (msg?.tip) tips.set(msg.tip.id, msg.tip);
+    manager.render();
   });
 }

@@ -1,0 +1,110 @@
+// @ts-check
+// The Socket.IO connection of a page, with acks that always answer. Every command waits for
+// the server's {ok, …} or {ok: false, error: {code}}; a lost connection or a silent server
+// answers too (code `timeout`, to be tried again), so no caller waits forever.
+// The vendored client (/static/shared/vendor/socket.io.min.js) provides the global `io`.
+
+export const ACK_TIMEOUT_MS = 10000;
+/** Refusals that mean "not now", to be tried again later (the server stored nothing). */
+export const RETRY_CODES = new Set([
+  'rate_limited', 'internal_error', 'timeout', 'storage_unavailable', 'storage_full', 'storage_read_only',
+]);
+/** Refusals that mean "the server does not know this device any more". */
+export const IDENTITY_CODES = new Set(['token_unknown', 'not_authenticated']);
+
+/** @typedef {{ok: true, ack: any} | {ok: false, code: string, error: {code: string, message?: string}, retry: boolean}} Answer */
+
+/** Wait until the deferred socket.io script has run. @returns {Promise<any>} io */
+export function whenIo() {
+  return new Promise((resolve) => {
+    const look = () => {
+      const io = /** @type {any} */ (globalThis).io;
+      if (typeof io === 'function') resolve(io);
+      else setTimeout(look, 50);
+    };
+    look();
+  });
+}
+
+/**
+ * The refusal code of a socket.io connect_error: the protocol puts {code, message} in err.data;
+ * older servers sent it only inside err.message, so read both.
+ * @param {any} err @returns {string|null}
+ */
+export function connectErrorCode(err) {
+  if (err?.data?.code) return err.data.code;
+  const m = /\b(not_authenticated|token_unknown)\b/.exec(err?.message || '');
+  return m ? m[1] : null;
+}
+
+/**
+ * Open a connection. Reconnects by itself (quickly at first), like a tablet on meeting Wi-Fi needs.
+ * @param {any} io the socket.io client (from whenIo())
+ * @param {Record<string, any>} [options] socket.io options, e.g. {auth: {token}}
+ */
+export function openSocket(io, options = {}) {
+  const socket = io({
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 4000,
+    randomizationFactor: 0.3,
+    timeout: 8000,
+    ...options,
+  });
+  /** @type {Set<(a: Answer) => void>} */
+  const waiting = new Set();
+  socket.on('disconnect', () => {
+    for (const finish of [...waiting]) finish(refusal('timeout'));
+  });
+
+  /**
+   * Send one command and wait for its answer (never longer than `timeout`).
+   * @param {string} event @param {unknown} payload @param {number} [timeout]
+   * @returns {Promise<Answer>}
+   */
+  function request(event, payload, timeout = ACK_TIMEOUT_MS) {
+    return new Promise((resolve) => {
+      let done = false;
+      /** @param {Answer} answer */
+      const finish = (answer) => {
+        if (done) return;
+        done = true;
+        waiting.delete(finish);
+        resolve(answer);
+      };
+      waiting.add(finish);
+      if (!socket.connected) {
+        finish(refusal('timeout'));
+        return;
+      }
+      socket.timeout(timeout).emit(event, payload ?? {}, (/** @type {any} */ err, /** @type {any} */ ack) => {
+        if (err) return finish(refusal('timeout'));
+        if (ack?.ok) return finish({ ok: true, ack });
+        const error = ack?.error || { code: 'internal_error' };
+        return finish({ ok: false, code: error.code, error, retry: RETRY_CODES.has(error.code) });
+      });
+    });
+  }
+
+  return {
+    socket,
+    request,
+    get connected() {
+      return !!socket.connected;
+    },
+    /** @param {string} name @param {(...args: any[]) => void} fn */
+    on: (name, fn) => socket.on(name, fn),
+    /** Stop for good (e.g. the device lost its identity). */
+    close() {
+      socket.removeAllListeners();
+      socket.disconnect();
+      for (const finish of [...waiting]) finish(refusal('timeout'));
+    },
+  };
+}
+
+/** @typedef {ReturnType<typeof openSocket>} Connection */
+
+/** @param {string} code @returns {Answer} */
+function refusal(code) {
+  return { ok: false, code, error: { code }, retry: RETRY_CODES.has(code) };
+}

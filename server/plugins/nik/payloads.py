@@ -1,0 +1,72 @@
+"""Payloads of NIK's events and creation options (validated before any handler runs)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, field_validator
+from spiegel.api import Payload
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Optional = Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)]
+PointId = Annotated[str, StringConstraints(min_length=1, max_length=36)]
+
+
+class Series(Payload):
+    organisation: Name
+    region: Optional = ""
+    round: int = Field(ge=1, le=100)
+    year: int = Field(ge=1990, le=2200)
+
+
+class NikOptions(Payload):
+    """What a NIK meeting is created with: its series and the optional regional focus."""
+
+    series: Series | None = Field(default=None, json_schema_extra={
+        "title": {"nl": "Reeks (organisatie, regio, ronde, jaar)", "en": "Series (organisation, region, round, year)"}})
+    focus: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = Field(
+        default="", json_schema_extra={"title": {"nl": "Regionale focus", "en": "Regional focus"}})
+
+
+class NikSetup(Payload):
+    series: Series | None = None
+    focus: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] | None = None
+
+
+class PointIn(Payload):
+    id: str
+    text: Text
+    source: Literal["outcome", "note", "moderator"] = "moderator"
+
+    @field_validator("id")
+    @classmethod
+    def _uuid(cls, value: str) -> str:
+        return str(uuid.UUID(value))
+
+
+class PointsSet(Payload):
+    points: list[PointIn] = Field(max_length=40)
+
+
+class VoteOpen(Payload):
+    method: Literal["dots", "rank"] = "dots"
+    dots_per_person: int = Field(default=3, ge=1, le=20)
+
+
+class VoteLimit(Payload):
+    dots_per_person: int = Field(ge=1, le=20)
+
+
+class VoteCast(Payload):
+    """A parent's whole choice (sent again to change it): dots per point, or a ranking."""
+
+    dots: dict[PointId, Annotated[int, Field(ge=0, le=20)]] | None = None
+    ranking: list[PointId] | None = Field(default=None, max_length=40)
+
+
+class RoomVote(VoteCast):
+    """The room's choice, recorded by the moderator from the shared screen, for ``voters`` people."""
+
+    voters: int = Field(ge=1, le=50)

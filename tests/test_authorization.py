@@ -1,0 +1,330 @@
+"""The authorization matrix: every role × every event and endpoint × its own meeting and another one.
+
+The expected outcome of every cell is written out in :data:`EVENTS_TABLE` and
+:data:`HTTP_TABLE` below (not derived from ``permissions.RULES``, so a wrong rule shows up as
+a wrong cell). Each cell runs against two fresh meetings, A (the actor's own) and B (another):
+"own" sends a payload that refers to A's items, "other" one that refers to B's. Every cell
+also checks that B did not change at all, and that a refused cell left A unchanged too.
+
+Codes: ok · NA not_authenticated (connection refused: no token) · TU token_unknown
+(refused: the admin password is no socket token) · FR forbidden_role · MR missing_right ·
+NF not_found · IC id_conflict · IT invalid_transition. A cell ``x/y`` is x in the own
+meeting, y with the other meeting's items; a single value is the same for both.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import pytest
+from helpers import ADMIN_PASSWORD, PLUGINS, FakeClock, call, make_app, uid
+from spiegel.models import Meeting, Note, Outcome, Participant, Poll, PollAnswer, Question
+from sqlalchemy import func, select
+from test_protocol import connect_probe
+
+ROLES = ("none", "listener", "guest", "display", "a:run", "a:questions", "a:outcomes", "moderator", "admin")
+SCOPES = ("own", "other")
+CODES = {"ok": None, "NA": "not_authenticated", "TU": "token_unknown", "FR": "forbidden_role",
+         "MR": "missing_right", "NF": "not_found", "IC": "id_conflict", "IT": "invalid_transition",
+         "NP": "not_allowed_in_phase"}
+
+EVENTS_TABLE = """
+event                   none listener guest display a:run a:questions a:outcomes moderator admin
+sync                    NA   ok       ok    ok      ok    ok          ok         ok        TU
+note.add                NA   ok/IC    NP/IC FR      FR    FR          FR         FR        TU
+note.edit               NA   ok/NF    NP    FR      FR    FR          FR         FR        TU
+note.delete             NA   ok/NF    NF    FR      FR    FR          FR         FR        TU
+note.share              NA   ok/NF    NP    FR      FR    FR          FR         FR        TU
+question.add            NA   ok/IC    NP/IC FR      FR    FR          FR         FR        TU
+question.edit           NA   ok/NF    NP    FR      FR    FR          FR         FR        TU
+question.delete         NA   ok/NF    NF    FR      FR    FR          FR         FR        TU
+question.withdraw       NA   ok/NF    NF    FR      FR    FR          FR         FR        TU
+turn.set                NA   ok       NP    FR      FR    FR          FR         FR        TU
+poll.answer             NA   ok/NF    NP    FR      FR    FR          FR         FR        TU
+meeting.update          NA   FR       FR    FR      MR    MR          MR         ok        TU
+meeting.open            NA   FR       FR    FR      IT    MR          MR         IT        TU
+meeting.archive         NA   FR       FR    FR      MR    MR          MR         IT        TU
+phase.goto              NA   FR       FR    FR      ok    MR          MR         ok        TU
+timer.start             NA   FR       FR    FR      ok    MR          MR         ok        TU
+timer.pause             NA   FR       FR    FR      ok    MR          MR         ok        TU
+timer.resume            NA   FR       FR    FR      IT    MR          MR         IT        TU
+timer.adjust            NA   FR       FR    FR      ok    MR          MR         ok        TU
+timer.reset             NA   FR       FR    FR      ok    MR          MR         ok        TU
+prepared.set            NA   FR       FR    FR      MR    MR          MR         ok        TU
+prompt.set              NA   FR       FR    FR      ok/NF MR          MR         ok/NF     TU
+question.update         NA   FR       FR    FR      MR    ok/NF       MR         ok/NF     TU
+question.reorder        NA   FR       FR    FR      MR    ok/NF       MR         ok/NF     TU
+question.merge          NA   FR       FR    FR      MR    ok/NF       MR         ok/NF     TU
+question.asking         NA   FR       FR    FR      MR    IT/NF       MR         IT/NF     TU
+outcome.add             NA   FR       FR    FR      MR    MR          ok/IC      ok/IC     TU
+outcome.edit            NA   FR       FR    FR      MR    MR          ok/NF      ok/NF     TU
+outcome.delete          NA   FR       FR    FR      MR    MR          ok/NF      ok/NF     TU
+poll.open               NA   FR       FR    FR      ok/IC MR          MR         ok/IC     TU
+poll.close              NA   FR       FR    FR      ok/NF MR          MR         ok/NF     TU
+assistant.create        NA   FR       FR    FR      FR    FR          FR         ok        TU
+display.link            NA   FR       FR    FR      FR    FR          FR         ok        TU
+invite.create           NA   FR       FR    FR      FR    FR          FR         ok        TU
+example.pledge          NA   ok       NP    FR      FR    FR          FR         FR        TU
+example.summary         NA   FR       FR    FR      MR    MR          ok         ok        TU
+action:example.pledge   NA   ok       NP    FR      FR    FR          FR         FR        TU
+action:example.summary  NA   FR       FR    FR      MR    MR          ok         ok        TU
+"""
+
+HTTP_TABLE = """
+endpoint                                none listener guest display a:run a:questions a:outcomes moderator admin
+GET /api/meetings/<code>                ok   ok       ok    ok      ok    ok          ok         ok        ok
+POST /api/meetings/<code>/join          ok   ok       ok    ok      ok    ok          ok         ok        ok
+GET /api/formats                        ok   ok       ok    ok      ok    ok          ok         ok        ok
+GET /qr/<code>.svg                      ok   ok       ok    ok      ok    ok          ok         ok        ok
+GET /api/admin/session                  ok   ok       ok    ok      ok    ok          ok         ok        ok
+POST /api/admin/login                   NA   NA       NA    NA      NA    NA          NA         NA        ok
+POST /api/admin/logout                  ok   ok       ok    ok      ok    ok          ok         ok        ok
+GET /api/admin/meetings                 NA   NA       NA    NA      NA    NA          NA         NA        ok
+POST /api/admin/meetings                NA   NA       NA    NA      NA    NA          NA         NA        ok
+POST /api/admin/meetings/<id>/duplicate NA   NA       NA    NA      NA    NA          NA         NA        ok
+DELETE /api/admin/meetings/<id>         NA   NA       NA    NA      NA    NA          NA         NA        ok
+PATCH /api/admin/meetings/<id>          NA   NA       NA    NA      NA    NA          NA         NA        ok
+POST /api/admin/meetings/<id>/open      NA   NA       NA    NA      NA    NA          NA         NA        IT
+POST /api/admin/meetings/<id>/moderator-link NA NA    NA    NA      NA    NA          NA         NA        ok
+"""
+
+
+def parse(table: str) -> dict[tuple[str, str, str], str]:
+    """(row, role, scope) -> expected code name."""
+    lines = [line.split() for line in table.strip().splitlines()]
+    header, rows = lines[0], lines[1:]
+    width = len(header) - ROLES.__len__()
+    assert tuple(header[width:]) == ROLES
+    cells = {}
+    for row in rows:
+        name, values = " ".join(row[:-len(ROLES)]), row[-len(ROLES):]
+        for role, value in zip(ROLES, values, strict=True):
+            own, _, other = value.partition("/")
+            cells[(name, role, "own")], cells[(name, role, "other")] = own, other or own
+    return cells
+
+
+EVENT_CELLS = parse(EVENTS_TABLE)
+HTTP_CELLS = parse(HTTP_TABLE)
+
+#: The phase each event is tried in, so that a listener action is allowed there (the matrix is
+#: about who, not when); everything else runs in "listening". The example format has them all.
+PHASE = {"note.share": "ended", "turn.set": "round", "poll.answer": "round", "action:example.pledge": "round",
+         "example.pledge": "round"}
+
+
+@pytest.fixture(scope="module")
+def app():
+    """One app for the module, its SQLite in memory-backed /dev/shm: the matrix is a thousand commits."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(tempfile.mkdtemp(prefix="spiegel-matrix-", dir="/dev/shm" if Path("/dev/shm").is_dir() else None))
+    app = make_app(folder, FakeClock(), PLUGINS_DIR=str(PLUGINS),
+                   EVENT_LIMIT=10**6, ADDRESS_EVENT_LIMIT=10**6, LOGIN_LIMIT=10**6)
+    app.extensions["spiegel"].lookups.limit = 10**6
+    yield app
+    app.extensions["spiegel"].db.engine.dispose()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@dataclass
+class Meet:
+    """One meeting with one of each role and one item of each kind."""
+
+    id: str
+    code: str
+    tokens: dict[str, str] = field(default_factory=dict)
+    refs: dict[str, str] = field(default_factory=dict)
+
+
+_prepared = itertools.count()
+
+
+def build(app, phase: str) -> Meet:
+    http = app.test_client()
+    prepared_id = f"prep-{next(_prepared)}"
+    created = http.post("/api/admin/meetings", headers={"Authorization": f"Bearer {ADMIN_PASSWORD}"}, json={
+        "title": "Verzonnen", "format": "example_round", "open": True,
+        "prepared": [{"id": prepared_id, "text": "Verzonnen vraag"}]}).get_json()
+    m = Meet(created["meeting"]["id"], created["meeting"]["code"])
+    sio = app.extensions["spiegel"].socketio
+
+    def connect(token):
+        return sio.test_client(app, flask_test_client=http, auth={"token": token})
+
+    mod = connect(created["moderator_key"])
+    m.tokens["moderator"] = created["moderator_key"]
+    for right in ("run", "questions", "outcomes"):
+        m.tokens[f"a:{right}"] = call(mod, "assistant.create", {"rights": [right]})["key"]
+    m.tokens["display"] = call(mod, "display.link")["key"]
+    join = f"/api/meetings/{m.code}/join"
+    invite = call(mod, "invite.create", {"kind": "guest"})["url"].split("#invite=", 1)[1]
+    m.tokens["guest"] = http.post(join, json={"invite": invite}).get_json()["token"]
+    m.tokens["listener"] = http.post(join, json={}).get_json()["token"]
+    other_token = http.post(join, json={}).get_json()["token"]
+    assert call(mod, "phase.goto", {"key": "listening"})["ok"]
+    listener, other = connect(m.tokens["listener"]), connect(other_token)
+    m.refs.update(note=uid(), question=uid(), question2=uid(), outcome=uid(), poll=uid(), prepared=prepared_id)
+    assert call(listener, "note.add", {"id": m.refs["note"], "text": "Verzonnen notitie"})["ok"]
+    assert call(listener, "question.add", {"id": m.refs["question"], "text": "Verzonnen vraag?"})["ok"]
+    assert call(other, "question.add", {"id": m.refs["question2"], "text": "Andere verzonnen vraag?"})["ok"]
+    assert call(mod, "outcome.add", {"id": m.refs["outcome"], "kind": "action", "text": "Verzonnen actie"})["ok"]
+    assert call(mod, "poll.open", {"id": m.refs["poll"], "kind": "vote", "title": "Verzonnen keuze",
+                                   "options": [{"id": "a", "text": "A"}, {"id": "b", "text": "B"}]})["ok"]
+    assert call(mod, "timer.start", {"seconds": 600})["ok"]
+    if phase != "listening":
+        assert call(mod, "phase.goto", {"key": phase})["ok"]
+    for client in (mod, listener, other):
+        client.disconnect()
+    return m
+
+
+_worlds: dict[tuple[str, str], Meet] = {}
+
+
+def world(app, kind: str, key: str, phase: str) -> Meet:
+    """A meeting reused by the cells of one row until a cell changes it (a refusal changes nothing,
+    which every cell checks), so most cells need no fresh meeting."""
+    if (kind, key) not in _worlds:
+        _worlds[(kind, key)] = build(app, phase)
+    return _worlds[(kind, key)]
+
+
+def settle(app, kind: str, key: str, before: tuple) -> None:
+    """Forget a meeting the cell changed: the next cell gets a fresh one."""
+    m = _worlds.get((kind, key))
+    if m is not None and fingerprint(app, m.id) != before:
+        del _worlds[(kind, key)]
+
+
+def payload(event: str, r: dict[str, str]) -> tuple[str, dict]:
+    """The wire event and a valid payload that refers to the items ``r`` (own or other meeting)."""
+    poll = {"kind": "vote", "title": "Nieuwe verzonnen keuze", "options": [{"id": "a", "text": "A"},
+                                                                          {"id": "b", "text": "B"}]}
+    bodies = {
+        "sync": {}, "note.add": {"id": r["note"], "text": "Verzonnen"},
+        "note.edit": {"id": r["note"], "text": "Verzonnen anders"}, "note.delete": {"id": r["note"]},
+        "note.share": {"id": r["note"], "shared": True}, "question.add": {"id": r["question"], "text": "Verzonnen?"},
+        "question.edit": {"id": r["question"], "text": "Verzonnen anders?"}, "question.delete": {"id": r["question"]},
+        "question.withdraw": {"id": r["question"]}, "turn.set": {"state": "waiting"},
+        "poll.answer": {"poll_id": r["poll"], "choices": ["a"]}, "meeting.update": {"title": "Verzonnen nieuw"},
+        "meeting.open": {}, "meeting.archive": {}, "phase.goto": {"key": "round"}, "timer.start": {"seconds": 60},
+        "timer.pause": {}, "timer.resume": {}, "timer.adjust": {"seconds": 30}, "timer.reset": {},
+        "prepared.set": {"items": [{"text": "Verzonnen voorbereid"}]},
+        "prompt.set": {"id": r["prepared"], "shown": True},
+        "question.update": {"id": r["question"], "status": "selected"},
+        "question.reorder": {"ids": [r["question2"], r["question"]]},
+        "question.merge": {"into": r["question"], "ids": [r["question2"]]},
+        "question.asking": {"id": r["question"]},  # parked, not selected: put up only once selected
+        "outcome.add": {"id": r["outcome"], "kind": "decision", "text": "Verzonnen besluit"},
+        "outcome.edit": {"id": r["outcome"], "text": "Verzonnen anders"}, "outcome.delete": {"id": r["outcome"]},
+        "poll.open": {"id": r["poll"], **poll}, "poll.close": {"id": r["poll"]},
+        "assistant.create": {"rights": ["run"]}, "display.link": {},
+        "action:example.pledge": {"name": "example.pledge", "data": {"text": "Verzonnen belofte"}},
+        "action:example.summary": {"name": "example.summary", "data": {"text": "Verzonnen samenvatting"}},
+        "example.pledge": {"text": "Verzonnen belofte"}, "example.summary": {"text": "Verzonnen samenvatting"},
+        "invite.create": {"kind": "guest"},
+    }
+    body = dict(bodies[event])
+    own_new = {"note.add", "question.add", "outcome.add", "poll.open"}
+    if event in own_new and r.get("fresh"):
+        body["id"] = uid()  # in the own meeting an add is of a new item; with the other's id it is a conflict
+    return ("action" if event.startswith("action:") else event), body
+
+
+def fingerprint(app, meeting_id: str) -> tuple:
+    """Everything stored of one meeting, cheaply (one query): its version and its row counts."""
+    def count(table, where):
+        return select(func.count()).select_from(table).where(where).scalar_subquery()
+
+    with app.extensions["spiegel"].db.transaction() as s:
+        return tuple(s.execute(select(
+            select(Meeting.version).where(Meeting.id == meeting_id).scalar_subquery(),
+            *(count(t, t.meeting_id == meeting_id) for t in (Participant, Note, Question, Outcome, Poll)),
+            count(PollAnswer, PollAnswer.poll_id.in_(select(Poll.id).where(Poll.meeting_id == meeting_id))),
+            select(func.max(Note.updated_at)).where(Note.meeting_id == meeting_id).scalar_subquery(),
+            select(func.max(Question.updated_at)).where(Question.meeting_id == meeting_id).scalar_subquery(),
+        )).one())
+
+
+def socket_outcome(app, token: str | None, event: str, body: dict) -> str:
+    client = connect_probe(app, {"token": token} if token is not None else None)
+    if not client.is_connected():
+        return client.refusal["data"]["code"]
+    ack = call(client, event, body)
+    client.disconnect()
+    return "ok" if ack["ok"] else ack["error"]["code"]
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("event", sorted({key[0] for key in EVENT_CELLS}))
+def test_event_matrix(app, event, role, scope):
+    phase = PHASE.get(event, "listening")
+    a, b = world(app, "A", event, phase), world(app, "B", phase, phase)
+    refs = {**a.refs, "fresh": "1"} if scope == "own" else b.refs
+    token = {"none": None, "admin": ADMIN_PASSWORD}.get(role, a.tokens.get(role))
+    name, body = payload(event, refs)
+    before_a, before_b = fingerprint(app, a.id), fingerprint(app, b.id)
+    got = socket_outcome(app, token, name, body)
+    expected = EVENT_CELLS[(event, role, scope)]
+    assert got == (CODES[expected] or "ok"), f"{event} by {role} ({scope} meeting): {got}"
+    assert fingerprint(app, b.id) == before_b, "the other meeting is untouched"
+    if got != "ok":
+        assert fingerprint(app, a.id) == before_a, "a refusal changes nothing"
+    settle(app, "A", event, before_a)
+
+
+def test_the_event_table_covers_every_event_and_role(app):
+    rows = {key[0] for key in EVENT_CELLS}
+    assert {r.split(":")[0] for r in rows} == set(app.extensions["spiegel"].registry.client) | {"action"}
+    assert len(EVENT_CELLS) == len(rows) * len(ROLES) * len(SCOPES)
+
+
+def http_credentials(role: str, m: Meet) -> dict[str, str]:
+    """A role's secret offered to the HTTP API the only way it can be: as a Bearer password."""
+    secret = {"none": None, "admin": ADMIN_PASSWORD}.get(role, m.tokens.get(role))
+    return {"Authorization": f"Bearer {secret}"} if secret else {}
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", sorted({key[0] for key in HTTP_CELLS}))
+def test_http_matrix(app, endpoint, role, scope):
+    a, b = world(app, "A", endpoint, "listening"), world(app, "B", "http", "listening")
+    target = a if scope == "own" else b
+    method, path = endpoint.split(" ", 1)
+    path = path.replace("<code>", target.code).replace("<id>", target.id)
+    headers = http_credentials(role, a)
+    body = None
+    if path == "/api/admin/login":
+        secret = headers.pop("Authorization", "Bearer ")[7:]
+        body = {"password": secret}
+    elif path == "/api/admin/meetings" and method == "POST":
+        body = {"title": "Verzonnen"}
+    elif method == "PATCH":
+        body = {"title": "Verzonnen, hernoemd"}
+    elif path.endswith("/join"):
+        body = {}
+    before = {m.id: fingerprint(app, m.id) for m in (a, b)}
+    r = app.test_client().open(path, method=method, headers=headers, json=body)
+    got = "ok" if r.status_code < 400 else r.get_json()["error"]["code"]
+    expected = HTTP_CELLS[(endpoint, role, scope)]
+    assert got == (CODES[expected] or "ok"), f"{endpoint} by {role} ({scope} meeting): {got}"
+    for m in (a, b):
+        if m is not target or got != "ok":
+            assert fingerprint(app, m.id) == before[m.id], "only the target of an allowed call changes"
+    settle(app, "A", endpoint, before[a.id])
+    settle(app, "B", "http", before[b.id])
+
+
+def test_the_http_table_covers_every_api_route(app):
+    documented = {key[0].split(" ", 1)[1] for key in HTTP_CELLS}
+    for rule in app.url_map.iter_rules():
+        # The core's API (web.py); the report's routes (server/report) are not in this table yet.
+        if rule.endpoint.startswith("spiegel.") and rule.rule.startswith(("/api/", "/qr/")):
+            path = rule.rule.replace("<meeting_id>", "<id>").replace("<code>.<kind>", "<code>.svg")
+            assert path in documented, f"{rule.rule} has no row in HTTP_TABLE"

@@ -1,0 +1,90 @@
+"""The client code's shape: ES modules on the shared kit, small files, and an offline shell
+that holds every file the listener page needs to start.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+CLIENTS = Path(__file__).resolve().parent.parent / "clients"
+MAX_LINES = 600
+# Page families already on the shared kit (ES modules, JSON catalogues, panel registry).
+ON_THE_KIT = ("shared", "listener")
+IMPORT = re.compile(r"""(?:\bfrom\s*|\bimport\s*\(?\s*)'([^']+\.js)'""")
+
+
+def module_files(family: str) -> list[Path]:
+    return sorted(p for p in (CLIENTS / family).rglob("*.js") if "vendor" not in p.parts)
+
+
+def resolve(spec: str, importer: Path) -> Path:
+    if spec.startswith("/static/"):
+        return CLIENTS / spec.removeprefix("/static/")
+    return (importer.parent / spec).resolve()
+
+
+def graph(entry: Path) -> set[Path]:
+    """Every module reachable from `entry` through static imports."""
+    seen: set[Path] = set()
+    todo = [entry]
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        assert path.exists(), f"{path} is imported but does not exist"
+        seen.add(path)
+        todo += [resolve(spec, path) for spec in IMPORT.findall(path.read_text(encoding="utf-8"))]
+    return seen
+
+
+def url(path: Path) -> str:
+    return "/static/" + path.relative_to(CLIENTS).as_posix()
+
+
+@pytest.mark.parametrize("family", ON_THE_KIT)
+def test_no_client_file_is_over_600_lines(family):
+    files = module_files(family)
+    assert files
+    long = {p.relative_to(CLIENTS).as_posix(): n for p in files if (n := len(p.read_text().splitlines())) > MAX_LINES}
+    assert not long, long
+
+
+@pytest.mark.parametrize("family", ON_THE_KIT)
+def test_modules_say_ts_check(family):
+    """Type-checked with JSDoc (`// @ts-check`) where an editor or tsc looks."""
+    missing = [p.name for p in module_files(family) if "// @ts-check" not in p.read_text() and p.name != "sw.js"]
+    assert not missing, missing
+
+
+def test_the_offline_shell_holds_every_file_the_listener_page_needs():
+    sw = (CLIENTS / "listener" / "sw.js").read_text(encoding="utf-8")
+    shell = set(re.findall(r"'(/static/[^']+)'", sw))
+    needed = {url(p) for p in graph(CLIENTS / "listener" / "app.js")}
+    assert len(needed) > 15, needed
+    needed |= {url(p) for f in ("shared", "listener") for p in (CLIENTS / f / "i18n").glob("*.json")}
+    needed |= {"/static/shared/vendor/socket.io.min.js", "/static/shared/base.css", "/static/listener/listener.css"}
+    assert not sorted(needed - shell), f"missing from the service worker's SHELL: {sorted(needed - shell)}"
+    assert not sorted(shell - needed), f"listed but not used by the page: {sorted(shell - needed)}"
+
+
+def test_every_page_loads_es_modules_only():
+    """No classic scripts (besides the vendored socket.io client): every page is ES modules on the kit."""
+    pages = sorted(CLIENTS.glob("*/*.html"))
+    assert len(pages) >= 6, pages
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        scripts = re.findall(r"<script\b([^>]*)>", html)
+        classic = [s for s in scripts if 'type="module"' not in s and "vendor/socket.io" not in s]
+        assert not classic, f"{page.name}: classic scripts {classic}"
+
+
+def test_the_moderator_pages_use_the_shared_kit():
+    common = (CLIENTS / "moderator" / "common.js").read_text(encoding="utf-8")
+    for module in ("dom.js", "i18n.js", "ids.js", "clock.js", "socket.js"):
+        assert f"/static/shared/{module}" in common, module
+    assert not (CLIENTS / "moderator" / "i18n.js").exists(), "texts are JSON catalogues now"
+    for page in ("app.js", "admin.js", "display.js", "print.js"):
+        assert "window.Spiegel" not in (CLIENTS / "moderator" / page).read_text(encoding="utf-8"), page
