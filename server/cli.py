@@ -1,6 +1,6 @@
 """The `spiegel` command: run the server, create a meeting, list plugins, purge old raw notes.
 
-Imports stay inside the commands: `spiegel run` must monkey-patch eventlet before Flask,
+Imports stay inside the commands: `spiegel run` must monkey-patch eventlet (or gevent) before Flask,
 SQLAlchemy or the socket modules are imported anywhere.
 """
 
@@ -31,6 +31,14 @@ def _eventlet_patch() -> None:
     eventlet.monkey_patch()
 
 
+def _gevent_patch() -> None:
+    # psycopg notices gevent's patched select() by itself; say it anyway, as under eventlet.
+    os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
+    from gevent import monkey
+
+    monkey.patch_all()
+
+
 def cmd_run(args: argparse.Namespace) -> None:
     overrides = {"HOST": args.host or os.environ.get("SPIEGEL_HOST", "0.0.0.0")}
     overrides["PORT"] = args.port or int(os.environ.get("SPIEGEL_PORT", "5000"))
@@ -54,8 +62,9 @@ def cmd_run(args: argparse.Namespace) -> None:
     from .report.retention import start_job
 
     start_job(sp)
-    sp.socketio.run(app, host=overrides["HOST"], port=overrides["PORT"], log_output=False,
-                    allow_unsafe_werkzeug=True, use_reloader=False)
+    from .serving import serve
+
+    serve(app, overrides["HOST"], overrides["PORT"], app.config)
 
 
 def _print_new_meeting(app, title: str, fmt: str, open_now: bool) -> None:
@@ -180,8 +189,11 @@ def main(argv: list[str] | None = None) -> None:
     purge.add_argument("--today", metavar="YYYY-MM-DD", help="act as if it were this date")
     purge.set_defaults(func=cmd_purge)
     args = parser.parse_args(argv)
-    if args.command == "run" and os.environ.get("SPIEGEL_ASYNC_MODE", "eventlet") == "eventlet":
+    mode = os.environ.get("SPIEGEL_ASYNC_MODE", "eventlet")
+    if args.command == "run" and mode == "eventlet":
         _eventlet_patch()
+    elif args.command == "run" and mode == "gevent":
+        _gevent_patch()
     from .plugin_manager import PluginError
     from .storage import StorageError
 
