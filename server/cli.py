@@ -39,6 +39,14 @@ def _gevent_patch() -> None:
     monkey.patch_all()
 
 
+def monkey_patch(mode: str) -> None:
+    """Make the standard library green for ``mode`` (first thing in a server process)."""
+    if mode == "eventlet":
+        _eventlet_patch()
+    elif mode == "gevent":
+        _gevent_patch()
+
+
 def cmd_run(args: argparse.Namespace) -> None:
     overrides = {"HOST": args.host or os.environ.get("SPIEGEL_HOST", "0.0.0.0")}
     overrides["PORT"] = args.port or int(os.environ.get("SPIEGEL_PORT", "5000"))
@@ -189,11 +197,8 @@ def main(argv: list[str] | None = None) -> None:
     purge.add_argument("--today", metavar="YYYY-MM-DD", help="act as if it were this date")
     purge.set_defaults(func=cmd_purge)
     args = parser.parse_args(argv)
-    mode = os.environ.get("SPIEGEL_ASYNC_MODE", "eventlet")
-    if args.command == "run" and mode == "eventlet":
-        _eventlet_patch()
-    elif args.command == "run" and mode == "gevent":
-        _gevent_patch()
+    if args.command == "run":
+        monkey_patch(os.environ.get("SPIEGEL_ASYNC_MODE", "eventlet"))
     from .plugin_manager import PluginError
     from .storage import StorageError
 
