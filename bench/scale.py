@@ -282,6 +282,17 @@ class Figures:
     connected: int = 0
     kb_per_connection: float = 0.0
     errors: Counter = field(default_factory=Counter)
+    wall: float = 0.0
+    client_cpu: float = 0.0
+    load_average: float = 0.0
+
+    @property
+    def busy(self) -> str:
+        """Cores the server and this client process kept busy: a starved server shows here."""
+        if not self.wall:
+            return "n/a"
+        return (f"server {self.cpu_load / self.wall:.0%} of a core, clients {self.client_cpu / self.wall:.0%}, "
+                f"load average {self.load_average:.1f}")
 
     @property
     def cpu_per_1000(self) -> float:
@@ -390,7 +401,7 @@ class Run:
             schedule += [(i * change_every, "change") for i in range(int(seconds / change_every))]
         schedule += [(i * 0.5, "page") for i in range(int(seconds / 0.5))]
         schedule.sort(key=lambda item: item[0])
-        cpu = self.target.proc.cpu()
+        cpu, client_cpu = self.target.proc.cpu(), time.process_time()
         start = time.perf_counter()
         turn = 0
         for at, kind in schedule:
@@ -412,6 +423,9 @@ class Run:
             await asyncio.wait(tasks, timeout=2 * CALL_TIMEOUT)
         await self._fanout(figures)
         figures.cpu_load = self.target.proc.cpu() - cpu
+        figures.client_cpu = time.process_time() - client_cpu
+        figures.wall = time.perf_counter() - start
+        figures.load_average = os.getloadavg()[0]
         figures.errors["tablets dropped"] += sum(c.dropped for c in self.tablets)
         figures.errors = Counter({k: v for k, v in figures.errors.items() if v})
 
@@ -450,6 +464,7 @@ def report(name: str, f: Figures) -> None:
     print(f"  {'':8s} CPU {f.cpu_per_1000:.2f} s per 1000 events ({f.events} events)   "
           f"page n={len(f.pages)} p50={ms(f.pages, 50):.1f} ms p99={ms(f.pages, 99):.1f} ms   "
           f"errors {dict(f.errors) or 'none'}")
+    print(f"  {'':8s} busy: {f.busy}")
 
 
 def ratios(spiegel: Figures, bare: Figures) -> dict[str, float]:
@@ -488,8 +503,8 @@ async def breakpoint_search(target: Target, args, addresses: Addresses) -> None:
             await run.load(args.rate_per_tablet * len(run.tablets), args.change_every, args.seconds, figures)
             print(f"  {step:7d} {figures.tablets:5d} {ms(figures.acks, 50):8.1f} {ms(figures.acks, 99):8.1f} "
                   f"{ms(figures.fanout, 99):8.1f} {ms(figures.pages, 99):8.1f} {figures.kb_per_connection:7.0f} "
-                  f"{figures.cpu_per_1000:6.2f} {figures.ms_per_connect:7.1f}  {dict(figures.errors) or 'none'}",
-                  flush=True)
+                  f"{figures.cpu_per_1000:6.2f} {figures.ms_per_connect:7.1f}  {dict(figures.errors) or 'none'}"
+                  f"  ({figures.busy})", flush=True)
             failed = step - figures.tablets
             if failed > step * 0.01 or ms(figures.acks, 99) > args.break_p99 * 1000:
                 print(f"  broke at {step} tablets ({failed} not connected, ack p99 {ms(figures.acks, 99):.0f} ms)")
@@ -540,6 +555,9 @@ async def main_async(args) -> None:
 
 
 def main() -> None:
+    import logging
+
+    logging.getLogger("engineio").setLevel(logging.CRITICAL)  # one line per closed client otherwise
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", choices=sorted(PRESETS), default="load")
     parser.add_argument("--mode", choices=("eventlet", "gevent", "threading"), default="eventlet")
