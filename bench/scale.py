@@ -28,6 +28,7 @@ import argparse
 import asyncio
 import math
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -191,7 +192,7 @@ class Client:
         self.seen: dict[int, float] = {}
         self.ready = asyncio.Event()
         self.refusal: str | None = None
-        self.dropped = False
+        self.dropped: str | None = None
         self.sio.on("snapshot", self._snapshot)
         self.sio.on("state", self._state)
         self.sio.on("connect_error", self._refused)
@@ -209,8 +210,8 @@ class Client:
         data = data.get("data", data) if isinstance(data, dict) else {}
         self.refusal = (data or {}).get("code", "refused")
 
-    async def _dropped(self, *_args) -> None:
-        self.dropped = True
+    async def _dropped(self, reason=None, *_args) -> None:
+        self.dropped = str(reason or "disconnected")  # e.g. ping timeout, transport close
 
     async def connect(self) -> None:
         await self.sio.connect(self.url, auth={"token": self.token}, transports=["websocket"],
@@ -426,7 +427,7 @@ class Run:
         figures.client_cpu = time.process_time() - client_cpu
         figures.wall = time.perf_counter() - start
         figures.load_average = os.getloadavg()[0]
-        figures.errors["tablets dropped"] += sum(c.dropped for c in self.tablets)
+        figures.errors.update(f"dropped: {c.dropped}" for c in self.tablets if c.dropped)
         figures.errors = Counter({k: v for k, v in figures.errors.items() if v})
 
     async def _fanout(self, figures: Figures) -> None:
@@ -447,10 +448,13 @@ class Run:
 
     async def close(self) -> None:
         clients = [*self.tablets, *self.moderators]
-        for i in range(0, len(clients), 200):
-            await asyncio.wait_for(asyncio.gather(*(c.sio.disconnect() for c in clients[i:i + 200]),
-                                                  return_exceptions=True), 60)
-        self.target.stop()
+        try:
+            for i in range(0, len(clients), 200):
+                await asyncio.wait_for(asyncio.gather(*(c.sio.disconnect() for c in clients[i:i + 200]),
+                                                      return_exceptions=True), 60)
+        finally:
+            if self.target.proc:
+                self.target.stop()
 
 
 # --- scenarios ----------------------------------------------------------------------------------------
@@ -558,6 +562,8 @@ def main() -> None:
     import logging
 
     logging.getLogger("engineio").setLevel(logging.CRITICAL)  # one line per closed client otherwise
+    # `timeout` and CI stop a run with SIGTERM: unwind, so the servers are stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", choices=sorted(PRESETS), default="load")
     parser.add_argument("--mode", choices=("eventlet", "gevent", "threading"), default="eventlet")
