@@ -47,7 +47,8 @@ def test_each_field_says_how_a_form_draws_and_checks_it():
 def plan_format(options, modules=None):
     return type("Planned", (MeetingFormat,), {
         "name": "planned", "title": T, "description": T, "options": options, "modules": modules or {},
-        "phases": (Phase(key="lobby", state="open", title=T, rule=T), Phase(key="ended", state="ended", title=T, rule=T)),
+        "phases": (Phase(key="lobby", state="open", title=T, rule=T),
+                   Phase(key="ended", state="ended", title=T, rule=T)),
     })
 
 
