@@ -145,6 +145,14 @@ def test_the_koos_library_of_question_sets_is_kept_and_picked(browser, shared_li
     kept_meeting = next(m for m in server.api("GET", "/api/admin/meetings", admin=True)[1]["meetings"]
                         if m["id"] == meeting["id"])
     assert len(kept_meeting["prepared"]) == 3
+    # the plugin's panels follow the admin's language
+    page.locator("#lang").select_option("en")
+    expect(library.get_by_role("heading", name="Question sets (KOOS)")).to_be_visible()
+    expect(library.get_by_role("button", name="Add the set")).to_be_visible()
+    expect(page.locator("#nik-library").get_by_role("heading", name="Series (NIK)")).to_be_visible()
+    page.locator("#fmt-koos").check()
+    expect(page.get_by_label("Question set from the library")).to_be_visible()
+    expect(page.get_by_label("Question set from the library").locator("option").first).to_have_text("No question set")
     assert not page.errors, page.errors
     ctx.close()
 

@@ -23,6 +23,16 @@ def phone(browser, no_third_party):
     return ctx, page
 
 
+def room_display(browser, server, created, mod, no_third_party):
+    """The meeting's room display, opened like a projector would with a link the moderator made."""
+    link = mod.call("display.link")
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720}, locale="nl-NL")
+    display = ctx.new_page()
+    no_third_party(display)
+    display.goto(f"{server.url}/display/{code_of(created)}#key={link['key']}")
+    return ctx, display
+
+
 def test_a_parent_chooses_priorities_on_a_phone(browser, shared_live_server, no_third_party):
     server = shared_live_server
     created, mod = new_meeting(server, format="nik", title="NIK Utrecht (verzonnen)",
@@ -189,11 +199,7 @@ def test_a_decision_on_the_spot_is_shown_on_the_room_display(browser, shared_liv
     created, mod = new_meeting(server, format="umcg", title="UMCG dialoog (verzonnen)",
                                options={"hospital": "Verzonnen Ziekenhuis", "insurer": "Verzonnen Verzekeraar"})
     mod.goto("dialogue")
-    link = mod.call("display.link")
-    dctx = browser.new_context(viewport={"width": 1280, "height": 720}, locale="nl-NL")
-    display = dctx.new_page()
-    no_third_party(display)
-    display.goto(f"{server.url}/display/{code_of(created)}#key={link['key']}")
+    dctx, display = room_display(browser, server, created, mod, no_third_party)
     mctx, screen = moderator_page(browser, created["moderator_url"], no_third_party)
     try:
         expect(display.locator("#umcg-display-parties")).to_have_text(
@@ -234,11 +240,7 @@ def test_the_priority_session_on_the_moderator_screen_and_room_display(browser, 
         "series": {"organisation": "NIK", "region": "Zwolle", "round": 2, "year": 2024}, "focus": "nazorg"})
     secret = mod.call("invite.create", {"kind": "parent"})["url"].split("#invite=", 1)[1]
     mod.goto("priorities")
-    link = mod.call("display.link")
-    dctx = browser.new_context(viewport={"width": 1280, "height": 720}, locale="nl-NL")
-    display = dctx.new_page()
-    no_third_party(display)
-    display.goto(f"{server.url}/display/{code_of(created)}#key={link['key']}")
+    dctx, display = room_display(browser, server, created, mod, no_third_party)
     mctx, screen = moderator_page(browser, created["moderator_url"], no_third_party)
     try:
         panel = screen.locator('[data-panel="nik.moderator"]')
@@ -295,11 +297,7 @@ def test_a_reflection_meeting_gathers_from_a_finished_mirror_meeting(browser, sh
     smod.goto("ended")
     smod.close()
     created, mod = new_meeting(server, format="koos_reflection", title="KOOS reflectie (verzonnen)")
-    link = mod.call("display.link")
-    dctx = browser.new_context(viewport={"width": 1280, "height": 720}, locale="nl-NL")
-    display = dctx.new_page()
-    no_third_party(display)
-    display.goto(f"{server.url}/display/{code_of(created)}#key={link['key']}")
+    dctx, display = room_display(browser, server, created, mod, no_third_party)
     mctx, screen = moderator_page(browser, created["moderator_url"], no_third_party)
     try:
         panel = screen.locator('[data-panel="koos.reflection"]')
