@@ -21,7 +21,7 @@ const { t, el } = S;
  * @param {HTMLElement} container
  * @param {OptionField[]} fields
  * @param {{prefix: string, values?: Record<string, any>}} opts `prefix` keeps ids unique per form
- * @returns {{read: () => {values: Record<string, any>, ok: boolean}, showErrors: (details: {field: string}[]) => boolean}}
+ * @returns {{read: (quiet?: boolean) => {values: Record<string, any>, ok: boolean}, showErrors: (details: {field: string}[]) => boolean}}
  */
 export function optionsForm(container, fields, opts) {
   /** @type {{path: string[], field: OptionField, input: HTMLInputElement|HTMLSelectElement, error: HTMLElement}[]} */
@@ -73,8 +73,10 @@ export function optionsForm(container, fields, opts) {
     it.error.hidden = true;
     it.input.removeAttribute('aria-invalid');
   }
+  let quiet = false; // reading only to keep what was typed (a redraw): say nothing
   /** @param {{input: HTMLElement, error: HTMLElement}} it @param {string} message */
   function fail(it, message) {
+    if (quiet) return;
     it.error.textContent = message;
     it.error.hidden = false;
     it.input.setAttribute('aria-invalid', 'true');
@@ -105,7 +107,9 @@ export function optionsForm(container, fields, opts) {
   container.replaceChildren(...fields.map((f) => one(f, [f.name], values[f.name])));
 
   return {
-    read() {
+    /** What the fields hold, checked; `silent` reads without marking anything. */
+    read(silent = false) {
+      quiet = silent;
       /** @type {Record<string, any>} */
       const out = {};
       let ok = true;
@@ -134,7 +138,8 @@ export function optionsForm(container, fields, opts) {
         clear(it);
         if (v !== null) out[f.name] = v;
       }
-      if (first) { first.focus(); first.scrollIntoView({ block: 'center' }); }
+      if (first && !quiet) { first.focus(); first.scrollIntoView({ block: 'center' }); }
+      quiet = false;
       return { values: out, ok };
     },
     /** The server's refusal (`details[].field` like `options.series.round`) next to its field. */

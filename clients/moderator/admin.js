@@ -140,10 +140,14 @@ import { adminPanels } from '/static/moderator/admin-panels.js';
   // Fields a format's admin module draws itself (a picker from its library) are its own; the
   // rest the page draws from their description.
   const generic = (f) => (f.options || []).filter((o) => !(panels && panels.claimed(f.name).has(o.name)));
+  let optionsOf = null; // the format the options were drawn for
   function renderOptions() {
     const f = currentFormat();
     const fields = generic(f);
-    optionsReader = optionsForm($('f-options'), fields, { prefix: 'opt' });
+    // Drawn again for the same format (the language changed): keep what was typed.
+    const typed = optionsReader && optionsOf === f.name ? optionsReader.read(true).values : {};
+    optionsOf = f.name;
+    optionsReader = optionsForm($('f-options'), fields, { prefix: 'opt', values: typed });
     if (panels) panels.render();
     const extra = $('slot-options');
     $('options-box').hidden = !fields.length && !(extra && [...extra.children].some((c) => !c.hidden));
@@ -256,6 +260,7 @@ import { adminPanels } from '/static/moderator/admin-panels.js';
     renderDurations();
     renderPrepared();
     if (panels) panels.reset();
+    optionsOf = null;
     renderOptions();
     loadMeetings();
   });

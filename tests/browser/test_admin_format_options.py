@@ -72,11 +72,12 @@ def test_a_formats_options_are_drawn_checked_sent_and_edited(browser, shared_liv
     assert next(m for m in changed if m["id"] == meeting["id"])["options"] == {"inner_circle": 11}
 
     # UMCG's parties, in the admin's language (English as the second)
-    page.locator("#lang").select_option("en")
     page.locator("#fmt-umcg").check()
+    box.get_by_label("Zorgverzekeraar").fill("Invented Insurer")
+    page.locator("#lang").select_option("en")  # drawn again in English, with what was typed
     expect(page.get_by_role("group", name="Settings of this format")).to_be_visible()
+    expect(box.get_by_label("Health insurer")).to_have_value("Invented Insurer")
     page.locator("#f-title").fill("UMCG dialogue (invented)")
-    box.get_by_label("Health insurer").fill("Invented Insurer")
     box.get_by_label("Patient organisation").fill("Invented Patients")
     page.locator("#save-draft").click()
     meeting = created_meeting(page, server)
