@@ -293,13 +293,6 @@ import { Spiegel as S } from '/static/moderator/common.js';
   // ---------------------------------------------------------------- one meeting: edit, open, new moderator link
   const meetingDlg = $('meeting-dlg');
   let current = null;
-  function toLocalInput(iso) {
-    if (!iso) return '';
-    const d = new Date(iso);
-    if (Number.isNaN(d.getTime())) return '';
-    const p = (n) => String(n).padStart(2, '0');
-    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
-  }
   function fillMeeting(m) {
     current = m;
     const fmt = formats.find((f) => f.name === m.format);
@@ -310,7 +303,7 @@ import { Spiegel as S } from '/static/moderator/common.js';
       el('span', { class: 'mono' }, m.code));
     $('e-title').value = m.title || '';
     $('e-theme').value = m.theme || '';
-    $('e-date').value = toLocalInput(m.scheduled_for);
+    $('e-date').value = S.toLocalInput(m.scheduled_for);
     $('e-lang').value = m.language || 'nl';
     $('e-expected').value = m.expected_listeners ?? '';
     $('e-title-error').hidden = true;
