@@ -1,3 +1,4 @@
+// @ts-check
 /* Spiegel admin page: sign in, prepare meetings (format, questions, durations), list and duplicate. */
 import { Spiegel as S } from '/static/moderator/common.js';
 
