@@ -56,6 +56,21 @@ def test_no_client_file_is_over_600_lines(family):
     assert not long, long
 
 
+def all_client_code() -> list[Path]:
+    """Every page module: the core's clients and each plugin's static folder (built in or a test plugin)."""
+    root = CLIENTS.parent
+    folders = [CLIENTS, *root.glob("server/plugins/*/static"), *root.glob("tests/plugins/*/*/static")]
+    return sorted(p for f in folders for p in f.rglob("*.js") if not {"vendor", "build"} & set(p.parts))
+
+
+def test_no_client_code_anywhere_is_over_600_lines():
+    """The cap holds for a plugin's page modules too, not only for the core's."""
+    files = all_client_code()
+    assert any("server/plugins" in p.as_posix() for p in files) and any("tests/plugins" in p.as_posix() for p in files)
+    long = {p.relative_to(CLIENTS.parent).as_posix(): n for p in files if (n := len(p.read_text().splitlines())) > MAX_LINES}
+    assert not long, long
+
+
 @pytest.mark.parametrize("family", ON_THE_KIT)
 def test_modules_say_ts_check(family):
     """Type-checked with JSDoc (`// @ts-check`) where an editor or tsc looks."""

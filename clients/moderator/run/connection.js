@@ -1,13 +1,14 @@
 // @ts-check
-// The moderator screen's connection: the socket with the staff key, the connection line, the
-// snapshot and state events (everything else reaches the features through the panel registry,
-// by name, exactly as a plugin hears it), and `send`, which waits for every command's ack and
-// applies what it carries at once.
+// The moderator screen's connection: the kit's socket with the staff key, the connection line,
+// the snapshot and state events (everything else reaches the features through the panel
+// registry, by name, exactly as a plugin hears it), and `send`, which waits for every
+// command's answer and applies what its ack carries at once.
 
+import { openSocket } from '/static/shared/socket.js';
 import { $, S, STORE, hooks, meetingId, st, t, el, ui, upsertOutcome, upsertQuestion } from './state.js';
 
-/** @type {any} */
-let socket = null;
+/** The kit's connection (socket with acks that always answer). @type {import('/static/shared/socket.js').Connection|null} */
+let conn = null;
 /** The page's panel registry (loads the snapshot's modules). @type {{load: (client: any) => void}|null} */
 let loader = null;
 
@@ -53,17 +54,18 @@ export function renderConn() {
 
 /** Stop talking to the server (a forgotten link, a refused role). */
 export function disconnect() {
-  socket?.disconnect();
+  conn?.socket.disconnect();
 }
 
 /**
- * Open the socket. `panels` is the page's registry: it loads the snapshot's modules and hears
- * every server event by name.
+ * Open the socket (the kit's, ../shared/socket.js). `panels` is the page's registry: it loads
+ * the snapshot's modules and hears every server event by name.
  * @param {string} key @param {{load: (client: any) => void, dispatch: (name: string, payload: any) => void}} panels
  */
 export function connect(key, panels) {
-  // @ts-ignore the vendored socket.io client is a classic script
-  socket = io({ auth: { token: key }, reconnectionDelayMax: 4000 });
+  // @ts-ignore the vendored socket.io client is a classic script, run before any module
+  conn = openSocket(io, { auth: { token: key } });
+  const socket = conn.socket;
   socket.onAny((/** @type {string} */ name, /** @type {any} */ payload) => panels.dispatch(name, payload));
   /** @type {any} */ (window).spiegelSocket = socket; // for debugging from the console
   hooks.send = send;
@@ -93,47 +95,46 @@ export function connect(key, panels) {
   setConn(false);
 }
 
-/** @param {string} event @param {any} [payload] @param {{quiet?: boolean}} [opts] @returns {Promise<any>} */
-function send(event, payload, { quiet } = {}) {
-  return new Promise((resolve) => {
-    if (!socket.connected) {
-      resolve({ ok: false, error: { code: 'offline' } });
-      return;
+/**
+ * Send a command and wait for its answer, in the kit's one shape: `{ok: true, ack}` or
+ * `{ok: false, code, error, retry}` (the same a plugin's `manager.send` gives, docs/plugins.md).
+ * A refusal is shown unless `quiet`; what an ack carries is applied at once.
+ * @param {string} event @param {any} [payload] @param {{quiet?: boolean}} [opts]
+ * @returns {Promise<import('/static/shared/socket.js').Answer>}
+ */
+async function send(event, payload, { quiet } = {}) {
+  /** @type {import('/static/shared/socket.js').Answer} */
+  const answer = conn?.connected
+    ? await conn.request(event, payload || {})
+    : { ok: false, code: 'offline', error: { code: 'offline' }, retry: true };
+  if (!answer.ok) {
+    if (answer.code === 'stale_state') {
+      S.toast(t('error.stale_state'), 'error');
+      resync();
+    } else if (!quiet) {
+      S.toast(S.errorText(answer.error), 'error');
     }
-    socket.timeout(10000).emit(event, payload || {}, (/** @type {any} */ err, /** @type {any} */ ack) => {
-      if (err) resolve({ ok: false, error: { code: 'timeout' } });
-      else resolve(ack || { ok: false, error: { code: 'internal_error' } });
-    });
-  }).then((/** @type {any} */ ack) => {
-    if (!ack.ok) {
-      if (ack.error && ack.error.code === 'stale_state') {
-        S.toast(t('error.stale_state'), 'error');
-        resync();
-      } else if (!quiet) {
-        S.toast(S.errorText(ack.error), 'error');
-      }
-      return ack;
-    }
-    // Apply what the ack carries at once; the broadcast that follows is then a no-op.
-    if (ack.state) applyState(ack.state);
-    if (ack.question) upsertQuestion(ack.question);
-    if (Array.isArray(ack.questions)) ack.questions.forEach(upsertQuestion);
-    if (ack.outcome) upsertOutcome(ack.outcome);
-    if (ack.timer) { st.timer = ack.timer; S.clock.update(ack.server_time); }
-    if (Array.isArray(ack.prepared)) st.prepared = ack.prepared;
-    if (ack.meeting) st.meeting = Object.assign({}, st.meeting, ack.meeting);
-    if (ack.poll && ack.poll.id) st.poll = ack.poll.open === false ? null : ack.poll;
-    if (ack.results && ack.results.poll_id) st.pollResults[ack.results.poll_id] = ack.results;
-    hooks.renderAll();
-    return ack;
-  });
+    return answer;
+  }
+  // Apply what the ack carries at once; the broadcast that follows is then a no-op.
+  const ack = answer.ack;
+  if (ack.state) applyState(ack.state);
+  if (ack.question) upsertQuestion(ack.question);
+  if (Array.isArray(ack.questions)) ack.questions.forEach(upsertQuestion);
+  if (ack.outcome) upsertOutcome(ack.outcome);
+  if (ack.timer) { st.timer = ack.timer; S.clock.update(ack.server_time); }
+  if (Array.isArray(ack.prepared)) st.prepared = ack.prepared;
+  if (ack.meeting) st.meeting = Object.assign({}, st.meeting, ack.meeting);
+  if (ack.poll && ack.poll.id) st.poll = ack.poll.open === false ? null : ack.poll;
+  if (ack.results && ack.results.poll_id) st.pollResults[ack.results.poll_id] = ack.results;
+  hooks.renderAll();
+  return answer;
 }
 
 /** Ask for a fresh snapshot (after a refusal for stale state, or a language change). */
-function resync() {
-  socket.timeout(10000).emit('sync', {}, (/** @type {any} */ err, /** @type {any} */ ack) => {
-    if (!err && ack && ack.ok && ack.snapshot) applySnapshot(ack.snapshot, false);
-  });
+async function resync() {
+  const answer = conn ? await conn.request('sync', {}) : null;
+  if (answer?.ok && answer.ack.snapshot) applySnapshot(answer.ack.snapshot, false);
 }
 
 /** @param {any} snap @param {boolean} fromConnect */
@@ -143,12 +144,12 @@ function applySnapshot(snap, fromConnect) {
   st.role = snap.role || (snap.me && snap.me.role);
   if (st.role !== 'moderator' && st.role !== 'assistant') {
     S.forgetKey(STORE);
-    socket.disconnect();
+    disconnect();
     fatal(t('fatal.role.title'), t('fatal.role.text'));
     return;
   }
   if (snap.meeting && meetingId && snap.meeting.id && String(snap.meeting.id) !== meetingId) {
-    socket.disconnect();
+    disconnect();
     fatal(t('fatal.other.title'), t('fatal.other.text'));
     return;
   }

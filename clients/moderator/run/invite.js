@@ -64,7 +64,7 @@ export function openDisplayDialog() {
       { label: t('common.close') },
       { label: t('display.create'), primary: true, id: 'display-create', onClick: async () => {
         const ack = await send('display.link', {});
-        if (ack.ok) showOnce(out, ack.url, t('display.open'));
+        if (ack.ok) showOnce(out, ack.ack.url, t('display.open'));
         return false;
       } },
     ],
@@ -103,7 +103,7 @@ export function openAssistantDialog() {
         const payload = { rights: chosen };
         if (label.value.trim()) payload.label = label.value.trim();
         const ack = await send('assistant.create', payload);
-        if (ack.ok) showOnce(out, ack.url, null);
+        if (ack.ok) showOnce(out, ack.ack.url, null);
         return false;
       } },
     ],

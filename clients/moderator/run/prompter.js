@@ -120,7 +120,7 @@ export function openPreparedEditor() {
     actions: [{ label: t('common.cancel') }, { label: t('common.save'), primary: true, onClick: async () => {
       const clean = items.map((x) => ({ id: x.id, text: (x.text || '').trim(), phase: x.phase || null })).filter((x) => x.text);
       const ack = await send('prepared.set', { items: clean });
-      if (ack.ok) { if (Array.isArray(ack.prepared)) st.prepared = ack.prepared; else st.prepared = clean; renderPrompter(); toast(t('common.saved')); return true; }
+      if (ack.ok) { st.prepared = Array.isArray(ack.ack.prepared) ? ack.ack.prepared : clean; renderPrompter(); toast(t('common.saved')); return true; }
       return false;
     } }],
   });
