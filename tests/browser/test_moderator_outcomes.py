@@ -5,10 +5,13 @@ captured reaches the report screen."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 import socketio
 from moderator_support import LAPTOP, moderator_page
 from playwright.sync_api import expect
+from spiegel import formats
 
 pytestmark = pytest.mark.browser
 
@@ -17,22 +20,28 @@ WELL = "Verzonnen: de nachtdienst nam de tijd voor uitleg"
 CORE = ["well", "improvement", "wish", "decision", "priority", "action"]
 
 
-def _staff(server, key: str) -> socketio.Client:
-    sio = socketio.Client(reconnection=False)
-    sio.connect(server.url, auth={"token": key}, transports=["websocket"], wait_timeout=10)
-    return sio
+@contextmanager
+def outcomes_tab(browser, server, no_third_party, created: dict, phase: str):
+    """The run screen in `phase` with its outcomes tab open; yields (context, page, staff
+    socket), the socket to move the meeting on as a second moderator window would."""
+    staff = socketio.Client(reconnection=False)
+    staff.connect(server.url, auth={"token": created["moderator_key"]}, transports=["websocket"], wait_timeout=10)
+    try:
+        assert staff.call("phase.goto", {"key": phase}, timeout=10)["ok"]
+        ctx, page = moderator_page(browser, created["moderator_url"], no_third_party, viewport=LAPTOP)
+        expect(page.locator("body")).to_have_attribute("data-phase", phase)
+        page.locator("#tab-outcomes").click()
+        yield ctx, page, staff
+        assert not page.errors, page.errors
+        ctx.close()
+    finally:
+        staff.disconnect()
 
 
 def test_a_wish_and_what_went_well_captured_live_reach_the_report(browser, shared_live_server, no_third_party):
     server = shared_live_server
     created = server.create_meeting(title="Verzonnen uitkomstenbijeenkomst")
-    staff = _staff(server, created["moderator_key"])
-    try:
-        assert staff.call("phase.goto", {"key": "listening"}, timeout=10)["ok"]
-        ctx, page = moderator_page(browser, created["moderator_url"], no_third_party, viewport=LAPTOP)
-        expect(page.locator("body")).to_have_attribute("data-phase", "listening")
-        page.locator("#tab-outcomes").click()
-
+    with outcomes_tab(browser, server, no_third_party, created, "listening") as (ctx, page, staff):
         # every core kind is offered, in capture order, and the form says which phase it links to
         kinds = page.locator("#kinds .seg")
         for i, kind in enumerate(CORE):
@@ -42,7 +51,8 @@ def test_a_wish_and_what_went_well_captured_live_reach_the_report(browser, share
         expect(page.locator("#cap-phase")).to_have_text("Wordt vastgelegd bij de fase: Luisteren")
 
         page.locator(".seg.kind-wish").click()
-        expect(page.locator("#cap-text")).to_have_attribute("placeholder", "Wat wensen ouders? Bijvoorbeeld: één vast aanspreekpunt na ontslag")
+        placeholder = "Wat wensen ouders? Bijvoorbeeld: één vast aanspreekpunt na ontslag"
+        expect(page.locator("#cap-text")).to_have_attribute("placeholder", placeholder)
         page.locator("#cap-text").fill(WISH)
         page.locator("#cap-text").press("Enter")
         expect(page.locator("#outcome-list li")).to_have_count(1)
@@ -73,7 +83,27 @@ def test_a_wish_and_what_went_well_captured_live_reach_the_report(browser, share
         expect(page.locator("#kinds .seg.kind-well")).to_have_text("What went well")
         expect(page.locator("#kinds .seg.kind-wish")).to_have_text("Wish")
         expect(page.locator("#outcome-list li.kind-wish .o-phase")).to_have_text("Phase: Listening")
-        assert not page.errors, page.errors
-        ctx.close()
-    finally:
-        staff.disconnect()
+
+
+SOLUTION = "Verzonnen oplossingsrichting: een vaste verpleegkundige per gezin"
+
+
+@pytest.mark.skipif(not hasattr(formats, "OutcomeKind"), reason="needs the outcome kinds of the plugin API (issue 12)")
+def test_a_kind_the_format_adds_is_offered_and_captured(browser, shared_live_server, no_third_party):
+    """UMCG adds 'solution' after the core kinds: the capture control offers it under the
+    format's own name, in the screen's language, and the server takes it."""
+    server = shared_live_server
+    created = server.create_meeting(title="Verzonnen dialoogbijeenkomst", format="umcg")
+    with outcomes_tab(browser, server, no_third_party, created, "dialogue") as (_ctx, page, _staff):
+        solution = page.locator("#kinds .seg.kind-solution")
+        expect(solution).to_have_text("Oplossingsrichting")
+        expect(page.locator("#kinds .seg")).to_have_count(len(CORE) + 1)
+        solution.click()
+        page.locator("#cap-text").fill(SOLUTION)
+        page.locator("#cap-text").press("Enter")
+        item = page.locator("#outcome-list li.kind-solution")
+        expect(item).to_contain_text(SOLUTION)
+        expect(item.locator(".tag.kind")).to_have_text("Oplossingsrichting")
+        page.locator("#lang").select_option("en")
+        expect(solution).to_have_text("Possible solution")
+        expect(item.locator(".tag.kind")).to_have_text("Possible solution")
