@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 import pytest
 from chromium import expect_image_loaded
 from listener_support import (
+    choose,
     code_of,
     join,
     listener_page,
@@ -175,10 +176,10 @@ def test_listener_screens(browser, shared_live_server, no_third_party, audit):
     write_note(page, "Ouders willen één vast aanspreekpunt.", ("improvement",))
     write_note(page, "De verpleegkundige belde zelf terug: dat gaf rust.", ("positive",))
     park_question(page, "Bedoelt u de eerste week thuis of in het ziekenhuis?")
-    page.locator("#mode-question").check(force=True)  # parking goes back to the note; look at the question form
+    choose(page, "#mode-question")  # parking goes back to the note; look at the question form
     expect(page.locator("#question-form")).to_be_visible()
     audit(page, "listening, question mode")
-    page.locator("#mode-note").check(force=True)
+    choose(page, "#mode-note")
     wait_all_stored(page, 2)
     page.locator("#note-text").fill("Half af")
     in_both_themes(page, audit, "listening")
