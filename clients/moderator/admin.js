@@ -1,3 +1,4 @@
+// @ts-check
 /* Spiegel admin page: sign in, prepare meetings (format, questions, durations), list and duplicate. */
 import { Spiegel as S } from '/static/moderator/common.js';
 import { optionsForm } from '/static/moderator/admin-options.js';
@@ -329,13 +330,6 @@ import { adminPanels } from '/static/moderator/admin-panels.js';
   // ---------------------------------------------------------------- one meeting: edit, open, new moderator link
   const meetingDlg = $('meeting-dlg');
   let current = null;
-  function toLocalInput(iso) {
-    if (!iso) return '';
-    const d = new Date(iso);
-    if (Number.isNaN(d.getTime())) return '';
-    const p = (n) => String(n).padStart(2, '0');
-    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
-  }
   function fillMeeting(m) {
     current = m;
     const fmt = formats.find((f) => f.name === m.format);
@@ -346,7 +340,7 @@ import { adminPanels } from '/static/moderator/admin-panels.js';
       el('span', { class: 'mono' }, m.code));
     $('e-title').value = m.title || '';
     $('e-theme').value = m.theme || '';
-    $('e-date').value = toLocalInput(m.scheduled_for);
+    $('e-date').value = S.toLocalInput(m.scheduled_for);
     $('e-lang').value = m.language || 'nl';
     $('e-expected').value = m.expected_listeners ?? '';
     $('e-title-error').hidden = true;
