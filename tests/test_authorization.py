@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import pytest
 from helpers import ADMIN_PASSWORD, PLUGINS, FakeClock, call, make_app, uid
 from spiegel.models import Meeting, Note, Outcome, Participant, Poll, PollAnswer, Question
+from spiegel.plugin_manager import core_registry
 from sqlalchemy import func, select
 from test_protocol import connect_probe
 
@@ -278,17 +279,19 @@ def test_event_matrix(app, event, role, scope):
     settle(app, "A", event, before_a)
 
 
-def test_the_event_table_covers_every_event_and_role(app):
+def test_the_event_tables_cover_every_event_and_role(app):
+    """Every client event the server registers (core, built-in formats, the example plugin) has
+    a row: a new event fails here until it gets one."""
+    registered = set(app.extensions["spiegel"].registry.client)
     rows = {key[0] for key in EVENT_CELLS}
-    # The core's events and the example plugin's. The built-in formats' own events (amc.*, koos.*,
-    # nik.*, umcg.*, merged at 13:20) are not in this table yet: each needs its format's phases.
-    from spiegel.plugin_manager import core_registry
-
-    formats = ("amc.", "koos.", "nik.", "umcg.")
-    covered = {e for e in core_registry().client if not e.startswith(formats)} | {"example.pledge", "example.summary"}
-    assert covered <= set(app.extensions["spiegel"].registry.client)
-    assert {r.split(":")[0] for r in rows} == covered | {"action"}
+    format_rows = {key[0] for key in FORMAT_CELLS}
+    assert set(FORMAT_EVENTS) == format_rows, "FORMAT_EVENTS_TABLE has a row for each format event"
+    assert registered == ({r.split(":")[0] for r in rows} - {"action"}) | format_rows
+    assert {r.split(":", 1)[1] for r in rows if r.startswith("action:")} <= registered
     assert len(EVENT_CELLS) == len(rows) * len(ROLES) * len(SCOPES)
+    assert len(FORMAT_CELLS) == len(format_rows) * len(FORMAT_ROLES)
+    for (event, role), value in FORMAT_CELLS.items():
+        assert (value == "-") == (role == "kind" and format_of(event)[0] not in FORMAT_KIND), (event, role)
 
 
 def http_credentials(role: str, m: Meet) -> dict[str, str]:
@@ -336,3 +339,185 @@ def test_the_http_table_covers_every_api_route(app):
                 not rule.rule.startswith("/api/admin/actions/"):  # merged at 13:20: not in the table yet
             path = rule.rule.replace("<meeting_id>", "<id>").replace("<code>.<kind>", "<code>.svg")
             assert path in documented, f"{rule.rule} has no row in HTTP_TABLE"
+
+
+# --- the built-in formats' own events ------------------------------------------------------------
+#
+# Each row runs in a meeting of its format, in the phase of FORMAT_PHASE, with the state the
+# event needs (submissions, a decision, points and an open vote, a speaking round). ``kind`` is
+# the format's own participant kind (AMC: professional, NIK: parent); ``-`` where the format
+# has none. ``wrong`` is a token no participant has. NT: not_this_format. IT on
+# ``nik.points.set`` and ``nik.vote.open`` is the rule for allowed roles while the vote is open.
+
+FORMAT_ROLES = ("none", "wrong", "listener", "kind", "display", "a:run", "a:questions", "a:outcomes", "moderator",
+                "admin")
+
+FORMAT_EVENTS_TABLE = """
+event                   none wrong listener kind display a:run a:questions a:outcomes moderator admin
+amc.merge               NA   TU    FR       FR   FR      MR    ok          MR         ok        TU
+amc.prepare             NA   TU    FR       FR   FR      MR    ok          MR         ok        TU
+amc.set                 NA   TU    FR       FR   FR      MR    ok          MR         ok        TU
+amc.submit              NA   TU    NP       ok   FR      FR    FR          FR         FR        TU
+koos.round.arrange      NA   TU    FR       -    FR      ok    MR          MR         ok        TU
+koos.round.later        NA   TU    FR       -    FR      ok    MR          MR         ok        TU
+koos.round.next         NA   TU    FR       -    FR      ok    MR          MR         ok        TU
+koos.round.skip         NA   TU    FR       -    FR      ok    MR          MR         ok        TU
+koos.round.start        NA   TU    FR       -    FR      ok    MR          MR         ok        TU
+koos.round.stop         NA   TU    FR       -    FR      ok    MR          MR         ok        TU
+koos.round.timer        NA   TU    FR       -    FR      ok    MR          MR         ok        TU
+koos.sources.candidates NA   TU    FR       -    FR      MR    MR          MR         ok        TU
+koos.sources.set        NA   TU    FR       -    FR      MR    MR          MR         ok        TU
+koos.turn.pass          NA   TU    ok       -    FR      FR    FR          FR         FR        TU
+nik.points.set          NA   TU    FR       FR   FR      IT    MR          MR         IT        TU
+nik.setup               NA   TU    FR       FR   FR      MR    MR          MR         ok        TU
+nik.suggestions         NA   TU    FR       FR   FR      ok    MR          MR         ok        TU
+nik.vote.cast           NA   TU    NP       ok   FR      FR    FR          FR         FR        TU
+nik.vote.close          NA   TU    FR       FR   FR      ok    MR          MR         ok        TU
+nik.vote.limit          NA   TU    FR       FR   FR      ok    MR          MR         ok        TU
+nik.vote.open           NA   TU    FR       FR   FR      IT    MR          MR         IT        TU
+nik.vote.room           NA   TU    FR       FR   FR      ok    MR          MR         ok        TU
+umcg.decide             NA   TU    FR       -    FR      MR    MR          ok         ok        TU
+umcg.plan               NA   TU    FR       -    FR      MR    MR          ok         ok        TU
+umcg.show               NA   TU    FR       -    FR      MR    MR          ok         ok        TU
+"""
+
+#: The format and phase each format event is tried in.
+FORMAT_PHASE = {
+    "amc.": ("amc", "preparation"), "umcg.": ("umcg", "dialogue"), "nik.": ("nik", "priorities"),
+    "koos.round.": ("koos", "outer_ring"), "koos.turn.": ("koos", "outer_ring"),
+    "koos.sources.": ("koos_reflection", "lobby"),
+}
+FORMAT_KIND = {"amc": "professional", "nik": "parent"}
+
+
+def format_of(event: str) -> tuple[str, str]:
+    return next(v for prefix, v in FORMAT_PHASE.items() if event.startswith(prefix))
+
+
+def build_format(app, fmt: str, phase: str) -> Meet:
+    """A meeting of ``fmt`` with one of each role, in ``phase``, holding what its events act on."""
+    http = app.test_client()
+    created = http.post("/api/admin/meetings", headers={"Authorization": f"Bearer {ADMIN_PASSWORD}"}, json={
+        "title": "Verzonnen", "format": fmt, "open": True}).get_json()
+    m = Meet(created["meeting"]["id"], created["meeting"]["code"])
+    sio = app.extensions["spiegel"].socketio
+
+    def connect(token):
+        return sio.test_client(app, flask_test_client=http, auth={"token": token})
+
+    mod = connect(created["moderator_key"])
+    m.tokens["moderator"] = created["moderator_key"]
+    for right in ("run", "questions", "outcomes"):
+        m.tokens[f"a:{right}"] = call(mod, "assistant.create", {"rights": [right]})["key"]
+    m.tokens["display"] = call(mod, "display.link")["key"]
+    join = f"/api/meetings/{m.code}/join"
+    if fmt in FORMAT_KIND:
+        invite = call(mod, "invite.create", {"kind": FORMAT_KIND[fmt]})["url"].split("#invite=", 1)[1]
+        m.tokens["kind"] = http.post(join, json={"invite": invite}).get_json()["token"]
+    joined = http.post(join, json={}).get_json()
+    m.tokens["listener"], m.refs["listener"] = joined["token"], joined["participant"]["id"]
+    clients = [mod]
+    if fmt == "amc":
+        professional = connect(m.tokens["kind"])
+        clients.append(professional)
+        m.refs.update(sub1=uid(), sub2=uid())
+        for sid in (m.refs["sub1"], m.refs["sub2"]):
+            assert call(professional, "amc.submit", {"id": sid, "kind": "topic", "text": "Verzonnen onderwerp"})["ok"]
+    keys = [p.key for p in app.extensions["spiegel"].formats[fmt].phases]
+    for key in keys[1:keys.index(phase) + 1]:
+        assert call(mod, "phase.goto", {"key": key})["ok"], key
+    if fmt == "umcg":
+        m.refs["decision"] = uid()
+        assert call(mod, "umcg.decide", {"id": m.refs["decision"], "text": "Verzonnen besluit",
+                                         "decided_by": "Verzonnen team"})["ok"]
+    if fmt == "nik":
+        m.refs.update(p1=uid(), p2=uid())
+        points = [{"id": m.refs["p1"], "text": "Verzonnen punt A"}, {"id": m.refs["p2"], "text": "Verzonnen punt B"}]
+        assert call(mod, "nik.points.set", {"points": points})["ok"]
+        assert call(mod, "nik.vote.open", {"method": "dots", "dots_per_person": 3})["ok"]
+    if fmt == "koos":
+        assert call(mod, "koos.round.start", {"mode": "join"})["ok"]
+    for client in clients:
+        client.disconnect()
+    return m
+
+
+def format_payload(event: str, r: dict[str, str]) -> dict:
+    """A valid payload for ``event`` that refers to the items ``r`` of its meeting."""
+    points = [{"id": r.get("p1", uid()), "text": "Verzonnen punt A"}, {"id": r.get("p2", uid()), "text": "B"}]
+    return {
+        "amc.submit": {"id": uid(), "kind": "topic", "text": "Verzonnen onderwerp"},
+        "amc.merge": {"into": r.get("sub1", uid()), "ids": [r.get("sub2", uid())]},
+        "amc.prepare": {"id": r.get("sub1", uid())},
+        "amc.set": {"id": r.get("sub1", uid()), "status": "dismissed"},
+        "umcg.decide": {"id": uid(), "text": "Verzonnen besluit", "decided_by": "Verzonnen team"},
+        "umcg.show": {"id": r.get("decision", uid())},
+        "umcg.plan": {"text": "Verzonnen actie", "owner": "Verzonnen eigenaar"},
+        "nik.setup": {"focus": "Verzonnen focus"},
+        "nik.suggestions": {},
+        "nik.points.set": {"points": points},
+        "nik.vote.open": {"method": "dots", "dots_per_person": 3},
+        "nik.vote.limit": {"dots_per_person": 4},
+        "nik.vote.cast": {"dots": {points[0]["id"]: 1}},
+        "nik.vote.room": {"dots": {points[0]["id"]: 2}, "voters": 2},
+        "nik.vote.close": {},
+        "koos.round.start": {"mode": "join"},
+        "koos.round.next": {"outcome": "done"},
+        "koos.round.later": {},
+        "koos.round.skip": {},
+        "koos.round.arrange": {"order": [r.get("listener", "nobody")]},
+        "koos.round.timer": {"action": "add"},
+        "koos.round.stop": {},
+        "koos.turn.pass": {},
+        "koos.sources.candidates": {},
+        "koos.sources.set": {"meeting_ids": []},
+    }[event]
+
+
+def parse_roles(table: str, roles: tuple[str, ...]) -> dict[tuple[str, str], str]:
+    lines = [line.split() for line in table.strip().splitlines()]
+    assert tuple(lines[0][1:]) == roles
+    return {(row[0], role): value for row in lines[1:] for role, value in zip(roles, row[1:], strict=True)}
+
+
+FORMAT_CELLS = parse_roles(FORMAT_EVENTS_TABLE, FORMAT_ROLES)
+#: Every event of a built-in format, from the registry (the coverage test holds the table to it).
+FORMAT_EVENTS = sorted(e for e in core_registry().client if e.startswith(tuple(FORMAT_PHASE)))
+FORMAT_CODES = {**CODES, "NT": "not_this_format"}
+
+
+@pytest.mark.parametrize(("event", "role"), sorted(k for k, v in FORMAT_CELLS.items() if v != "-"))
+def test_format_event_matrix(app, event, role):
+    fmt, phase = format_of(event)
+    a, b = _format_world(app, fmt, event, phase), _format_world(app, fmt, "other", phase)
+    token = {"none": None, "wrong": "not-a-token-of-anyone", "admin": ADMIN_PASSWORD}.get(role, a.tokens.get(role))
+    before_a, before_b = fingerprint(app, a.id), fingerprint(app, b.id)
+    got = socket_outcome(app, token, event, format_payload(event, a.refs))
+    expected = FORMAT_CELLS[(event, role)]
+    assert got == (FORMAT_CODES[expected] or "ok"), f"{event} by {role}: {got}"
+    assert fingerprint(app, b.id) == before_b, "another meeting of the format is untouched"
+    if got != "ok":
+        assert fingerprint(app, a.id) == before_a, "a refusal changes nothing"
+    settle(app, fmt, event, before_a)
+
+
+def _format_world(app, fmt: str, key: str, phase: str) -> Meet:
+    if (fmt, key) not in _worlds:
+        _worlds[(fmt, key)] = build_format(app, fmt, phase)
+    return _worlds[(fmt, key)]
+
+
+@pytest.mark.parametrize("role", FORMAT_ROLES)
+@pytest.mark.parametrize("event", FORMAT_EVENTS)
+def test_a_format_event_in_a_meeting_of_another_format_is_not_this_format(app, event, role):
+    """Whoever sends it, a format's event never acts on a meeting of another format (the
+    example format's meeting here): signed in, the answer is not_this_format."""
+    m = world(app, "B", "listening", "listening")
+    token = {"none": None, "wrong": "not-a-token-of-anyone", "admin": ADMIN_PASSWORD,
+             "kind": m.tokens["guest"]}.get(role, m.tokens.get(role))
+    before = fingerprint(app, m.id)
+    got = socket_outcome(app, token, event, format_payload(event, m.refs))
+    expected = {"none": "not_authenticated", "wrong": "token_unknown", "admin": "token_unknown"}.get(
+        role, "not_this_format")
+    assert got == expected, f"{event} by {role} in an example-format meeting: {got}"
+    assert fingerprint(app, m.id) == before
