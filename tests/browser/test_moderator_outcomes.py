@@ -11,7 +11,6 @@ import pytest
 import socketio
 from moderator_support import LAPTOP, moderator_page
 from playwright.sync_api import expect
-from spiegel import formats
 
 pytestmark = pytest.mark.browser
 
@@ -88,7 +87,6 @@ def test_a_wish_and_what_went_well_captured_live_reach_the_report(browser, share
 SOLUTION = "Verzonnen oplossingsrichting: een vaste verpleegkundige per gezin"
 
 
-@pytest.mark.skipif(not hasattr(formats, "OutcomeKind"), reason="needs the outcome kinds of the plugin API (issue 12)")
 def test_a_kind_the_format_adds_is_offered_and_captured(browser, shared_live_server, no_third_party):
     """UMCG adds 'solution' after the core kinds: the capture control offers it under the
     format's own name, in the screen's language, and the server takes it."""
