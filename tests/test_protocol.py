@@ -1385,6 +1385,20 @@ def test_error_token_unknown(app):
     assert "token_unknown" in json.dumps(probe.refusal)
 
 
+def test_error_server_full(app, make_room):
+    """docs: one socket past SPIEGEL_MAX_CONNECTIONS is refused with `server_full`; a freed
+    place is given out again (the real servers: tests/test_capacity.py)."""
+    app.extensions["spiegel"].capacity.limit = 1
+    room = make_room()
+    moderator = room.moderator()
+    token = room.join()["token"]  # HTTP is still served
+    probe = connect_probe(app, {"token": token})
+    assert not probe.is_connected()
+    assert probe.refusal["data"]["code"] == "server_full" and probe.refusal["data"]["message"]
+    moderator.disconnect()
+    assert room.connect(token).is_connected()
+
+
 @pytest.mark.parametrize(("auth", "code"), [({}, "not_authenticated"), ({"token": "onbekend"}, "token_unknown")])
 def test_a_refused_connection_carries_code_and_message_in_connect_error_data(app, auth, code):
     """docs: "refuses the connection with `connect_error` whose `data` is `{code, message}`".
