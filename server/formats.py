@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Protocol
 
+from .format_options import options_wire
+
 
 class Ctx(Protocol):
     """What a format's methods receive: the handler context, ``spiegel.api.Ctx`` (declared
@@ -188,7 +190,8 @@ class MeetingFormat:
     #: Meeting settings this format starts with (e.g. ``queue_visibility``).
     defaults: ClassVar[Mapping[str, object]] = {}
     #: ES modules each page loads for this format: ``{"participant": [...], "moderator": [...],
-    #: "display": [...]}``, same-origin URLs (a plugin's static folder, ``/plugins/<name>/…``).
+    #: "display": [...], "admin": [...]}``, same-origin URLs (a plugin's static folder,
+    #: ``/plugins/<name>/…``). The admin page loads every format's ``admin`` modules.
     modules: ClassVar[Mapping[str, Sequence[str]]] = {}
     #: Meeting fields of this format's own (a ``spiegel.api.Payload`` subclass whose fields all
     #: have defaults): sent as ``options`` with the meeting's create or ``meeting.update``,
@@ -227,6 +230,8 @@ class MeetingFormat:
             "kinds": [k.to_wire(language) for k in cls.all_kinds()],
             "phases": [p.to_wire(language, durations.get(p.key)) for p in cls.phases],
             "options": options_wire(cls.options, language),
+            # The admin page's panels of this format (its library, a picker for an option).
+            "admin_modules": list(dict(cls.modules or {}).get("admin", ())),
         }
 
     # Behaviour: no-ops unless a format overrides them. -------------------------------------
@@ -265,20 +270,6 @@ class MeetingFormat:
         """Sections this format adds to the meeting's report data: a list of
         ``{"key", "title": {"nl", "en"}, "items": [{"text", ...}]}`` (see ``spiegel.api.section``)."""
         return []
-
-
-def options_wire(options: type | None, language: str) -> list[dict]:
-    """A format's own meeting fields for forms: ``[{name, type, title, default}]``. A field's
-    title comes from ``Field(json_schema_extra={"title": {"nl": …, "en": …}})``."""
-    if options is None:
-        return []
-    fields = []
-    for name, info in options.model_fields.items():
-        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-        kind = {int: "integer", bool: "boolean"}.get(info.annotation, "text")
-        fields.append({"name": name, "type": kind, "title": pick(extra.get("title") or {}, language) or name,
-                       "default": info.default})
-    return fields
 
 
 def pick(texts: Mapping[str, str], language: str) -> str:
@@ -351,6 +342,9 @@ def check_format(fmt: type[MeetingFormat], actions: frozenset[str]) -> None:
             if not _bilingual(extra.get("title")):
                 raise FormatError(f"{where}: option {field_name!r} needs a Dutch and English title "
                                   "(Field(json_schema_extra={'title': {'nl': ..., 'en': ...}}), missing translation)")
+            if "help" in extra and not _bilingual(extra["help"]):
+                raise FormatError(f"{where}: option {field_name!r} `help` needs Dutch and English text "
+                                  "(missing translation)")
     check_outcome_kinds(getattr(fmt, "outcome_kinds", ()), where)
     for page, urls in dict(getattr(fmt, "modules", {}) or {}).items():
         if page not in PAGES or any(not isinstance(u, str) or not u.startswith("/") for u in urls):
@@ -406,4 +400,4 @@ def kinds_of(runtime: object, fmt: type[MeetingFormat] | None) -> tuple[OutcomeK
 
 
 #: Pages that load plugin modules.
-PAGES = frozenset({"participant", "moderator", "display"})
+PAGES = frozenset({"participant", "moderator", "display", "admin"})

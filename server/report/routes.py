@@ -433,6 +433,18 @@ def series_create():
         return {"ok": True, "series": series.series_view(row)}, 201
 
 
+@bp.patch("/api/admin/series/<series_id>")
+def series_change(series_id: str):
+    """Correct a series' organisation, region or title (a typo, a renamed network): its rounds
+    stay where they are."""
+    _require_admin()
+    data = validate(SeriesCreate, _json_body())
+    with _sp().db.transaction() as s:
+        row = series.get_series(s, series_id)
+        row.organisation, row.region, row.title = data.organisation, data.region or "", data.title or ""
+        return {"ok": True, "series": series.series_view(row)}
+
+
 @bp.get("/api/admin/series/<series_id>/compare")
 def series_compare(series_id: str):
     _require_admin()

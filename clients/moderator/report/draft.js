@@ -1,3 +1,4 @@
+// @ts-check
 // The report draft: every item with its edit and remove controls. Outcomes are edited as
 // outcomes (actions: owner, due date, status, progress; priorities: score); other items get
 // report edits. After each change the caller reloads the draft from the server.
