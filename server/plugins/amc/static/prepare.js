@@ -7,8 +7,6 @@ export default async function setup(manager) {
   if (manager.VERSION.split('.')[0] !== '1') throw new Error(`amc needs panel API 1, not ${manager.VERSION}`);
   await manager.loadTranslations(import.meta.url);
   const { el, t } = manager;
-  // The moderator screen answers with the ack itself, the participant page with {ok, ack, code}: take both.
-  const answer = (res) => ({ ok: !!res?.ok, ack: res && 'ack' in res ? res.ack : res, code: res?.code ?? res?.error?.code });
   /** @type {Map<string, any>} */
   const subs = new Map();
   let listeners = null;
@@ -30,7 +28,7 @@ export default async function setup(manager) {
       const input = el('input', { id: 'amc-inner', type: 'number', min: '0', max: '100', inputmode: 'numeric' });
       input.addEventListener('change', async () => {
         const n = Number(/** @type {HTMLInputElement} */ (input).value || 0);
-        const res = answer(await manager.send('meeting.update', { options: { inner_circle: n } }));
+        const res = await manager.send('meeting.update', { options: { inner_circle: n } });
         if (res.ok) inner = n;
         manager.render();
       });
@@ -69,7 +67,7 @@ export default async function setup(manager) {
     render: () => {
       for (const s of part().submissions ?? []) take(s);
       const act = async (event, body) => {
-        const res = answer(await manager.send(event, body));
+        const res = await manager.send(event, body);
         if (res.ok) {
           for (const s of [res.ack.submission].filter(Boolean)) take(s);
           selected = null;

@@ -9,8 +9,6 @@ export default async function setup(manager) {
   if (manager.VERSION.split('.')[0] !== '1') throw new Error(`amc needs panel API 1, not ${manager.VERSION}`);
   await manager.loadTranslations(import.meta.url);
   const { el, t } = manager;
-  // The moderator screen answers with the ack itself, the participant page with {ok, ack, code}: take both.
-  const answer = (res) => ({ ok: !!res?.ok, ack: res && 'ack' in res ? res.ack : res, code: res?.code ?? res?.error?.code });
   /** @type {Map<string, Submission>} */
   const mine = new Map();
   let status = '';
@@ -47,7 +45,7 @@ export default async function setup(manager) {
         const data = new FormData(/** @type {HTMLFormElement} */ (form));
         const body = { id: manager.uuid ? manager.uuid() : crypto.randomUUID(), kind: String(data.get('kind')), text: String(data.get('text') || '').trim() };
         if (!body.text) return;
-        const res = answer(await manager.send('amc.submit', body));
+        const res = await manager.send('amc.submit', body);
         if (res.ok) {
           take(res.ack.submission);
           /** @type {HTMLTextAreaElement} */ (text).value = '';

@@ -7,8 +7,6 @@ export default async function setup(manager) {
   if (manager.VERSION.split('.')[0] !== '1') throw new Error(`umcg needs panel API 1, not ${manager.VERSION}`);
   await manager.loadTranslations(import.meta.url);
   const { el, t } = manager;
-  // The moderator screen answers with the ack itself, the participant page with {ok, ack, code}: take both.
-  const answer = (res) => ({ ok: !!res?.ok, ack: res && 'ack' in res ? res.ack : res, code: res?.code ?? res?.error?.code });
   /** @type {Map<string, any>} */
   const decisions = new Map();
   /** @type {Map<string, any>} */
@@ -49,10 +47,10 @@ export default async function setup(manager) {
       form.addEventListener('submit', async (ev) => {
         ev.preventDefault();
         const submitter = /** @type {HTMLButtonElement|null} */ (/** @type {SubmitEvent} */ (ev).submitter);
-        const res = answer(await manager.send('umcg.decide', {
+        const res = await manager.send('umcg.decide', {
           id: manager.uuid ? manager.uuid() : crypto.randomUUID(),
           text: value('umcg-decision-text'), decided_by: value('umcg-decided-by'), show: submitter?.value === 'show',
-        }));
+        });
         const status = document.getElementById('umcg-decide-status');
         if (res.ok) {
           decisions.set(res.ack.decision.id, res.ack.decision);
@@ -75,7 +73,7 @@ export default async function setup(manager) {
         el('p', { class: 'muted', text: t('umcg.decide.meta', { by: d.decided_by, time: time(d.decided_at) }) }),
         el('button', { type: 'button', 'aria-pressed': String(shownId === d.id), text: t(shownId === d.id ? 'umcg.decide.hide' : 'umcg.decide.show'),
           onclick: async () => {
-            const res = answer(await manager.send('umcg.show', { id: shownId === d.id ? null : d.id }));
+            const res = await manager.send('umcg.show', { id: shownId === d.id ? null : d.id });
             if (res.ok) shownId = res.ack.shown?.id ?? null;
             manager.render();
           } }))) : [el('li', { text: t('umcg.decide.none') })]));
@@ -95,7 +93,7 @@ export default async function setup(manager) {
         el('button', { type: 'submit', text: t('umcg.plan.add') }));
       form.addEventListener('submit', async (ev) => {
         ev.preventDefault();
-        const res = answer(await manager.send('umcg.plan', { text: value('umcg-plan-text'), owner: value('umcg-plan-owner'), due: value('umcg-plan-due') || null }));
+        const res = await manager.send('umcg.plan', { text: value('umcg-plan-text'), owner: value('umcg-plan-owner'), due: value('umcg-plan-due') || null });
         if (res.ok) {
           plan.set(res.ack.action.id, res.ack.action);
           /** @type {HTMLFormElement} */ (form).reset();
