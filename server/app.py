@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from flask import Flask
 from flask_socketio import SocketIO
+from sqlalchemy import bindparam, select
 
 from . import __version__, http_guard, storage, web
 from .admin_auth import AdminAuth
@@ -36,6 +37,9 @@ from .snapshots import snapshot, state_payload
 from .timer import check_timers, start_timer, watch_timers
 
 log = logging.getLogger("spiegel")
+
+_PRESENCE_OF = select(Meeting.id, Meeting.format, Meeting.language, Meeting.version).where(
+    Meeting.id == bindparam("meeting_id"))
 
 
 class Spiegel:
@@ -126,9 +130,12 @@ class Spiegel:
         """Tell staff who is here; skipped (staff catch up at their next sync) while storage is down."""
         try:
             with self.db.transaction() as session:
-                meeting = session.get(Meeting, meeting_id)
-                if meeting is None:
+                found = session.execute(_PRESENCE_OF, {"meeting_id": meeting_id}).first()
+                if found is None:
                     return
+                # The few columns the view needs, not the whole row with its JSON (this runs on
+                # every connect and disconnect); a transient object, never saved.
+                meeting = Meeting(**found._asdict())
                 ctx = self.context(session, meeting)
                 payload = {"version": meeting.version, "presence": self.presence.view(ctx)}
         except Exception as exc:
