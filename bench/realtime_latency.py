@@ -1,7 +1,8 @@
 """Realtime latency of Spiegel against a bare Flask-SocketIO baseline, in one run.
 
-Starts a real `spiegel run` (eventlet, SQLite) and the bare echo server (bench/bare_echo.py)
-on 127.0.0.1, connects N listener sockets to each, and measures:
+Starts a real `spiegel run` (eventlet, SQLite) and the bare server (bench/bare_server.py:
+Flask-SocketIO committing one SQLite row per note, same pragmas) on 127.0.0.1, connects N
+listener sockets to each, and measures:
 
 - ack latency of `note.add` (stored and committed before the ack) with all listeners
   writing at once, against the bare server's ack of the same message;
@@ -79,7 +80,8 @@ def probe_health(url: str, stop: threading.Event, into: list[float]) -> None:
 
 def bare_baseline(listeners: int, notes: int) -> list[float]:
     port = free_port()
-    proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "bare_echo.py"), str(port)],
+    db = Path(tempfile.mkdtemp()) / "bare.db"
+    proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "bare_server.py"), str(port), "eventlet", str(db)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}"
@@ -136,7 +138,7 @@ def main() -> None:
     print(f"{args.listeners} listeners x {args.notes} messages each, all at once, 127.0.0.1")
     bare = bare_baseline(args.listeners, args.notes)
     acks, fanout, health = spiegel_run(args.listeners, args.notes)
-    print(f"bare echo ack        {summary(bare)}")
+    print(f"bare server ack      {summary(bare)}")
     print(f"spiegel note.add ack {summary(acks)}")
     print(f"spiegel state fan-out to all {args.listeners} listeners  {summary(fanout)}")
     print(f"spiegel /healthz during the notes  {summary(health)}")

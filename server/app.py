@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, select
 
 from . import __version__, http_guard, storage, web
 from .admin_auth import AdminAuth
+from .capacity import Capacity
 from .config import admin_password, load_config
 from .context import Ctx
 from .db import Database, migrate
@@ -60,6 +61,7 @@ class Spiegel:
         self.admin_actions = collect_admin_actions(self.pm)
         self.presence = Presence()
         self.connections: dict[str, tuple[str, str]] = {}
+        self.capacity = Capacity(int(config["MAX_CONNECTIONS"]))
         # Far above a real room (a tablet draining a long offline queue, 25 tablets behind one
         # hospital NAT), far below a flood. Settings: README, "Configuration".
         self.events = Window(10.0, int(config["EVENT_LIMIT"]), "Too many events from this participant; slow down.")

@@ -117,11 +117,17 @@ def register(sio: SocketIO) -> None:
     def on_connect(auth=None):
         """Sign the socket in by its token, join its rooms and send the snapshot."""
         sp = _spiegel()
+        # Before any database work: a full server answers a storm of sockets cheaply.
+        if not sp.capacity.claim(request.sid):
+            full = SpiegelError("server_full")
+            raise ConnectionRefusedError(full.message, full.connect_error())
         try:
             participant, meeting = authenticate(sp, auth)
         except SpiegelError as exc:
+            sp.capacity.release(request.sid)
             raise ConnectionRefusedError(exc.message, exc.connect_error()) from None
         except Exception as exc:
+            sp.capacity.release(request.sid)
             refusal = storage.refusal(exc)
             if refusal is None:
                 raise
@@ -142,6 +148,7 @@ def register(sio: SocketIO) -> None:
     @sio.on("disconnect")
     def on_disconnect(*_args):
         sp = _spiegel()
+        sp.capacity.release(request.sid)
         conn = sp.connections.pop(request.sid, None)
         if conn:
             sp.presence.disconnect(conn[1], conn[0], request.sid)
