@@ -9,8 +9,8 @@ moderator in a meeting:
 - ``timer.adjust`` by the moderator, fanned out as ``state`` to all 25 tablets;
 - ``connect``: a tablet reconnecting (sign-in, snapshot, presence to staff) and leaving again.
 
-The bare app does the least the same stack can: one ``INSERT`` and commit per write (the
-timer's write too), an emit to the room for the timer, an empty snapshot on connect.
+The floor is bench/bare_server.py's app: one ``INSERT`` and commit per write (the timer's
+write too), an emit to the room for the timer, a one-field snapshot on connect.
 Runs alternate between the two apps so both see the same noise; each figure is the median of
 ``--repeat`` runs with the spread. Usage: python bench/event_cost.py [--events 200] [--repeat 5]
 """
@@ -18,7 +18,6 @@ Runs alternate between the two apps so both see the same noise; each figure is t
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -29,6 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from helpers import ADMIN_PASSWORD, Room, call, make_app  # noqa: E402
 
@@ -73,50 +73,28 @@ class SpiegelSide:
 
 
 class BareSide:
-    """The floor: Flask-SocketIO with one SQLite row committed per write, nothing else."""
+    """The floor (bench/bare_server.py, the same one bench/scale.py runs), in-process."""
 
     name = "bare"
 
     def __init__(self, folder: Path):
-        from flask import Flask
-        from flask_socketio import SocketIO, emit, join_room
+        import bare_server
 
         folder.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(folder / "bare.db", check_same_thread=False, isolation_level=None)
-        for pragma in ("journal_mode=WAL", "synchronous=FULL", "busy_timeout=30000"):
-            db.execute(f"PRAGMA {pragma}")
-        db.execute("CREATE TABLE IF NOT EXISTS rows (id TEXT PRIMARY KEY, event TEXT, body TEXT, at REAL)")
-        app = Flask(__name__)
-        sio = SocketIO(app, async_mode="threading")
+        self.app, self.sio = bare_server.create("threading", str(folder / "bare.db"))
+        self.moderator = self._client()
+        self.tablets = [self._client() for _ in range(TABLETS)]
 
-        def store(event: str, data: dict) -> None:
-            db.execute("BEGIN")
-            db.execute("INSERT INTO rows VALUES (?, ?, ?, ?)",
-                       (data.get("id") or uuid.uuid4().hex, event, data.get("text", ""), time.time()))
-            db.execute("COMMIT")
-
-        @sio.on("connect")
-        def connect(auth=None):
-            join_room("m")
-            emit("snapshot", {})
-
-        @sio.on("*")
-        def write(event, data=None):
-            store(event, data or {})
-            if event == "timer.adjust":
-                sio.emit("state", {"timer": data}, to="m")
-            return {"ok": True}
-
-        self.app, self.sio = app, sio
-        self.moderator = sio.test_client(app)
-        self.tablets = [sio.test_client(app) for _ in range(TABLETS)]
+    def _client(self):
+        return self.sio.test_client(self.app, auth={"token": "bank:floor"})
 
     def send(self, i: int, event: str) -> None:
         client = self.moderator if event == "timer.adjust" else self.tablets[i % TABLETS]
-        assert call(client, event, _payload(event))["ok"]
+        # The floor stores a question as it stores a note: one committed row.
+        assert call(client, "note.add" if event == "question.add" else event, _payload(event))["ok"]
 
     def reconnect(self, i: int) -> None:
-        self.sio.test_client(self.app).disconnect()
+        self._client().disconnect()
 
     def drain(self) -> None:
         for client in (self.moderator, *self.tablets):

@@ -49,3 +49,13 @@ def test_scale_benchmark_runs_against_spiegel_and_the_bare_floor():
                  "ratio spiegel/bare  ack p50"):
         assert line in out, out
     assert out.count("errors none") == 2, out
+
+
+def test_event_cost_benchmark_runs_every_scenario_against_the_floor():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "event_cost.py"), "--events", "3", "--repeat", "1"],
+        capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, result.stderr
+    for scenario in ("note.add", "question.add", "timer.adjust", "connect"):
+        assert f"\n{scenario} " in result.stdout, result.stdout
