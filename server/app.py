@@ -23,6 +23,7 @@ from .guard import ScreenedPacket
 from .limits import Window
 from .models import Meeting
 from .outbox import staff_room
+from .pace import Pace
 from .plugin_manager import (
     collect_admin_actions,
     collect_formats,
@@ -60,6 +61,7 @@ class Spiegel:
         self.static = collect_static(self.pm)
         self.admin_actions = collect_admin_actions(self.pm)
         self.presence = Presence()
+        self.presence_pace = Pace()
         self.connections: dict[str, tuple[str, str]] = {}
         self.capacity = Capacity(int(config["MAX_CONNECTIONS"]))
         # Far above a real room (a tablet draining a long offline queue, 25 tablets behind one
@@ -129,7 +131,23 @@ class Spiegel:
                 self.socketio.server.disconnect(sid)
 
     def broadcast_presence(self, meeting_id: str) -> None:
-        """Tell staff who is here; skipped (staff catch up at their next sync) while storage is down."""
+        """Tell staff who is here: at once, or in a reconnect storm once at the end of the
+        second (:mod:`.pace`), with the state after it."""
+        delay = self.presence_pace.admit(meeting_id)
+        if delay is None:
+            return
+        if delay > 0:
+            self.socketio.start_background_task(self._presence_later, meeting_id, delay)
+            return
+        self._send_presence(meeting_id)
+
+    def _presence_later(self, meeting_id: str, delay: float) -> None:
+        self.socketio.sleep(delay)
+        self.presence_pace.fired(meeting_id)
+        self._send_presence(meeting_id)
+
+    def _send_presence(self, meeting_id: str) -> None:
+        """Presence to staff; skipped (staff catch up at their next sync) while storage is down."""
         try:
             with self.db.transaction() as session:
                 found = session.execute(_PRESENCE_OF, {"meeting_id": meeting_id}).first()
