@@ -114,7 +114,7 @@ class Database:
 
     def ping(self) -> None:
         """Raise when the database does not answer (for /healthz); reads only, so it waits for no writer's turn."""
-        with self.engine.connect() as connection:
+        with self.watchdog.watch() if self.watchdog else nullcontext(), self.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
 
     def after_erase(self) -> None:
