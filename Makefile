@@ -10,7 +10,7 @@ PIP    := $(PY) -m pip --disable-pip-version-check -q
 AXE    := $(VENV)/axe/node_modules/axe-core/axe.min.js
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench chromium postgres
+.PHONY: run test lint bench bench-scale chromium postgres
 
 run: $(VENV)/.installed
 	$(VENV)/bin/spiegel run
@@ -25,6 +25,16 @@ lint: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(PY) bench/realtime_latency.py
 	$(PY) bench/report_exports.py
+
+# Many sockets against spiegel run and the bare floor, each scenario in each async mode
+# (minutes; the figures in bench/RESULTS.md). SCALE_ARGS adds flags, e.g. SCALE_ARGS=--repeat=3.
+SCALE_MODES ?= eventlet gevent threading
+bench-scale: $(VENV)/.installed-test
+	for mode in $(SCALE_MODES); do \
+	  $(PY) bench/scale.py --scenario meeting --mode $$mode --repeat 3 $(SCALE_ARGS) && \
+	  $(PY) bench/scale.py --scenario load --mode $$mode $(SCALE_ARGS) || exit 1; \
+	done
+	$(PY) bench/scale.py --scenario breakpoint --no-bare $(SCALE_ARGS)
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

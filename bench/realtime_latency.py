@@ -1,11 +1,13 @@
 """Realtime latency of Spiegel against a bare Flask-SocketIO baseline, in one run.
 
-Starts a real `spiegel run` (eventlet, SQLite) and the bare echo server (bench/bare_echo.py)
-on 127.0.0.1, connects N listener sockets to each, and measures:
+Starts a real `spiegel run` (eventlet, SQLite) and the bare server (bench/bare_server.py:
+Flask-SocketIO committing one SQLite row per note, same pragmas) on 127.0.0.1, connects N
+listener sockets to each, and measures:
 
 - ack latency of `note.add` (stored and committed before the ack) with all listeners
   writing at once, against the bare server's ack of the same message;
-- fan-out latency of a moderator's `timer.adjust` until every listener has the new `state`.
+- fan-out latency of a moderator's `timer.adjust` until every listener has the new `state`;
+- `/healthz` latency while the notes are written (a commit that blocks an eventlet hub shows here).
 
 Bounded: a fixed number of messages, every request local, the servers stopped at the end.
 Usage: python bench/realtime_latency.py [--listeners 20] [--notes 50]
@@ -66,9 +68,20 @@ def hammer(peers: list[Peer], count: int, payload) -> list[float]:
     return latencies
 
 
+def probe_health(url: str, stop: threading.Event, into: list[float]) -> None:
+    """GET /healthz every 20 ms until ``stop``: how long a plain request waits meanwhile."""
+    while not stop.is_set():
+        start = time.perf_counter()
+        with urllib.request.urlopen(url + "/healthz", timeout=30) as r:
+            r.read()
+        into.append(time.perf_counter() - start)
+        stop.wait(0.02)
+
+
 def bare_baseline(listeners: int, notes: int) -> list[float]:
     port = free_port()
-    proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "bare_echo.py"), str(port)],
+    db = Path(tempfile.mkdtemp()) / "bare.db"
+    proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "bare_server.py"), str(port), "eventlet", str(db)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}"
@@ -87,7 +100,7 @@ def bare_baseline(listeners: int, notes: int) -> list[float]:
         proc.wait(10)
 
 
-def spiegel_run(listeners: int, notes: int) -> tuple[list[float], list[float]]:
+def spiegel_run(listeners: int, notes: int) -> tuple[list[float], list[float], list[float]]:
     server = LiveServer(instance=Path(tempfile.mkdtemp()) / "instance").start()
     try:
         created = server.create_meeting(title="Benchmark")
@@ -95,7 +108,13 @@ def spiegel_run(listeners: int, notes: int) -> tuple[list[float], list[float]]:
         moderator.call("phase.goto", {"key": "listening"})
         peers = [Peer(server.url, server.join(created["meeting"]["code"])["token"], f"l{i}").connect()
                  for i in range(listeners)]
+        health: list[float] = []
+        stop = threading.Event()
+        prober = threading.Thread(target=probe_health, args=(server.url, stop, health))
+        prober.start()
         acks = hammer(peers, notes, lambda i: ("note.add", {"id": str(uuid.uuid4()), "text": "x" * 200}))
+        stop.set()
+        prober.join(60)
 
         fanout = []
         for round_ in range(20):
@@ -106,7 +125,7 @@ def spiegel_run(listeners: int, notes: int) -> tuple[list[float], list[float]]:
                 p.wait_for("state", count=n + 1)
             fanout.append(time.perf_counter() - start)
         close_all([moderator, *peers])
-        return acks, fanout
+        return acks, fanout, health
     finally:
         server.stop()
 
@@ -118,10 +137,11 @@ def main() -> None:
     args = parser.parse_args()
     print(f"{args.listeners} listeners x {args.notes} messages each, all at once, 127.0.0.1")
     bare = bare_baseline(args.listeners, args.notes)
-    acks, fanout = spiegel_run(args.listeners, args.notes)
-    print(f"bare echo ack        {summary(bare)}")
+    acks, fanout, health = spiegel_run(args.listeners, args.notes)
+    print(f"bare server ack      {summary(bare)}")
     print(f"spiegel note.add ack {summary(acks)}")
     print(f"spiegel state fan-out to all {args.listeners} listeners  {summary(fanout)}")
+    print(f"spiegel /healthz during the notes  {summary(health)}")
     print(f"ratio spiegel/bare   p50 x{statistics.median(acks) / statistics.median(bare):.1f}  "
           f"p95 x{pct(acks, 95) / pct(bare, 95):.1f}")
 

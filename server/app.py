@@ -10,9 +10,11 @@ from collections.abc import Callable
 
 from flask import Flask
 from flask_socketio import SocketIO
+from sqlalchemy import bindparam, select
 
 from . import __version__, http_guard, storage, web
 from .admin_auth import AdminAuth
+from .capacity import Capacity
 from .config import admin_password, load_config
 from .context import Ctx
 from .db import Database, migrate
@@ -21,6 +23,7 @@ from .guard import ScreenedPacket
 from .limits import Window
 from .models import Meeting
 from .outbox import staff_room
+from .pace import Pace
 from .plugin_manager import (
     collect_admin_actions,
     collect_formats,
@@ -37,6 +40,9 @@ from .snapshots import snapshot, state_payload
 from .timer import check_timers, start_timer, watch_timers
 
 log = logging.getLogger("spiegel")
+
+_PRESENCE_OF = select(Meeting.id, Meeting.format, Meeting.language, Meeting.version).where(
+    Meeting.id == bindparam("meeting_id"))
 
 
 class Spiegel:
@@ -57,7 +63,9 @@ class Spiegel:
         self.static = collect_static(self.pm)
         self.admin_actions = collect_admin_actions(self.pm)
         self.presence = Presence()
+        self.presence_pace = Pace()
         self.connections: dict[str, tuple[str, str]] = {}
+        self.capacity = Capacity(int(config["MAX_CONNECTIONS"]))
         # Far above a real room (a tablet draining a long offline queue, 25 tablets behind one
         # hospital NAT), far below a flood. Settings: README, "Configuration".
         self.events = Window(10.0, int(config["EVENT_LIMIT"]), "Too many events from this participant; slow down.")
@@ -125,12 +133,31 @@ class Spiegel:
                 self.socketio.server.disconnect(sid)
 
     def broadcast_presence(self, meeting_id: str) -> None:
-        """Tell staff who is here; skipped (staff catch up at their next sync) while storage is down."""
+        """Tell staff who is here: at once, or in a reconnect storm once at the end of the
+        second (:mod:`.pace`), with the state after it."""
+        delay = self.presence_pace.admit(meeting_id)
+        if delay is None:
+            return
+        if delay > 0:
+            self.socketio.start_background_task(self._presence_later, meeting_id, delay)
+            return
+        self._send_presence(meeting_id)
+
+    def _presence_later(self, meeting_id: str, delay: float) -> None:
+        self.socketio.sleep(delay)
+        self.presence_pace.fired(meeting_id)
+        self._send_presence(meeting_id)
+
+    def _send_presence(self, meeting_id: str) -> None:
+        """Presence to staff; skipped (staff catch up at their next sync) while storage is down."""
         try:
             with self.db.transaction() as session:
-                meeting = session.get(Meeting, meeting_id)
-                if meeting is None:
+                found = session.execute(_PRESENCE_OF, {"meeting_id": meeting_id}).first()
+                if found is None:
                     return
+                # The few columns the view needs, not the whole row with its JSON (this runs on
+                # every connect and disconnect); a transient object, never saved.
+                meeting = Meeting(**found._asdict())
                 ctx = self.context(session, meeting)
                 payload = {"version": meeting.version, "presence": self.presence.view(ctx)}
         except Exception as exc:

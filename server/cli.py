@@ -1,6 +1,6 @@
 """The `spiegel` command: run the server, create a meeting, list plugins, purge old raw notes.
 
-Imports stay inside the commands: `spiegel run` must monkey-patch eventlet before Flask,
+Imports stay inside the commands: `spiegel run` must monkey-patch eventlet (or gevent) before Flask,
 SQLAlchemy or the socket modules are imported anywhere.
 """
 
@@ -31,6 +31,22 @@ def _eventlet_patch() -> None:
     eventlet.monkey_patch()
 
 
+def _gevent_patch() -> None:
+    # psycopg notices gevent's patched select() by itself; say it anyway, as under eventlet.
+    os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
+    from gevent import monkey
+
+    monkey.patch_all()
+
+
+def monkey_patch(mode: str) -> None:
+    """Make the standard library green for ``mode`` (first thing in a server process)."""
+    if mode == "eventlet":
+        _eventlet_patch()
+    elif mode == "gevent":
+        _gevent_patch()
+
+
 def cmd_run(args: argparse.Namespace) -> None:
     overrides = {"HOST": args.host or os.environ.get("SPIEGEL_HOST", "0.0.0.0")}
     overrides["PORT"] = args.port or int(os.environ.get("SPIEGEL_PORT", "5000"))
@@ -54,8 +70,9 @@ def cmd_run(args: argparse.Namespace) -> None:
     from .report.retention import start_job
 
     start_job(sp)
-    sp.socketio.run(app, host=overrides["HOST"], port=overrides["PORT"], log_output=False,
-                    allow_unsafe_werkzeug=True, use_reloader=False)
+    from .serving import serve
+
+    serve(app, overrides["HOST"], overrides["PORT"], app.config)
 
 
 def _print_new_meeting(app, title: str, fmt: str, open_now: bool) -> None:
@@ -180,8 +197,8 @@ def main(argv: list[str] | None = None) -> None:
     purge.add_argument("--today", metavar="YYYY-MM-DD", help="act as if it were this date")
     purge.set_defaults(func=cmd_purge)
     args = parser.parse_args(argv)
-    if args.command == "run" and os.environ.get("SPIEGEL_ASYNC_MODE", "eventlet") == "eventlet":
-        _eventlet_patch()
+    if args.command == "run":
+        monkey_patch(os.environ.get("SPIEGEL_ASYNC_MODE", "eventlet"))
     from .plugin_manager import PluginError
     from .storage import StorageError
 

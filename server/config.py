@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .storage import StorageError, check_writable
 
-ASYNC_MODES = ("eventlet", "threading")
+ASYNC_MODES = ("eventlet", "gevent", "threading")
 
 #: (environment variable, config key, default, description). The default ``None`` means
 #: "derived at start" (see :func:`load_config`).
@@ -23,7 +23,7 @@ SETTINGS: tuple[tuple[str, str, object, str], ...] = (
      "SQLAlchemy URL; default SQLite `spiegel.db` in the instance folder (WAL). "
      "`postgresql+psycopg://...` for PostgreSQL."),
     ("SPIEGEL_ASYNC_MODE", "ASYNC_MODE", "eventlet",
-     "`eventlet` (default) or `threading`. Set explicitly, never auto-detected."),
+     "`eventlet` (default), `gevent` or `threading`. Set explicitly, never auto-detected."),
     ("SPIEGEL_HOST", "HOST", "0.0.0.0", "Address `spiegel run` listens on (tablets reach it over the LAN)."),
     ("SPIEGEL_PORT", "PORT", 5000, "Port `spiegel run` listens on."),
     ("SPIEGEL_PUBLIC_URL", "PUBLIC_URL", None,
@@ -62,6 +62,10 @@ SETTINGS: tuple[tuple[str, str, object, str], ...] = (
      "address waits, every other address can still sign in."),
     ("SPIEGEL_ADMIN_SESSION_HOURS", "ADMIN_SESSION_HOURS", 12,
      "An admin sign-in expires after this many hours; logout, a password change and a restart end it at once."),
+    ("SPIEGEL_MAX_CONNECTIONS", "MAX_CONNECTIONS", 5000,
+     "Socket.IO connections one server process holds; one more is refused with `server_full` "
+     "(pages and the API are still served) and its tablet tries again. `spiegel run` sizes its "
+     "pool and open-files limit from it."),
     ("SPIEGEL_DB_TIMEOUT", "DB_TIMEOUT", 5,
      "Seconds a PostgreSQL connect or transaction may take before the client gets `storage_unavailable`."),
 )

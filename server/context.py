@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, func, inspect, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .errors import SpiegelError
 from .formats import MeetingFormat, OutcomeKind, ParticipantKind, Phase, kinds_of
@@ -33,6 +34,14 @@ from .outbox import (
 from .views import participant_label
 
 STAFF_ROLES = ("moderator", "assistant")
+
+_meetings = Meeting.__table__
+#: The version bump of every change, built once: a plain Core statement whose RETURNING values
+#: become the meeting's committed state, so the ORM neither rebuilds it nor writes it again.
+_BUMP = (_meetings.update().where(_meetings.c.id == bindparam("meeting_id"))
+         .values(version=_meetings.c.version + 1, updated_at=bindparam("now")).returning(_meetings.c.version))
+_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+_insert_once_statements: dict[tuple[str, str], Any] = {}
 
 
 class Runtime(Protocol):
@@ -67,6 +76,9 @@ class Ctx:
     #: Participants whose sockets are closed once the change is committed (revoked links).
     revoked: list[str] = field(default_factory=list)
     _version: int | None = None
+    #: (model, id) pairs :meth:`resent` found absent in this transaction: the dispatcher's replay
+    #: check and the handler's ask the same question, and the answer holds until an insert fails.
+    _absent: set = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.outbox = Outbox(allows=self.spiegel.allows)
@@ -117,13 +129,10 @@ class Ctx:
     def version(self) -> int:
         """The meeting's new version for this change (bumped once per transaction)."""
         if self._version is None:
-            self._version = self.session.execute(
-                update(Meeting)
-                .where(Meeting.id == self.meeting.id)
-                .values(version=Meeting.version + 1, updated_at=self.now)
-                .returning(Meeting.version)
-            ).scalar_one()
-            self.meeting.version = self._version
+            self._version = self.session.connection().execute(
+                _BUMP, {"meeting_id": self.meeting.id, "now": self.now}).scalar_one()
+            set_committed_value(self.meeting, "version", self._version)
+            set_committed_value(self.meeting, "updated_at", self.now)
         return self._version
 
     def item(self, model, item_id: str, own: bool = False):
@@ -141,8 +150,11 @@ class Ctx:
         Ids are client UUIDs: a repeat from the same sender (its own note, or an outcome of
         the same meeting) is the same item; anyone else's id is an ``id_conflict``.
         """
+        if (model, item_id) in self._absent:
+            return None
         row = self.session.get(model, item_id)
         if row is None:
+            self._absent.add((model, item_id))
             return None
         mine = row.participant_id == self.participant.id if per_participant else row.meeting_id == self.meeting.id
         if not mine:
@@ -150,14 +162,22 @@ class Ctx:
         return row
 
     def insert_once(self, row) -> bool:
-        """Insert a row keyed by a client UUID; False when a concurrent resend got there first."""
-        try:
-            with self.session.begin_nested():
-                self.session.add(row)
-        except IntegrityError:
-            if self.session.get(type(row), row.id) is None:
-                raise
+        """Insert a row keyed by a client UUID; False when a concurrent resend got there first.
+
+        One ``INSERT … ON CONFLICT (id) DO NOTHING RETURNING id``: no savepoint, no flush. The
+        answer is whether a row came back (psycopg reports rowcount -1 for ON CONFLICT). The
+        row is then in the session as if loaded, so later changes to it are saved as usual.
+        """
+        model = type(row)
+        self._absent.discard((model, row.id))
+        if self.session.new or self.session.dirty or self.session.deleted:
+            self.session.flush()  # rows this one may refer to go first
+        values = _column_values(row)
+        inserted = self.session.connection().execute(_insert_once(model, self.session), values).first()
+        if inserted is None:
             return False
+        make_transient_to_detached(row)
+        self.session.add(row)
         return True
 
     def start_timer(self, seconds: float | None = None) -> None:
@@ -210,3 +230,38 @@ class Ctx:
         state = self.spiegel.state_payload(self)
         self.to_meeting("state", state)
         return state
+
+
+def _insert_once(model, session: Session):
+    """The prebuilt ``INSERT … ON CONFLICT DO NOTHING RETURNING`` of ``model`` for this database."""
+    dialect = session.get_bind().dialect.name
+    key = (model.__tablename__, dialect)
+    statement = _insert_once_statements.get(key)
+    if statement is None:
+        table = model.__table__
+        statement = (_INSERTS[dialect](table).on_conflict_do_nothing(index_elements=list(table.primary_key.columns))
+                     .returning(*table.primary_key.columns))
+        _insert_once_statements[key] = statement
+    return statement
+
+
+def _column_values(row) -> dict:
+    """Every column's value for ``row``: what was set, else the column's default (set on the
+    row too, so it holds what the database holds)."""
+    values = {}
+    state = row.__dict__
+    for prop in inspect(type(row)).column_attrs:
+        column = prop.columns[0]
+        if prop.key in state:
+            value = state[prop.key]
+        else:
+            default = column.default
+            if default is None:
+                value = None
+            elif default.is_callable:
+                value = default.arg(None)
+            else:
+                value = default.arg
+            setattr(row, prop.key, value)
+        values[column.name] = value
+    return values

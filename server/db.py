@@ -10,6 +10,8 @@ gets connect and statement timeouts, and a watchdog (:mod:`.storage`) bounds eac
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -19,14 +21,23 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import offload
 from .storage import Watchdog, postgres_connect_args
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+class _OffHubCommit(sqlite3.Connection):
+    """A SQLite connection whose commit (and its fsync) runs off the green hub (:mod:`.offload`)."""
+
+    def commit(self) -> None:
+        offload.blocking(super().commit)
+
+
 def make_engine(url: str, timeout: float = 5.0) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30,
+                                                  "factory": _OffHubCommit}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -89,18 +100,22 @@ class Database:
         self.engine = make_engine(url, timeout)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.watchdog = Watchdog(self.engine, timeout) if self.engine.dialect.name == "postgresql" else None
+        # SQLite under a green hub: the commit waits in a real thread while the hub serves
+        # others, so transactions take turns here (a green lock) instead of meeting SQLite's
+        # write lock, whose busy wait would block the hub. Threads wait in SQLite by themselves.
+        self._turns = threading.RLock() if self.engine.dialect.name == "sqlite" and offload.green() else None
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work: committed on success, rolled back on any exception; bounded in time."""
-        with self.watchdog.watch() if self.watchdog else nullcontext(), self._sessions() as session, \
-                session.begin():
+        with self._turns or nullcontext(), self.watchdog.watch() if self.watchdog else nullcontext(), \
+                self._sessions() as session, session.begin():
             yield session
 
     def ping(self) -> None:
-        """Raise when the database does not answer (for /healthz)."""
-        with self.transaction() as session:
-            session.execute(text("SELECT 1"))
+        """Raise when the database does not answer (for /healthz); reads only, so it waits for no writer's turn."""
+        with self.watchdog.watch() if self.watchdog else nullcontext(), self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
 
     def after_erase(self) -> None:
         """Move an erase out of SQLite's write-ahead log into the (zeroed) main file and empty the log."""

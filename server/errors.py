@@ -32,6 +32,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "storage_unavailable": (503, "The database does not answer; what you sent was not stored. Try again."),
     "storage_full": (507, "The server's disk is full; what you sent was not stored."),
     "storage_read_only": (503, "The server cannot write its database; what you sent was not stored."),
+    "server_full": (503, "This server holds as many connections as it may; trying again shortly."),
     "internal_error": (500, "Something went wrong on the server."),
 }
 

@@ -14,6 +14,10 @@ from .views import note_view
 
 def _changed(ctx: Ctx, note: Note) -> dict:
     note.version, note.updated_at = ctx.version(), ctx.now
+    return _publish(ctx, note)
+
+
+def _publish(ctx: Ctx, note: Note) -> dict:
     view = note_view(note)
     ctx.to_author("note", {"version": note.version, "note": view})
     return view
@@ -35,7 +39,7 @@ def add_note(ctx: Ctx, data: NoteAdd) -> dict:
                 updated_at=ctx.now, version=ctx.version())
     if not ctx.insert_once(note):
         return replay_note(ctx, data)
-    return {"note": _changed(ctx, note), "duplicate": False}
+    return {"note": _publish(ctx, note), "duplicate": False}
 
 
 def edit_note(ctx: Ctx, data: NoteEdit) -> dict:

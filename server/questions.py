@@ -64,25 +64,29 @@ def staff_questions(ctx: Ctx) -> list[dict]:
     return [question_view(q, pos.get(q.id), author, ctx.meeting.language) for q, author in rows]
 
 
-def staff_question(ctx: Ctx, q: Question) -> dict:
+def position(ctx: Ctx, q: Question) -> int | None:
+    """One question's place in the asking order: only selected questions have one."""
+    return positions(ctx).get(q.id) if q.status == "selected" else None
+
+
+def staff_question(ctx: Ctx, q: Question, place: int | None = None) -> dict:
     author = ctx.session.get(Participant, q.participant_id)
-    return question_view(q, positions(ctx).get(q.id), author, ctx.meeting.language)
+    return question_view(q, position(ctx, q) if place is None else place, author, ctx.meeting.language)
 
 
 def own_questions(ctx: Ctx, participant_id: str) -> list[dict]:
     """One participant's own questions, as their author sees them."""
-    pos = positions(ctx)
     rows = ctx.session.scalars(
         select(Question).where(Question.participant_id == participant_id).order_by(Question.created_at)).all()
+    pos = positions(ctx) if any(q.status == "selected" for q in rows) else {}  # most tablets: none selected
     return [question_view(q, pos.get(q.id)) for q in rows]
 
 
 def _publish(ctx: Ctx, q: Question) -> None:
     """Tell the author (own view) and staff (staff view) about one question."""
-    version = q.version
-    ctx.to_participant(q.participant_id, "question",
-                       {"version": version, "question": question_view(q, positions(ctx).get(q.id))})
-    ctx.to_staff("question", {"version": version, "question": staff_question(ctx, q)})
+    version, place = q.version, position(ctx, q)
+    ctx.to_participant(q.participant_id, "question", {"version": version, "question": question_view(q, place)})
+    ctx.to_staff("question", {"version": version, "question": staff_question(ctx, q, place)})
 
 
 def _publish_queue(ctx: Ctx, changed: list[Question], before: dict[str, int]) -> None:

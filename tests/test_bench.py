@@ -17,7 +17,8 @@ def test_latency_benchmark_runs_and_prints_its_figures():
         capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
     )
     assert result.returncode == 0, result.stderr
-    for line in ("bare echo ack", "spiegel note.add ack", "spiegel state fan-out", "ratio spiegel/bare"):
+    for line in ("bare server ack", "spiegel note.add ack", "spiegel state fan-out", "spiegel /healthz",
+                 "ratio spiegel/bare"):
         assert line in result.stdout
     assert "n=    6" in result.stdout  # 2 listeners x 3 notes, every ack counted
 
@@ -33,3 +34,28 @@ def test_report_benchmark_runs_and_prints_its_figures():
     for line in ("report data", "HTML", "Markdown", "CSV", "JSON", "PDF (WeasyPrint), next", "max RSS", "the PDF adds"):
         assert line in result.stdout
     assert "30 notes" in result.stdout
+
+
+def test_scale_benchmark_runs_against_spiegel_and_the_bare_floor():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "scale.py"), "--scenario", "load", "--tablets", "4", "--meetings", "2",
+         "--rate", "5", "--change-every", "0.25", "--seconds", "1"],
+        capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.count("4 tablets held") == 2, out  # Spiegel and the floor, every socket connected
+    for line in ("note ack n=    5", "fan-out n=", "s per 1000 events", "KB per connection", "page n=",
+                 "ratio spiegel/bare  ack p50"):
+        assert line in out, out
+    assert out.count("errors none") == 2, out
+
+
+def test_event_cost_benchmark_runs_every_scenario_against_the_floor():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "event_cost.py"), "--events", "3", "--repeat", "1"],
+        capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, result.stderr
+    for scenario in ("note.add", "question.add", "timer.adjust", "connect"):
+        assert f"\n{scenario} " in result.stdout, result.stdout

@@ -39,4 +39,4 @@ def test_unknown_async_mode_is_refused(tmp_path):
     import pytest
 
     with pytest.raises(ValueError, match="SPIEGEL_ASYNC_MODE"):
-        load_config({"INSTANCE_PATH": str(tmp_path), "ASYNC_MODE": "gevent"})
+        load_config({"INSTANCE_PATH": str(tmp_path), "ASYNC_MODE": "asyncio"})

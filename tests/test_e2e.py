@@ -16,7 +16,7 @@ LISTENERS = 20
 
 
 
-@pytest.fixture(params=["eventlet", "threading"])
+@pytest.fixture(params=["eventlet", "gevent", "threading"])
 def server(request, tmp_path):
     srv = LiveServer(instance=tmp_path / "instance", async_mode=request.param).start()
     yield srv

@@ -1138,6 +1138,79 @@ def test_a_nul_character_gets_a_clear_answer_on_every_database(any_db_app, caplo
     assert "Verzonnen-geheim" not in caplog.text
 
 
+def _listening_on(app):
+    """A moderator and one listener in the listening phase of a new meeting of ``app``."""
+    http = app.test_client()
+    created = http.post("/api/admin/meetings", headers=ADMIN, json={"title": "x", "open": True}).get_json()
+    sio = app.extensions["spiegel"].socketio
+    mod = sio.test_client(app, flask_test_client=http, auth={"token": created["moderator_key"]})
+    call(mod, "phase.goto", {"key": "listening"})
+    token = http.post(f"/api/meetings/{created['meeting']['code']}/join", json={}).get_json()["token"]
+    return mod, sio.test_client(app, flask_test_client=http, auth={"token": token})
+
+
+@pytest.mark.parametrize("event", ["note.add", "question.add"])
+def test_a_first_send_is_new_and_a_resend_is_a_resend_on_every_database(any_db_app, monkeypatch, event):
+    """Exactly once rests on ``INSERT … ON CONFLICT DO NOTHING RETURNING``: psycopg reports no
+    rowcount for it, so the answer must come from RETURNING. Also the lost race: the replay
+    check found nothing (a concurrent resend had not committed yet), the insert then meets the
+    stored row and the sender is answered with it, as a resend."""
+    from spiegel.context import Ctx
+
+    mod, listener = _listening_on(any_db_app)
+    item = {"id": uid(), "text": "Verzonnen eerste versie"}
+    first = call(listener, event, item)
+    assert first["ok"] and first["duplicate"] is False, first
+    again = call(listener, event, {**item, "text": "Verzonnen kopie"})
+    assert again["ok"] and again["duplicate"] is True, again
+    kind = event.split(".")[0]
+    assert again[kind]["text"] == item["text"], "the stored item, not the resent text"
+
+    real = Ctx.resent
+    blind = {"calls": 0}
+
+    def too_early(ctx, model, item_id, per_participant=True):
+        blind["calls"] += 1
+        if blind["calls"] <= 2:  # the dispatcher's check and the handler's: both before the other commit
+            return None
+        return real(ctx, model, item_id, per_participant)
+
+    monkeypatch.setattr(Ctx, "resent", too_early)
+    raced = call(listener, event, {**item, "text": "Verzonnen kopie in een race"})
+    assert raced["ok"] and raced["duplicate"] is True, raced
+    assert raced[kind]["text"] == item["text"]
+    assert blind["calls"] >= 3, "the lost race was answered from the stored row"
+    monkeypatch.setattr(Ctx, "resent", real)
+    snapshot = call(listener, "sync")["snapshot"]
+    assert [x["text"] for x in snapshot[f"{kind}s"]] == [item["text"]], "stored once"
+
+
+def test_an_item_inserted_once_is_in_the_session_like_a_loaded_row(any_db_app):
+    """``Ctx.insert_once`` (plugin API): True for a new id, False for a stored one, and a change
+    to the inserted row later in the same transaction is saved."""
+    from spiegel.models import Meeting, Participant
+
+    mod, listener = _listening_on(any_db_app)
+    note_id = call(listener, "note.add", {"id": uid(), "text": "Verzonnen"})["note"]["id"]
+    sp = any_db_app.extensions["spiegel"]
+    with sp.db.transaction() as session:
+        stored = session.get(Note, note_id)
+        author = session.get(Participant, stored.participant_id)
+        ctx = sp.context(session, session.get(Meeting, stored.meeting_id))
+        ctx.participant = author
+        fresh = Note(id=uid(), meeting_id=stored.meeting_id, participant_id=author.id, text="Verzonnen nieuw",
+                     created_at=1.0, updated_at=1.0, version=ctx.version())
+        assert ctx.insert_once(fresh) is True
+        assert fresh.shared is False and fresh.tags == [], "column defaults are on the row"
+        fresh.text = "Verzonnen veranderd"
+        copy = Note(id=note_id, meeting_id=stored.meeting_id, participant_id=author.id, text="x",
+                    created_at=1.0, updated_at=1.0, version=ctx.version())
+        assert ctx.insert_once(copy) is False
+    with sp.db.transaction() as session:
+        assert session.get(Note, fresh.id).text == "Verzonnen veranderd"
+        assert session.get(Note, note_id).text == "Verzonnen"
+
+
 def test_a_database_error_is_logged_without_the_text(app, monkeypatch, caplog):
     """config: "Logs never hold note or question text"; docs: internal_error is logged without the payload.
 
@@ -1383,6 +1456,20 @@ def test_error_token_unknown(app):
     probe = connect_probe(app, {"token": "niet-een-bestaand-token-" + "x" * 20})
     assert not probe.is_connected()
     assert "token_unknown" in json.dumps(probe.refusal)
+
+
+def test_error_server_full(app, make_room):
+    """docs: one socket past SPIEGEL_MAX_CONNECTIONS is refused with `server_full`; a freed
+    place is given out again (the real servers: tests/test_capacity.py)."""
+    app.extensions["spiegel"].capacity.limit = 1
+    room = make_room()
+    moderator = room.moderator()
+    token = room.join()["token"]  # HTTP is still served
+    probe = connect_probe(app, {"token": token})
+    assert not probe.is_connected()
+    assert probe.refusal["data"]["code"] == "server_full" and probe.refusal["data"]["message"]
+    moderator.disconnect()
+    assert room.connect(token).is_connected()
 
 
 @pytest.mark.parametrize(("auth", "code"), [({}, "not_authenticated"), ({"token": "onbekend"}, "token_unknown")])

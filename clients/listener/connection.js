@@ -3,7 +3,7 @@
 // listener, on every (re)connect), follow `state` and the own items' events, and hand every
 // event a panel subscribed to (manager.on) to the panel registry.
 
-import { IDENTITY_CODES, connectErrorCode, openSocket, whenIo } from '/static/shared/socket.js';
+import { IDENTITY_CODES, connectErrorCode, openSocket, retryRefused, whenIo } from '/static/shared/socket.js';
 import { applyAnswers, mergeServer, normTurn, outbox, reconcile, removeFromServer } from './items.js';
 import { S, clock, data, hooks, i18n, pickText, renderAll, saveAndRender, t } from './state.js';
 import { prefs } from '/static/shared/storage.js';
@@ -85,8 +85,8 @@ export async function connect() {
       return;
     }
     setConn(navigator.onLine ? 'connecting' : 'offline');
-    // A refusal by the server (err.data set) stops socket.io's own retries: try again later.
-    if (err?.data) setTimeout(() => S.conn === conn && !socket.connected && socket.connect(), 5000);
+    // A refusal by the server (server_full, storage down) stops socket.io's own retries.
+    retryRefused(socket, err, () => S.conn === conn);
   });
   socket.on('snapshot', onSnapshot);
   socket.on('state', onState);

@@ -10,7 +10,7 @@ import { el, rebuild } from '/static/shared/dom.js';
 import { createI18n, loadCatalogues } from '/static/shared/i18n.js';
 import { uuid } from '/static/shared/ids.js';
 import { createClock, formatClock, timerRemaining } from '/static/shared/clock.js';
-import { connectErrorCode } from '/static/shared/socket.js';
+import { connectErrorCode, retryRefused } from '/static/shared/socket.js';
 
 const i18n = createI18n(await loadCatalogues(['/static/shared/i18n', '/static/moderator/i18n']));
 const LANGS = ['nl', 'en'];
@@ -166,6 +166,7 @@ export const Spiegel = {
   forgetKey,
   copy,
   connectErrorCode,
+  retryRefused,
   errorText,
   fmtDate,
   toLocalInput,

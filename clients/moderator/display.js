@@ -55,6 +55,7 @@ import { pagePanels } from '/static/moderator/plugins.js';
     } else {
       $('conn').hidden = false;
       $('conn').textContent = t('conn.offline');
+      S.retryRefused(socket, err);
     }
   });
   socket.on('snapshot', (snap) => {

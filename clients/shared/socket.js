@@ -37,6 +37,23 @@ export function connectErrorCode(err) {
   return m ? m[1] : null;
 }
 
+/** Seconds before a connect the server refused (`server_full`, storage down) is tried again. */
+export const REFUSED_RETRY_MS = [3000, 8000];
+
+/**
+ * After the server refused a connect (err.data set): socket.io does not retry by itself then,
+ * so try again after a few seconds, spread so a full server's refused tablets do not all come
+ * back in the same instant. Identity refusals are the caller's (they never come back).
+ * @param {any} socket @param {any} err @param {() => boolean} [stillWanted] false: give up
+ * @returns {boolean} whether a retry was planned
+ */
+export function retryRefused(socket, err, stillWanted = () => true) {
+  if (!err?.data || socket.active) return false;
+  const [low, high] = REFUSED_RETRY_MS;
+  setTimeout(() => stillWanted() && !socket.connected && socket.connect(), low + Math.random() * (high - low));
+  return true;
+}
+
 /**
  * Open a connection. Reconnects by itself (quickly at first), like a tablet on meeting Wi-Fi needs.
  * @param {any} io the socket.io client (from whenIo())

@@ -85,9 +85,9 @@ export function connect(key, panels) {
       S.forgetKey(STORE);
       fatal(t('fatal.token.title'), t('fatal.token.text'));
       socket.disconnect();
-    } else if (!socket.active) {
-      // Refused by the server for another reason: socket.io will not retry by itself.
-      setTimeout(() => socket.connect(), 3000);
+    } else {
+      // Refused by the server for another reason (server_full, storage down): try again soon.
+      S.retryRefused(socket, err);
     }
   });
   socket.on('snapshot', (/** @type {any} */ snap) => applySnapshot(snap, true));

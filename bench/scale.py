@@ -1,0 +1,594 @@
+"""Many real Socket.IO clients against `spiegel run` and, in the same run and async mode,
+against the bare floor (bench/bare_server.py): Spiegel's cost as a ratio to the floor's.
+
+Scenarios (``--scenario``; every size can be overridden by its flag):
+
+- ``meeting``: one realistic meeting: 25 tablets, 2.5 notes/s together, the moderator
+  changes the public state every second;
+- ``load``: N tablets in M meetings at R notes/s while every 0.2 s a moderator changes a
+  meeting's public state (default 1,000 tablets, 40 meetings, 100 notes/s, 30 s);
+- ``breakpoint``: tablets added in steps (``--steps``), at ``--rate-per-tablet`` notes/s
+  each, until the note ack p99 passes ``--break-p99`` or connects fail.
+
+Per server it prints phase fan-out (moderator emits → the last tablet of that meeting has
+the new state) and note ack p50/p99, memory per connection (server RSS delta / sockets),
+server CPU per 1,000 events and per connect (utime+stime of the server process from
+/proc), page latency over HTTP with every socket open, and every error; ``--repeat`` runs it
+again and prints the spread. Bounded and local: a fixed schedule, 127.0.0.1 only, joins and
+sockets spread over several 127.0.0.x source addresses (``--addresses``) so the per-address
+limits are not what is measured; servers stopped at the end. Clients run in this process
+(asyncio): on a small machine they share its cores with the server.
+
+Usage: python bench/scale.py [--scenario load] [--mode eventlet] [--repeat 3] [--no-bare]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+import socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from helpers import LiveServer, free_port  # noqa: E402
+from realtime_latency import pct  # noqa: E402
+
+PRESETS = {
+    "meeting": {"tablets": 25, "meetings": 1, "rate": 2.5, "change_every": 1.0, "seconds": 20},
+    "load": {"tablets": 1000, "meetings": 40, "rate": 100.0, "change_every": 0.2, "seconds": 30},
+    "breakpoint": {"tablets": 0, "meetings": 0, "rate": 0.0, "change_every": 0.2, "seconds": 10},
+}
+TEXT = "Verzonnen notitie voor de meting, ongeveer zo lang als een echte. " * 2
+TICKS = os.sysconf("SC_CLK_TCK")
+CALL_TIMEOUT = 30.0
+
+
+# --- the server process, from /proc ------------------------------------------------------------------
+
+
+class Proc:
+    """CPU seconds and resident memory of one server process."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+
+    def cpu(self) -> float:
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+
+    def rss_kb(self) -> int:
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        return 0
+
+
+# --- targets: Spiegel and the floor ------------------------------------------------------------------
+
+
+@dataclass
+class Room:
+    code: str
+    moderator_token: str
+
+
+class Target:
+    """A server under test: its URL, its process, its meetings and how a tablet gets a token."""
+
+    name = "?"
+    page = "/healthz"
+
+    def __init__(self, mode: str, cap: int | None, folder: Path):
+        self.mode, self.cap, self.folder = mode, cap, folder
+        self.url = ""
+        self.proc: Proc | None = None
+        self.rooms: list[Room] = []
+
+    def start(self, meetings: int) -> None:
+        raise NotImplementedError
+
+    async def token(self, room: Room, session: aiohttp.ClientSession) -> str:
+        raise NotImplementedError
+
+    async def prepare(self, moderator: Client) -> None:
+        """Bring a meeting to where tablets write notes."""
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+
+class SpiegelTarget(Target):
+    name = "spiegel"
+
+    def start(self, meetings: int) -> None:
+        env = {"SPIEGEL_MAX_CONNECTIONS": str(self.cap)} if self.cap else {}
+        self.server = LiveServer(instance=self.folder / "spiegel", async_mode=self.mode, extra_env=env).start()
+        self.url = self.server.url
+        self.proc = Proc(self.server.proc.pid)
+        for i in range(meetings):
+            created = self.server.create_meeting(title=f"Meting {i + 1}")
+            self.rooms.append(Room(created["meeting"]["code"], created["moderator_key"]))
+        self.page = f"/join/{self.rooms[0].code}" if self.rooms else "/healthz"
+
+    async def token(self, room: Room, session: aiohttp.ClientSession) -> str:
+        async with session.post(f"{self.url}/api/meetings/{room.code}/join", json={}) as r:
+            body = await r.json()
+            if r.status != 201:
+                raise RuntimeError(f"join {r.status}: {body.get('error', {}).get('code')}")
+            return body["token"]
+
+    async def prepare(self, moderator: Client) -> None:
+        ack = await moderator.sio.call("phase.goto", {"key": "listening"}, timeout=CALL_TIMEOUT)
+        if not ack.get("ok"):
+            raise RuntimeError(f"phase.goto: {ack}")
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+class BareTarget(Target):
+    name = "bare"
+
+    def start(self, meetings: int) -> None:
+        port = free_port()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        log = open(self.folder / "bare.log", "ab")  # noqa: SIM115 - closed with the process
+        self.popen = subprocess.Popen(
+            [sys.executable, str(ROOT / "bench" / "bare_server.py"), str(port), self.mode,
+             str(self.folder / "bare.db"), str(self.cap or 5000)],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        self.url = f"http://127.0.0.1:{port}"
+        self.proc = Proc(self.popen.pid)
+        import urllib.request
+
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(self.url + "/healthz", timeout=1).read()
+                break
+            except OSError:
+                if self.popen.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the bare server did not start") from None
+                time.sleep(0.1)
+        self.rooms = [Room(f"m{i}", f"m{i}:moderator") for i in range(meetings)]
+        self.page = "/join/m0"
+
+    async def token(self, room: Room, session: aiohttp.ClientSession) -> str:
+        return f"{room.code}:{uuid.uuid4()}"
+
+    def stop(self) -> None:
+        self.popen.terminate()
+        try:
+            self.popen.wait(10)
+        except subprocess.TimeoutExpired:
+            self.popen.kill()
+            self.popen.wait(10)
+
+
+# --- clients ----------------------------------------------------------------------------------------
+
+
+class Client:
+    """One tablet's socket: notes the time each meeting version's ``state`` reached it."""
+
+    def __init__(self, url: str, token: str, session: aiohttp.ClientSession, room: int):
+        self.url, self.token, self.room = url, token, room
+        self.sio = socketio.AsyncClient(reconnection=False, http_session=session)
+        self.seen: dict[int, float] = {}
+        self.ready = asyncio.Event()
+        self.refusal: str | None = None
+        self.dropped: str | None = None
+        self.sio.on("snapshot", self._snapshot)
+        self.sio.on("state", self._state)
+        self.sio.on("connect_error", self._refused)
+        self.sio.on("disconnect", self._dropped)
+
+    async def _snapshot(self, *_args) -> None:
+        self.ready.set()
+
+    async def _state(self, payload=None) -> None:
+        version = payload.get("version") if isinstance(payload, dict) else None
+        if version is not None:
+            self.seen.setdefault(version, time.perf_counter())
+
+    async def _refused(self, data=None) -> None:
+        data = data.get("data", data) if isinstance(data, dict) else {}
+        self.refusal = (data or {}).get("code", "refused")
+
+    async def _dropped(self, reason=None, *_args) -> None:
+        self.dropped = str(reason or "disconnected")  # e.g. ping timeout, transport close
+
+    async def connect(self) -> None:
+        await self.sio.connect(self.url, auth={"token": self.token}, transports=["websocket"],
+                               wait_timeout=CALL_TIMEOUT)
+        await asyncio.wait_for(self.ready.wait(), CALL_TIMEOUT)
+
+
+class Moderator(Client):
+    """Changes its meeting's public state and remembers when each version was asked for."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.pending: deque[float] = deque()
+        self.sent: dict[int, float] = {}
+        self.sign = 1
+
+    async def _state(self, payload=None) -> None:
+        version = payload.get("version") if isinstance(payload, dict) else None
+        if version is not None and self.pending:  # the server sends its changes in order
+            self.sent[version] = self.pending.popleft()
+
+    async def change(self) -> str | None:
+        """One public change (``timer.adjust``, alternately +60 and -60 s); an error code or None."""
+        self.sign = -self.sign
+        start = time.perf_counter()
+        self.pending.append(start)
+        try:
+            ack = await self.sio.call("timer.adjust", {"seconds": 60 * self.sign}, timeout=CALL_TIMEOUT)
+        except Exception as exc:  # noqa: BLE001 - counted, the run goes on
+            ack = {"error": {"code": type(exc).__name__}}
+        if ack.get("ok"):
+            return None
+        if start in self.pending:
+            self.pending.remove(start)
+        return f"change {ack.get('error', {}).get('code')}"
+
+
+class Addresses:
+    """One HTTP session per 127.0.0.x source address: joins and sockets spread over them."""
+
+    def __init__(self, count: int):
+        self.sessions = [aiohttp.ClientSession(connector=aiohttp.TCPConnector(local_addr=(f"127.0.0.{2 + i}", 0),
+                                                                              limit=0))
+                         for i in range(count)]
+        self.local = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+
+    def __getitem__(self, i: int) -> aiohttp.ClientSession:
+        return self.sessions[i % len(self.sessions)]
+
+    async def close(self) -> None:
+        for s in [*self.sessions, self.local]:
+            await s.close()
+
+
+# --- one server's run ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """What one load phase measured on one server."""
+
+    tablets: int = 0
+    acks: list[float] = field(default_factory=list)
+    fanout: list[float] = field(default_factory=list)
+    pages: list[float] = field(default_factory=list)
+    events: int = 0
+    cpu_load: float = 0.0
+    cpu_connect: float = 0.0
+    connected: int = 0
+    kb_per_connection: float = 0.0
+    errors: Counter = field(default_factory=Counter)
+    wall: float = 0.0
+    client_cpu: float = 0.0
+    load_average: float = 0.0
+
+    @property
+    def busy(self) -> str:
+        """Cores the server and this client process kept busy: a starved server shows here."""
+        if not self.wall:
+            return "n/a"
+        return (f"server {self.cpu_load / self.wall:.0%} of a core, clients {self.client_cpu / self.wall:.0%}, "
+                f"load average {self.load_average:.1f}")
+
+    @property
+    def cpu_per_1000(self) -> float:
+        return self.cpu_load / self.events * 1000 if self.events else float("nan")
+
+    @property
+    def ms_per_connect(self) -> float:
+        return self.cpu_connect / self.connected * 1000 if self.connected else float("nan")
+
+
+def ms(values: list[float], p: float) -> float:
+    return pct(values, p) * 1000 if values else float("nan")
+
+
+class Run:
+    """A server with its moderators and tablets; tablets can be added in steps."""
+
+    def __init__(self, target: Target, meetings: int, addresses: Addresses, parallel: int):
+        self.target, self.addresses = target, addresses
+        self.meetings = meetings
+        self.moderators: list[Moderator] = []
+        self.tablets: list[Client] = []
+        self.gate = asyncio.Semaphore(parallel)
+        self.rss_base = 0
+
+    async def open(self) -> None:
+        self.target.start(self.meetings)
+        for i, room in enumerate(self.target.rooms):
+            moderator = Moderator(self.target.url, room.moderator_token, self.addresses.local, i)
+            await moderator.connect()
+            await self.target.prepare(moderator)
+            self.moderators.append(moderator)
+        self.rss_base = self.target.proc.rss_kb()
+
+    async def add_tablets(self, count: int, figures: Figures) -> None:
+        """Join ``count`` more tablets (spread over meetings and addresses), then connect them."""
+        first = len(self.tablets)
+
+        async def join(i: int) -> Client | None:
+            room = i % len(self.target.rooms)
+            async with self.gate:
+                try:
+                    token = await self.target.token(self.target.rooms[room], self.addresses[i])
+                except Exception as exc:  # noqa: BLE001
+                    figures.errors[f"join {exc}"[:60]] += 1
+                    return None
+            return Client(self.target.url, token, self.addresses[i], room)
+
+        fresh = [c for c in await asyncio.gather(*(join(i) for i in range(first, first + count))) if c]
+        cpu = self.target.proc.cpu()
+
+        async def connect(client: Client) -> None:
+            async with self.gate:
+                try:
+                    await client.connect()
+                    self.tablets.append(client)
+                except Exception as exc:  # noqa: BLE001
+                    figures.errors[f"connect {client.refusal or type(exc).__name__}"] += 1
+
+        await asyncio.gather(*(connect(c) for c in fresh))
+        figures.cpu_connect = self.target.proc.cpu() - cpu
+        figures.connected = len(self.tablets) - first
+        figures.tablets = len(self.tablets)
+        figures.kb_per_connection = (self.target.proc.rss_kb() - self.rss_base) / max(1, len(self.tablets))
+
+    async def load(self, rate: float, change_every: float, seconds: float, figures: Figures) -> None:
+        """Notes at ``rate`` from random tablets, a public change every ``change_every``, pages."""
+        import random
+
+        rng = random.Random(13)
+        for m in self.moderators:
+            m.sent.clear()
+        tasks: set[asyncio.Task] = set()
+
+        async def note(client: Client) -> None:
+            start = time.perf_counter()
+            try:
+                ack = await client.sio.call("note.add", {"id": str(uuid.uuid4()), "text": TEXT}, timeout=CALL_TIMEOUT)
+            except Exception as exc:  # noqa: BLE001
+                ack = {"error": {"code": type(exc).__name__}}
+            if ack.get("ok"):
+                figures.acks.append(time.perf_counter() - start)
+            else:
+                figures.errors[f"note {ack.get('error', {}).get('code')}"] += 1
+
+        async def change(moderator: Moderator) -> None:
+            error = await moderator.change()
+            if error:
+                figures.errors[error] += 1
+
+        async def page() -> None:
+            start = time.perf_counter()
+            try:
+                async with self.addresses.local.get(self.target.url + self.target.page,
+                                                    timeout=aiohttp.ClientTimeout(total=CALL_TIMEOUT)) as r:
+                    await r.read()
+                    if r.status == 200:
+                        figures.pages.append(time.perf_counter() - start)
+                        return
+                    figures.errors[f"page {r.status}"] += 1
+            except Exception as exc:  # noqa: BLE001
+                figures.errors[f"page {type(exc).__name__}"] += 1
+
+        schedule = [(i / rate, "note") for i in range(int(rate * seconds))] if rate and self.tablets else []
+        if self.moderators and change_every:
+            schedule += [(i * change_every, "change") for i in range(int(seconds / change_every))]
+        schedule += [(i * 0.5, "page") for i in range(int(seconds / 0.5))]
+        schedule.sort(key=lambda item: item[0])
+        cpu, client_cpu = self.target.proc.cpu(), time.process_time()
+        start = time.perf_counter()
+        turn = 0
+        for at, kind in schedule:
+            delay = start + at - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            if kind == "note":
+                job = note(rng.choice(self.tablets))
+            elif kind == "change":
+                job = change(self.moderators[turn % len(self.moderators)])
+                turn += 1
+            else:
+                job = page()
+            figures.events += kind != "page"
+            task = asyncio.create_task(job)
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+        if tasks:
+            await asyncio.wait(tasks, timeout=2 * CALL_TIMEOUT)
+        await self._fanout(figures)
+        figures.cpu_load = self.target.proc.cpu() - cpu
+        figures.client_cpu = time.process_time() - client_cpu
+        figures.wall = time.perf_counter() - start
+        figures.load_average = os.getloadavg()[0]
+        figures.errors.update(f"dropped: {c.dropped}" for c in self.tablets if c.dropped)
+        figures.errors = Counter({k: v for k, v in figures.errors.items() if v})
+
+    async def _fanout(self, figures: Figures) -> None:
+        by_room: dict[int, list[Client]] = {}
+        for client in self.tablets:
+            by_room.setdefault(client.room, []).append(client)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(v not in c.seen for m in self.moderators
+                                                  for c in by_room.get(m.room, []) for v in m.sent):
+            await asyncio.sleep(0.05)
+        for m in self.moderators:
+            for version, start in m.sent.items():
+                arrivals = [c.seen.get(version) for c in by_room.get(m.room, [])]
+                if None in arrivals:
+                    figures.errors["state missed"] += arrivals.count(None)
+                elif arrivals:
+                    figures.fanout.append(max(arrivals) - start)
+
+    async def close(self) -> None:
+        clients = [*self.tablets, *self.moderators]
+        try:
+            for i in range(0, len(clients), 200):
+                await asyncio.wait_for(asyncio.gather(*(c.sio.disconnect() for c in clients[i:i + 200]),
+                                                      return_exceptions=True), 60)
+        finally:
+            if self.target.proc:
+                self.target.stop()
+
+
+# --- scenarios ----------------------------------------------------------------------------------------
+
+
+def report(name: str, f: Figures) -> None:
+    print(f"  {name:8s} {f.tablets} tablets held; connect CPU {f.ms_per_connect:.1f} ms per socket; "
+          f"RSS {f.kb_per_connection:.0f} KB per connection")
+    print(f"  {'':8s} note ack n={len(f.acks):5d} p50={ms(f.acks, 50):7.1f} ms p99={ms(f.acks, 99):7.1f} ms   "
+          f"fan-out n={len(f.fanout):4d} p50={ms(f.fanout, 50):7.1f} ms p99={ms(f.fanout, 99):7.1f} ms")
+    print(f"  {'':8s} CPU {f.cpu_per_1000:.2f} s per 1000 events ({f.events} events)   "
+          f"page n={len(f.pages)} p50={ms(f.pages, 50):.1f} ms p99={ms(f.pages, 99):.1f} ms   "
+          f"errors {dict(f.errors) or 'none'}")
+    print(f"  {'':8s} busy: {f.busy}")
+
+
+def ratios(spiegel: Figures, bare: Figures) -> dict[str, float]:
+    def r(a: float, b: float) -> float:
+        return a / b if b and not math.isnan(a) and not math.isnan(b) else float("nan")
+
+    return {"ack p50": r(ms(spiegel.acks, 50), ms(bare.acks, 50)),
+            "ack p99": r(ms(spiegel.acks, 99), ms(bare.acks, 99)),
+            "fan-out p99": r(ms(spiegel.fanout, 99), ms(bare.fanout, 99)),
+            "CPU/event": r(spiegel.cpu_per_1000, bare.cpu_per_1000),
+            "connect CPU": r(spiegel.ms_per_connect, bare.ms_per_connect)}
+
+
+async def one_size(target: Target, args, addresses: Addresses) -> Figures:
+    run = Run(target, args.meetings, addresses, args.parallel)
+    figures = Figures()
+    try:
+        await run.open()
+        await run.add_tablets(args.tablets, figures)
+        await run.load(args.rate, args.change_every, args.seconds, figures)
+    finally:
+        await run.close()
+    return figures
+
+
+async def breakpoint_search(target: Target, args, addresses: Addresses) -> None:
+    steps = [int(s) for s in args.steps.split(",")]
+    run = Run(target, math.ceil(steps[-1] / 25), addresses, args.parallel)
+    print(f"  {'tablets':>7s} {'held':>5s} {'ack p50':>8s} {'ack p99':>8s} {'fan p99':>8s} {'page p99':>8s} "
+          f"{'KB/conn':>7s} {'CPU/1k':>6s} {'conn ms':>7s}  errors")
+    try:
+        await run.open()
+        for step in steps:
+            figures = Figures()
+            await run.add_tablets(step - len(run.tablets), figures)
+            await run.load(args.rate_per_tablet * len(run.tablets), args.change_every, args.seconds, figures)
+            print(f"  {step:7d} {figures.tablets:5d} {ms(figures.acks, 50):8.1f} {ms(figures.acks, 99):8.1f} "
+                  f"{ms(figures.fanout, 99):8.1f} {ms(figures.pages, 99):8.1f} {figures.kb_per_connection:7.0f} "
+                  f"{figures.cpu_per_1000:6.2f} {figures.ms_per_connect:7.1f}  {dict(figures.errors) or 'none'}"
+                  f"  ({figures.busy})", flush=True)
+            failed = step - figures.tablets
+            if failed > step * 0.01 or ms(figures.acks, 99) > args.break_p99 * 1000:
+                print(f"  broke at {step} tablets ({failed} not connected, ack p99 {ms(figures.acks, 99):.0f} ms)")
+                break
+    finally:
+        await run.close()
+
+
+def spread(values: list[float]) -> str:
+    values = [v for v in values if not math.isnan(v)]
+    if not values:
+        return "n/a"
+    return f"{statistics.median(values):.2f} ({min(values):.2f}–{max(values):.2f})" if len(values) > 1 \
+        else f"{values[0]:.2f}"
+
+
+async def main_async(args) -> None:
+    addresses = Addresses(args.addresses)
+    folder = Path(tempfile.mkdtemp(prefix="spiegel-scale-"))
+    try:
+        kinds = [SpiegelTarget] + ([] if args.no_bare else [BareTarget])
+        if args.scenario == "breakpoint":
+            for kind in kinds:
+                print(f"{kind.name} {args.mode}: breakpoint, {args.rate_per_tablet} notes/s per tablet, "
+                      f"a change every {args.change_every} s, {args.seconds} s per step", flush=True)
+                await breakpoint_search(kind(args.mode, args.cap, folder / f"{kind.name}-bp"), args, addresses)
+            return
+        print(f"{args.scenario} ({args.mode}): {args.tablets} tablets in {args.meetings} meeting(s), "
+              f"{args.rate} notes/s, a public change every {args.change_every} s, {args.seconds} s, "
+              f"{args.addresses} source addresses, 127.0.0.1", flush=True)
+        collected: list[dict[str, float]] = []
+        for n in range(args.repeat):
+            print(f"run {n + 1}/{args.repeat}", flush=True)
+            results = {}
+            for kind in kinds:
+                results[kind.name] = await one_size(kind(args.mode, args.cap, folder / f"{kind.name}-{n}"), args,
+                                                    addresses)
+                report(kind.name, results[kind.name])
+            if "bare" in results:
+                r = ratios(results["spiegel"], results["bare"])
+                collected.append(r)
+                print("  ratio spiegel/bare  " + "  ".join(f"{k} x{v:.1f}" for k, v in r.items()), flush=True)
+        if len(collected) > 1:
+            print("spread over runs (median, min–max): " + "; ".join(
+                f"{k} x{spread([c[k] for c in collected])}" for k in collected[0]))
+    finally:
+        await addresses.close()
+
+
+def main() -> None:
+    import logging
+
+    logging.getLogger("engineio").setLevel(logging.CRITICAL)  # one line per closed client otherwise
+    # `timeout` and CI stop a run with SIGTERM: unwind, so the servers are stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenario", choices=sorted(PRESETS), default="load")
+    parser.add_argument("--mode", choices=("eventlet", "gevent", "threading"), default="eventlet")
+    parser.add_argument("--tablets", type=int)
+    parser.add_argument("--meetings", type=int)
+    parser.add_argument("--rate", type=float, help="notes per second, all tablets together")
+    parser.add_argument("--change-every", type=float, help="seconds between two public changes (any meeting)")
+    parser.add_argument("--seconds", type=float, help="length of the load phase (per step for breakpoint)")
+    parser.add_argument("--steps", default="500,1000,1500,2000,2500,3000", help="breakpoint: tablets per step")
+    parser.add_argument("--rate-per-tablet", type=float, default=0.1, help="breakpoint: notes/s per tablet")
+    parser.add_argument("--break-p99", type=float, default=2.0, help="breakpoint: stop past this ack p99 (s)")
+    parser.add_argument("--cap", type=int, help="SPIEGEL_MAX_CONNECTIONS for both servers (default theirs)")
+    parser.add_argument("--addresses", type=int, help="127.0.0.x source addresses (default: one per 100 tablets)")
+    parser.add_argument("--parallel", type=int, default=50, help="joins and connects under way at once")
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--no-bare", action="store_true", help="skip the bare floor")
+    args = parser.parse_args()
+    for key, value in PRESETS[args.scenario].items():
+        if getattr(args, key) is None:
+            setattr(args, key, value)
+    largest = max([args.tablets, *(int(s) for s in args.steps.split(","))] if args.scenario == "breakpoint"
+                  else [args.tablets])
+    args.addresses = args.addresses or max(2, min(250, math.ceil(largest / 100)))
+    asyncio.run(main_async(args))
+
+
+if __name__ == "__main__":
+    main()

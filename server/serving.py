@@ -1,0 +1,118 @@
+"""`spiegel run`'s WSGI server, sized from ``SPIEGEL_MAX_CONNECTIONS`` in every async mode.
+
+``socketio.run`` leaves each server at its defaults, and eventlet's default pool of 1,024
+greenthreads was a wall: past it new sockets *and* plain HTTP requests waited in the
+kernel's queue until their clients gave up. Here the pool holds the connection cap plus
+headroom for pages, joins, the admin page and the sockets refused with ``server_full``
+(server/capacity.py), the listen backlog absorbs a reconnect storm, and the open-files
+limit is raised toward what the cap needs.
+
+:func:`serve` is the one entry point; with ``sock`` it serves an already bound and
+listening socket (several worker processes can share one that way).
+"""
+
+from __future__ import annotations
+
+import logging
+import resource
+import socket
+from dataclasses import dataclass
+
+log = logging.getLogger("spiegel.serving")
+
+#: Connections waiting in the kernel for ``accept`` (Linux caps it at net.core.somaxconn).
+BACKLOG = 2048
+#: Places in the pool beyond the socket cap, at least this many: HTTP requests, sockets
+#: being refused, long-polling requests before their upgrade.
+MIN_HEADROOM = 256
+#: File descriptors beyond one per pooled connection: the database, logs, plugin files.
+SPARE_FILES = 256
+
+
+@dataclass(frozen=True)
+class Sizing:
+    """What the server is sized for, derived from the connection cap alone."""
+
+    max_connections: int
+    pool: int
+    backlog: int
+    open_files: int
+
+    @classmethod
+    def for_cap(cls, max_connections: int) -> Sizing:
+        pool = max_connections + max(MIN_HEADROOM, max_connections // 10)
+        return cls(max_connections, pool, BACKLOG, pool + SPARE_FILES)
+
+
+def raise_open_files(wanted: int) -> int:
+    """Raise this process's soft open-files limit toward ``wanted``, never above the hard
+    limit (only root may raise that). Returns the soft limit now in force."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError) as exc:
+            log.warning("could not raise the open-files limit to %d: %s", target, exc)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        log.warning("open-files limit %d is below the %d that SPIEGEL_MAX_CONNECTIONS needs "
+                    "(hard limit %s): raise it (ulimit -n, LimitNOFILE=) or lower the cap", soft, wanted, hard)
+    return soft
+
+
+def listen(host: str, port: int, backlog: int = BACKLOG) -> socket.socket:
+    """A listening TCP socket. TCP_NODELAY on the listener is inherited by every accepted
+    socket on Linux, so no small websocket frame waits for a delayed ACK (bench/RESULTS.md)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.bind((host, port))
+    sock.listen(backlog)
+    return sock
+
+
+def serve(app, host: str, port: int, config: dict, sock: socket.socket | None = None) -> None:
+    """Serve ``app`` until the process is stopped, with the server of ``config["ASYNC_MODE"]``.
+
+    The async mode's monkey-patching (eventlet, gevent) must already have happened
+    (``spiegel run`` does it first thing).
+    """
+    mode = config["ASYNC_MODE"]
+    sizing = Sizing.for_cap(int(config["MAX_CONNECTIONS"]))
+    raise_open_files(sizing.open_files)
+    sock = sock or listen(host, port, sizing.backlog)
+    log.info("serving %s: up to %d sockets, pool %d, backlog %d", mode, sizing.max_connections, sizing.pool,
+             sizing.backlog)
+    {"eventlet": _eventlet, "gevent": _gevent, "threading": _threading}[mode](app, sock, sizing)
+
+
+def _eventlet(app, sock: socket.socket, sizing: Sizing) -> None:
+    import eventlet
+    import eventlet.wsgi
+
+    green = sock if isinstance(sock, eventlet.greenio.GreenSocket) else eventlet.greenio.GreenSocket(sock)
+    eventlet.wsgi.server(green, app, max_size=sizing.pool, log_output=False, debug=False)
+
+
+def _gevent(app, sock: socket.socket, sizing: Sizing) -> None:
+    from gevent.pool import Pool
+    from gevent.pywsgi import WSGIServer
+
+    # No gevent-websocket handler: python-engineio serves websockets through simple-websocket
+    # on gevent's own WSGI server.
+    WSGIServer(sock, app, spawn=Pool(sizing.pool), log=None, error_log=logging.getLogger("spiegel.gevent")
+               ).serve_forever()
+
+
+def _threading(app, sock: socket.socket, sizing: Sizing) -> None:
+    from werkzeug.serving import make_server
+
+    # Werkzeug's threaded server starts a thread per connection (no pool to size): the
+    # connection cap is what bounds it. It only takes the socket's descriptor, so keep
+    # ``sock`` referenced while serving.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+    server = make_server(sock.getsockname()[0], sock.getsockname()[1], app, threaded=True, fd=sock.fileno())
+    server.serve_forever()
+    sock.close()

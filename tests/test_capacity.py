@@ -1,0 +1,91 @@
+"""The connection wall: past SPIEGEL_MAX_CONNECTIONS a socket is refused with `server_full`,
+while pages, joins, static files and the admin API are still served; a freed place is
+given out again. In each async mode `spiegel run` offers, on a real server process."""
+
+from __future__ import annotations
+
+import threading
+import time
+import urllib.request
+
+import pytest
+import socketio
+from helpers import LiveServer
+from realtime_clients import Peer, close_all
+from spiegel.capacity import Capacity
+
+pytestmark = pytest.mark.e2e
+
+CAP = 3
+
+
+class Refusable:
+    """A socket that records the data of a refused connect instead of failing the test."""
+
+    def __init__(self, url: str, token: str):
+        self.url, self.token = url, token
+        self.refusals: list[object] = []
+        self.snapshot = threading.Event()
+        self.sio = socketio.Client(reconnection=False)
+        self.sio.on("connect_error", self.refusals.append)
+        self.sio.on("snapshot", lambda *_: self.snapshot.set())
+
+    def try_connect(self) -> bool:
+        try:
+            self.sio.connect(self.url, auth={"token": self.token}, transports=["websocket"], wait_timeout=10)
+        except socketio.exceptions.ConnectionError:
+            return False
+        return self.snapshot.wait(10)
+
+
+def get(url: str, headers: dict | None = None) -> int:
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=10) as r:
+        r.read()
+        return r.status
+
+
+@pytest.mark.parametrize("mode", ["eventlet", "gevent", "threading"])
+def test_past_the_cap_a_socket_is_refused_and_http_still_answers(tmp_path, mode):
+    server = LiveServer(instance=tmp_path / "instance", async_mode=mode,
+                        extra_env={"SPIEGEL_MAX_CONNECTIONS": str(CAP)}).start()
+    peers: list[Peer] = []
+    try:
+        created = server.create_meeting()
+        code = created["meeting"]["code"]
+        tokens = [server.join(code)["token"] for _ in range(CAP + 1)]
+        peers = [Peer(server.url, token, f"l{i}").connect() for i, token in enumerate(tokens[:CAP])]
+
+        extra = Refusable(server.url, tokens[CAP])
+        assert not extra.try_connect()
+        assert extra.refusals, "no connect_error"
+        refused = extra.refusals[-1]["data"]  # the python client hands over {message, data}
+        assert refused["code"] == "server_full" and refused["message"], extra.refusals
+
+        # Every socket place is taken; the server still serves everything else.
+        assert get(f"{server.url}/join/{code}") == 200
+        assert get(f"{server.url}/admin") == 200
+        assert get(f"{server.url}/static/shared/socket.js") == 200
+        assert get(f"{server.url}/api/admin/meetings", {"Authorization": f"Bearer {server.admin_password}"}) == 200
+        assert server.join(code)["token"]  # a join is HTTP too
+        assert all(p.sio.connected for p in peers)  # the open sockets are untouched
+
+        peers.pop().close()
+        deadline = time.monotonic() + 20
+        while not extra.try_connect():  # the server notices the close a moment later
+            assert time.monotonic() < deadline, f"the freed place was not given out: {extra.refusals[-1]}"
+            time.sleep(0.1)
+        assert extra.sio.connected
+        extra.sio.disconnect()
+    finally:
+        close_all(peers)
+        server.stop()
+
+
+def test_a_place_is_claimed_once_and_given_back():
+    places = Capacity(2)
+    assert places.claim("a") and places.claim("a") and places.claim("b")
+    assert not places.claim("c")
+    places.release("a")
+    places.release("a")  # a second release (disconnect after a refusal) frees nothing more
+    assert places.claim("c") and not places.claim("d")
+    assert places.open == 2
