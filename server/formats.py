@@ -193,6 +193,9 @@ class MeetingFormat:
     #: "display": [...], "admin": [...]}``, same-origin URLs (a plugin's static folder,
     #: ``/plugins/<name>/…``). The admin page loads every format's ``admin`` modules.
     modules: ClassVar[Mapping[str, Sequence[str]]] = {}
+    #: Stylesheets each page links for this format, the same shape as ``modules``: same-origin
+    #: URLs (``/plugins/<name>/…css``), added as ``<link rel="stylesheet">`` after the page's own.
+    styles: ClassVar[Mapping[str, Sequence[str]]] = {}
     #: Meeting fields of this format's own (a ``spiegel.api.Payload`` subclass whose fields all
     #: have defaults): sent as ``options`` with the meeting's create or ``meeting.update``,
     #: validated with this class, kept in ``meeting.settings["options"]`` (``api.options(ctx)``).
@@ -232,6 +235,7 @@ class MeetingFormat:
             "options": options_wire(cls.options, language),
             # The admin page's panels of this format (its library, a picker for an option).
             "admin_modules": list(dict(cls.modules or {}).get("admin", ())),
+            "admin_styles": list(dict(cls.styles or {}).get("admin", ())),
         }
 
     # Behaviour: no-ops unless a format overrides them. -------------------------------------
@@ -346,9 +350,18 @@ def check_format(fmt: type[MeetingFormat], actions: frozenset[str]) -> None:
                 raise FormatError(f"{where}: option {field_name!r} `help` needs Dutch and English text "
                                   "(missing translation)")
     check_outcome_kinds(getattr(fmt, "outcome_kinds", ()), where)
-    for page, urls in dict(getattr(fmt, "modules", {}) or {}).items():
-        if page not in PAGES or any(not isinstance(u, str) or not u.startswith("/") for u in urls):
-            raise FormatError(f"{where}: `modules` maps pages {sorted(PAGES)} to same-origin URLs; got {page!r}")
+    for attr in ("modules", "styles"):
+        for page, urls in dict(getattr(fmt, attr, {}) or {}).items():
+            strange = [u for u in urls if not same_origin(u)]
+            if page not in PAGES or strange or isinstance(urls, str):
+                raise FormatError(f"{where}: `{attr}` maps pages {sorted(PAGES)} to same-origin URLs "
+                                  f"(starting with one /); got {page!r}: {strange or urls!r}")
+
+
+def same_origin(url: object) -> bool:
+    """A path on this server: the pages' CSP loads scripts and styles from 'self' only, and a
+    URL with a scheme or a host (``//cdn…``) would ask for another origin."""
+    return isinstance(url, str) and url.startswith("/") and not url.startswith("//") and "\\" not in url
 
 
 def check_outcome_kinds(kinds: object, where: str, known: Sequence[str] = CORE_OUTCOME_NAMES) -> None:

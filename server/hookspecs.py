@@ -103,7 +103,8 @@ def register_static():
 def page_modules(page, meeting, format):
     """Return ES module URLs the ``page`` (``participant``, ``moderator`` or ``display``)
     loads for ``meeting`` besides the format's own ``MeetingFormat.modules``. For plugins that
-    add panels to every format. They reach the page in ``snapshot.client.modules``."""
+    add panels to every format. They reach the page in ``snapshot.client.modules``; a URL
+    ending in ``.css`` is a stylesheet the page links (``snapshot.client.styles``)."""
 
 
 @hookspec

@@ -56,11 +56,16 @@ def label_of(ctx: Ctx, p) -> str:
 
 
 def client_part(ctx: Ctx, page: str) -> dict:
-    """The ES modules this recipient's page loads: the format's, then other plugins'."""
+    """The ES modules and stylesheets this recipient's page loads: the format's, then other
+    plugins' (a ``page_modules`` URL ending in ``.css`` is a stylesheet)."""
     modules = list(dict(ctx.fmt.modules or {}).get(page, ()))
+    styles = list(dict(getattr(ctx.fmt, "styles", None) or {}).get(page, ()))
     for urls in ctx.spiegel.hook.page_modules(page=page, meeting=ctx.meeting, format=ctx.fmt):
-        modules.extend(u for u in urls or () if u not in modules)
-    return {"page": page, "modules": modules}
+        for url in urls or ():
+            into = styles if str(url).split("?")[0].endswith(".css") else modules
+            if url not in into:
+                into.append(url)
+    return {"page": page, "modules": modules, "styles": styles}
 
 
 def snapshot(ctx: Ctx) -> dict:

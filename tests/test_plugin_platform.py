@@ -93,7 +93,7 @@ def test_a_scout_joins_by_invitation_before_the_meeting_opens_and_sends_a_tip(pa
     scout = join_scout(room, mod)
     snap = received(scout, "snapshot")[0]
     assert snap["kind"] == "scout" and snap["me"]["label"] == "Verkenner 1"
-    assert snap["client"] == {"page": "participant", "modules": ["/plugins/probe/tips.js"]}
+    assert snap["client"] == {"page": "participant", "modules": ["/plugins/probe/tips.js"], "styles": []}
     assert snap["format_data"] == {"tips": []}
     mod.get_received()
     ack = call(scout, "probe.tip", {"id": uid(), "text": "Verzonnen tip over de wachtkamer"})
@@ -380,6 +380,8 @@ def test_plugin_static_files_come_from_the_installed_package_under_the_strict_po
     assert "script-src 'self'" in r.headers["Content-Security-Policy"]
     assert "unsafe-eval" not in r.headers["Content-Security-Policy"]
     assert http.get("/plugins/probe/i18n/en.json").get_json()["tips.send"] == "Send tip"
+    style = http.get("/plugins/probe/tally.css")
+    assert style.status_code == 200 and style.mimetype == "text/css" and b"probe.tally" in style.data
     assert http.get("/plugins/probe/../__init__.py").status_code == 404
     assert http.get("/plugins/nobody/x.js").status_code == 404
 
@@ -388,8 +390,11 @@ def test_each_page_gets_its_own_modules(papp):
     room = new_meeting(papp)
     mod = room.moderator()
     display = room.connect(call(mod, "display.link")["key"])
-    assert call(mod, "sync")["snapshot"]["client"] == {"page": "moderator", "modules": ["/plugins/probe/tally.js"]}
-    assert received(display, "snapshot")[0]["client"] == {"page": "display", "modules": ["/plugins/probe/banner.js"]}
+    assert call(mod, "sync")["snapshot"]["client"] == {"page": "moderator", "modules": ["/plugins/probe/tally.js"],
+                                                       "styles": ["/plugins/probe/tally.css"]}
+    # a `page_modules` URL ending in .css is a stylesheet
+    assert received(display, "snapshot")[0]["client"] == {"page": "display", "modules": ["/plugins/probe/banner.js"],
+                                                          "styles": ["/plugins/probe/banner.css"]}
     listener = room.listener()
     snap = received(listener, "snapshot")[0]
     assert snap["client"]["modules"] == ["/plugins/probe/tips.js"] and snap["format_data"] == {"cheers": 0}

@@ -276,6 +276,21 @@ def test_a_duplicate_format_name_names_both_plugin_files(tmp_path):
     assert "file:second.py" in message
 
 
+@pytest.mark.parametrize(("attr", "url"), [
+    ("styles", "https://cdn.example.invalid/look.css"),
+    ("styles", "//cdn.example.invalid/look.css"),
+    ("modules", "https://cdn.example.invalid/panel.js"),
+])
+def test_a_page_asset_from_another_origin_stops_the_start_naming_the_plugin(tmp_path, attr, url):
+    extra = f"Fmt.{attr} = {{'moderator': ['/plugins/far/own.css', {url!r}]}}\n"
+    folder = plugins_dir(tmp_path, {"far.py": format_plugin("far", extra=extra)})
+    with pytest.raises(PluginError) as info:
+        make_app(tmp_path, PLUGINS_DIR=str(folder))
+    message = str(info.value)
+    assert "file:far.py" in message
+    assert f"`{attr}`" in message and url in message and "same-origin" in message
+
+
 def test_an_installed_plugin_may_not_take_the_name_of_the_built_in_format(tmp_path, monkeypatch):
     module = unique("myplugin")
     site = make_dist(tmp_path / "site", "myplugin", {module: format_plugin("common")}, {"myplugin": module})

@@ -13,7 +13,7 @@
 
 import { $, announce } from '/static/shared/dom.js';
 import { createI18n, loadCatalogues } from '/static/shared/i18n.js';
-import { createPanelRegistry, loadModules, textApi } from '/static/shared/panels.js';
+import { createPanelRegistry, loadModules, loadStyles, textApi } from '/static/shared/panels.js';
 import { prefs } from '/static/shared/storage.js';
 import { keepAwake, phaseHighlight, renderConn, renderHeader, renderMe, wireChrome, watchWake } from './chrome.js';
 import { connHooks, connect, disconnect, restoreCache, watchNetwork } from './connection.js';
@@ -42,6 +42,8 @@ const SLOTS = { top: '#slot-top', round: '#slot-round', main: '#slot-main', side
 
 /** Module URLs already set up in this page's life. */
 const loaded = new Set();
+/** @type {Set<string>} stylesheets linked (client.styles) */
+const linked = new Set();
 
 /** The registry (made once the translations are loaded); its manager is what core features
  * and plugin modules get. @type {ReturnType<typeof createPanelRegistry>} */
@@ -106,8 +108,9 @@ function renderAll(always = false) {
   renderMe();
 }
 
-/** Plugin modules the server names for this meeting's format. @param {any} client */
+/** Plugin stylesheets and modules the server names for this meeting's format. @param {any} client */
 function loadPluginModules(client) {
+  loadStyles(client?.styles, linked);
   const urls = Array.isArray(client?.modules) ? client.modules : [];
   if (urls.length) loadModules(urls, registry.manager, loaded).then(() => renderAll());
 }

@@ -46,7 +46,7 @@ const SHELL = [
   '/static/listener/features/share.js',
   '/static/listener/features/turn.js',
 ];
-// A plugin's page modules (`client.modules`) are kept as they pass, after the first visit.
+// A plugin's page modules and stylesheets (`client.modules`, `client.styles`) are kept as they pass, after the first visit.
 const PLUGIN_ASSETS = /^\/plugins\/[^/]+\/static\//;
 
 self.addEventListener('install', (event) => {

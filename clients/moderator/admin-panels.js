@@ -13,7 +13,7 @@
 //       the module draws and reads these option fields itself; read() → {values, ok}
 //       (ok false: it has said what is wrong and put the focus there)
 
-import { createPanelRegistry, loadModules, textApi } from '/static/shared/panels.js';
+import { createPanelRegistry, loadModules, loadStyles, textApi } from '/static/shared/panels.js';
 import { Spiegel as S } from '/static/moderator/common.js';
 
 /**
@@ -53,11 +53,14 @@ export function adminPanels(opts) {
   registry.start();
   /** @type {Set<string>} */
   const loaded = new Set();
+  /** @type {Set<string>} */
+  const linked = new Set();
   return {
     manager: registry.manager,
     render,
     /** Import every format's admin modules (once each). @param {any[]} formats */
     async load(formats) {
+      loadStyles(formats.flatMap((f) => (Array.isArray(f.admin_styles) ? f.admin_styles : [])), linked);
       const urls = formats.flatMap((f) => (Array.isArray(f.admin_modules) ? f.admin_modules : []));
       if (urls.length) await loadModules(urls, registry.manager, loaded);
       render();

@@ -5,7 +5,7 @@
 // setup(manager) functions called before the registry starts, exactly as a plugin's module is
 // (the moderator screen's features in run/ register this way).
 
-import { createPanelRegistry, loadModules, textApi } from '/static/shared/panels.js';
+import { createPanelRegistry, loadModules, loadStyles, textApi } from '/static/shared/panels.js';
 import { Spiegel as S } from '/static/moderator/common.js';
 
 /**
@@ -31,13 +31,16 @@ export function pagePanels(opts) {
   registry.start();
   /** @type {Set<string>} */
   const loaded = new Set();
+  /** @type {Set<string>} */
+  const linked = new Set();
   return {
     manager: registry.manager,
     render: () => registry.render(),
     /** @param {string} name @param {any} payload */
     dispatch: (name, payload) => registry.dispatch(name, payload),
-    /** Import the modules the server names for this page (once each). @param {any} client */
+    /** Link the stylesheets and import the modules the server names for this page (once each). @param {any} client */
     load(client) {
+      loadStyles(client?.styles, linked);
       const urls = Array.isArray(client?.modules) ? client.modules : [];
       if (urls.length) loadModules(urls, registry.manager, loaded).then(() => registry.render());
     },

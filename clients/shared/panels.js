@@ -205,6 +205,31 @@ export function createPanelRegistry(opts) {
 }
 
 /**
+ * Link a plugin's stylesheets (`client.styles`, a format's `admin_styles`) after the page's own:
+ * same-origin URLs only, as for modules (the CSP allows style-src 'self'), each once per page.
+ * Other origins are logged and left out.
+ * @param {unknown} urls
+ * @param {Set<string>} linked URLs linked already in this page's life (updated)
+ */
+export function loadStyles(urls, linked) {
+  for (const raw of Array.isArray(urls) ? urls : []) {
+    if (typeof raw !== 'string') continue;
+    const url = new URL(raw, location.href);
+    if (url.origin !== location.origin) {
+      console.error(`spiegel: stylesheet ${raw} left out: not on this server`);
+      continue;
+    }
+    if (linked.has(url.pathname)) continue;
+    linked.add(url.pathname);
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = url.pathname + url.search;
+    link.dataset.plugin = 'style';
+    document.head.append(link);
+  }
+}
+
+/**
  * Load page modules (a plugin's `client.modules`) with dynamic import(): same-origin URLs only
  * (the Content-Security-Policy allows script-src 'self' and nothing else). Each module's default
  * export is `setup(manager)`. A module that fails is logged and skipped; the page goes on.

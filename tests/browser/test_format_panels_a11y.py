@@ -1,7 +1,8 @@
 """Every built-in format's page panels on the moderator screen, the room display and the
 participant page, in a portrait tablet (800 px) and a phone (360 px): each module finds the
 slot it draws into (a module that targets a slot the page lacks is left out and logged: the
-test fails on it), its panels fit the width, and axe (WCAG 2.2 AA) finds nothing in them.
+test fails on it), its panels fit the width, every button in them is a touch target at least
+44 px high, and axe (WCAG 2.2 AA) finds nothing in them.
 
 axe runs over the format's own panels (`[data-panel^="<plugin>."]`); the core screens have
 their own audit in test_accessibility.py. The pages allow no injected script, so these
@@ -25,6 +26,11 @@ pytestmark = pytest.mark.browser
 WAIT = 20_000
 SIZES = {"tablet": {"width": 800, "height": 1280}, "phone": {"width": 360, "height": 740}}
 
+#: Every button in a format's panels is a touch target at least this high, at both sizes.
+TOUCH_TARGET = 44
+BUTTON_SIZES = """(buttons) => buttons.filter((b) => b.getClientRects().length).map((b) => ({
+  text: (b.textContent || b.getAttribute('aria-label') || '').trim().slice(0, 40),
+  height: Math.round(b.getBoundingClientRect().height * 10) / 10 }))"""
 RUN_AXE_ON = """async ([selector, tags]) => {
   const result = await axe.run({ include: [[selector]] }, { runOnly: { type: 'tag', values: tags } });
   return { passes: result.passes.map((r) => r.id),
@@ -49,6 +55,7 @@ class Findings:
     axe: dict[str, list] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     results: dict[str, dict] = field(default_factory=dict)
+    buttons: dict[str, list] = field(default_factory=dict)
 
 
 @pytest.fixture
@@ -57,6 +64,7 @@ def findings(artifacts) -> Iterator[Findings]:
     found = Findings()
     yield found
     (artifacts / "axe-format-panels.json").write_text(json.dumps(found.results, indent=1, ensure_ascii=False))
+    (artifacts / "format-panel-buttons.json").write_text(json.dumps(found.buttons, indent=1, ensure_ascii=False))
 
 
 def check(browser, no_third_party, screen: Screen, found: Findings) -> None:
@@ -82,6 +90,10 @@ def check(browser, no_third_party, screen: Screen, found: Findings) -> None:
                 if not panel.evaluate("el => el.scrollWidth <= el.clientWidth + 1"):
                     found.problems.append(f"{where}: panel {panel.get_attribute('data-panel')} is wider than "
                                           "its place (content overflows)")
+            sizes = page.locator(f'[data-panel^="{screen.plugin}."] button').evaluate_all(BUTTON_SIZES)
+            found.buttons[where] = sizes
+            found.problems.extend(f"{where}: button {b['text']!r} is {b['height']} px high (a touch target "
+                                  f"needs {TOUCH_TARGET})" for b in sizes if b["height"] < TOUCH_TARGET)
             page.add_script_tag(path=str(AXE))
             result = page.evaluate(RUN_AXE_ON, [f'[data-panel^="{screen.plugin}."]', WCAG_TAGS])
             found.results[where] = result

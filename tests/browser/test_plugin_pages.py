@@ -98,6 +98,9 @@ def test_the_moderator_sees_the_plugins_tally_panel(browser, probe_server, no_th
     expect(panel).to_be_visible()
     expect(panel.get_by_role("heading", name="Instemming")).to_be_visible()
     expect(page.locator("#probe-cheers")).to_have_text("0 keer gejuicht")
+    # the format's stylesheet (`styles`) is linked once and applies to its panel
+    expect(page.locator('link[rel="stylesheet"][href="/plugins/probe/tally.css"]')).to_have_count(1)
+    expect(panel).to_have_css("border-top-width", "5px")
 
     mod = Moderator(server, key)
     secret = mod.call("invite.create", {"kind": "scout"})["url"].split("#invite=", 1)[1]

@@ -8,7 +8,7 @@ outside the core, only through ``spiegel.api``. Tests install it as a wheel.
   (staff and every scout), a banner staff show to the whole meeting;
 - a right of its own (``probe``) for the banner;
 - page modules for the participant page and the moderator screen, with Dutch and English
-  texts;
+  texts, and a stylesheet of its own on the moderator screen;
 - the format's snapshot part, a plugin snapshot part, report sections, and every
   behaviour hook. ``CALLS`` records each hook call so tests can see what ran.
 """
@@ -72,6 +72,7 @@ class ProbeFormat(MeetingFormat):
               title={"nl": "Afgelopen", "en": "Ended"}, rule={"nl": "Dank je wel.", "en": "Thank you."}),
     )
     modules = {"participant": ["/plugins/probe/tips.js"], "moderator": ["/plugins/probe/tally.js"]}
+    styles = {"moderator": ["/plugins/probe/tally.css"]}
 
     @classmethod
     def on_created(cls, ctx):
@@ -243,7 +244,8 @@ def register_static():
 @hookimpl
 def page_modules(page, meeting, format):
     CALLS.append(("page_modules", {"page": page, "format": format.name}))
-    return ["/plugins/probe/banner.js"] if page == "display" and format.name == "probe" else []
+    shown = page == "display" and format.name == "probe"
+    return ["/plugins/probe/banner.js", "/plugins/probe/banner.css"] if shown else []
 
 
 @hookimpl
