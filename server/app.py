@@ -32,7 +32,7 @@ from .plugin_manager import (
 )
 from .presence import Presence
 from .realtime import register
-from .shared_state import open_shared
+from .shared_state import Shared
 from .snapshots import snapshot, state_payload
 from .timer import check_timers, start_timer, watch_timers
 
@@ -156,6 +156,19 @@ class Spiegel:
         if not self._watching:
             self._watching = True
             watch_timers(self, interval)
+
+
+def open_shared(config: dict) -> Shared:
+    """The stores for ``SPIEGEL_MESSAGE_QUEUE``: Redis when it names Redis, else this process's memory
+    (redis-py is needed only then: ``pip install spiegel[redis]``)."""
+    url = config.get("MESSAGE_QUEUE")
+    if not url:
+        return Shared()
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError("SPIEGEL_MESSAGE_QUEUE must be a redis:// (or rediss://) URL")
+    from .redis_state import RedisShared
+
+    return RedisShared(url, config.get("REDIS_PREFIX") or "spiegel:")
 
 
 def _queue(spiegel: Spiegel) -> dict:

@@ -109,15 +109,3 @@ class Shared:
 
     def start(self, socketio) -> None:
         """Background work (heartbeats); nothing for memory."""
-
-
-def open_shared(config: dict) -> Shared:
-    """The stores for ``SPIEGEL_MESSAGE_QUEUE``: Redis when it names Redis, else this process's memory."""
-    url = config.get("MESSAGE_QUEUE")
-    if not url:
-        return Shared()
-    if not url.startswith(("redis://", "rediss://", "unix://")):
-        raise ValueError("SPIEGEL_MESSAGE_QUEUE must be a redis:// (or rediss://) URL")
-    from .redis_state import RedisShared
-
-    return RedisShared(url, config.get("REDIS_PREFIX") or "spiegel:")
