@@ -13,6 +13,7 @@ from flask_socketio import SocketIO
 
 from . import __version__, http_guard, storage, web
 from .admin_auth import AdminAuth
+from .catch_up import catch_up
 from .config import admin_password, load_config
 from .context import Ctx
 from .db import Database, migrate
@@ -175,7 +176,9 @@ def _queue(spiegel: Spiegel) -> dict:
     """Socket.IO's message queue between workers, when there is one."""
     if spiegel.shared.kind != "redis":
         return {}
-    return {"client_manager": spiegel.shared.queue()}
+    queue = spiegel.shared.queue()
+    queue.on_regained = lambda: catch_up(spiegel)
+    return {"client_manager": queue}
 
 
 def _split(value: str | None) -> list[str] | None:

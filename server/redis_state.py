@@ -210,11 +210,15 @@ class QueueManager(RedisManager):
 
     The stock manager waits 1, 2, 4 … up to 60 seconds between attempts to resubscribe, so after
     a Redis restart a worker could stay deaf to the others for a minute. Emits to this worker's
-    own sockets never wait for Redis (python-socketio delivers them locally first).
+    own sockets never wait for Redis (python-socketio delivers them locally first). After a
+    loss, ``on_regained`` runs (in a background task): it catches this worker's sockets up on
+    what the other workers sent meanwhile (:mod:`.catch_up`).
     """
 
+    on_regained = None  #: called with no arguments after the subscription was lost and is back
+
     def _redis_listen_with_retries(self):  # pragma: no cover - exercised by tests/test_scale.py
-        subscribed = False
+        subscribed = lost = False
         while True:
             try:
                 if not subscribed:
@@ -222,11 +226,14 @@ class QueueManager(RedisManager):
                     self.pubsub.subscribe(self.channel)
                     subscribed = True
                     log.info("subscribed to the Socket.IO message queue")
+                    if lost and self.on_regained is not None:
+                        self.server.start_background_task(self.on_regained)
+                    lost = False
                 yield from self.pubsub.listen()
             except Exception as exc:  # noqa: BLE001 - any failure: reconnect
                 if subscribed:
                     log.warning("Socket.IO message queue lost (%s); reconnecting", type(exc).__name__)
-                subscribed = False
+                subscribed, lost = False, True
                 time.sleep(RETRY_AFTER)
 
 
