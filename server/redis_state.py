@@ -261,6 +261,13 @@ class RedisShared(Shared):
         return QueueManager(self.url, channel=f"{self.prefix}socketio",
                             redis_options={"socket_connect_timeout": 1, "socket_keepalive": True})
 
+    def health(self) -> dict:
+        try:
+            self.link.run(lambda r: r.ping())
+        except Unavailable:
+            return {"redis": "down"}  # still 200: each worker serves its own sockets meanwhile
+        return {"redis": "up"}
+
     def start(self, socketio) -> None:
         """The heartbeat: renew this worker's key, rewrite its sockets after a Redis restart."""
         if self._started:

@@ -109,3 +109,7 @@ class Shared:
 
     def start(self, socketio) -> None:
         """Background work (heartbeats); nothing for memory."""
+
+    def health(self) -> dict:
+        """What ``/healthz`` adds: nothing for memory, ``{"redis": "up"|"down"}`` for Redis."""
+        return {}
