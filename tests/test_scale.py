@@ -439,6 +439,8 @@ def test_the_nginx_recipe_serves_https_websockets_and_fails_over(tmp_path, postg
         moderator.wait_for("snapshot", count=2, timeout=30)  # reconnected, through nginx, to the other
         for peer in peers[1:]:
             peer.wait_for("snapshot", count=2, timeout=30)
+        # The snapshot can arrive a moment before the client counts itself connected.
+        wait_until(lambda: all(p.sio.connected for p in peers), what="the reconnected clients")
         assert set(asked) <= {q["id"] for q in moderator.snapshot()["questions"]}
         assert peers[1].call("question.add", {"id": asked[0], "text": "Verzonnen vraag proxy.0"})["duplicate"] is True
     finally:
