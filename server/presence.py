@@ -64,13 +64,17 @@ class Presence:
             return {p: set(sids) for p, sids in self._sockets.get(meeting_id, {}).items()}
 
     def _all(self, meeting_id: str) -> dict[str, set[str]]:
-        """Participant id → socket ids in every worker (only this one's while Redis is away)."""
+        """Participant id → socket ids in every worker (only this one's while Redis is away).
+        This worker's own always count, also in the moment between a Redis restart and the
+        heartbeat that writes them back."""
+        found = self._local(meeting_id)
         if self._mirror is not None:
             try:
-                return self._mirror.sockets(meeting_id)
+                for participant_id, sids in self._mirror.sockets(meeting_id).items():
+                    found.setdefault(participant_id, set()).update(sids)
             except Unavailable:
                 pass
-        return self._local(meeting_id)
+        return found
 
     def sockets(self, meeting_id: str, participant_id: str) -> set[str]:
         return self._all(meeting_id).get(participant_id, set())

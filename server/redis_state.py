@@ -199,11 +199,6 @@ class PresenceMirror:
         self._touched = set(by_meeting)
         log.info("presence of this worker written to Redis (%d sockets)", len(mine))
 
-    def leave(self) -> None:
-        """At a clean stop: this worker's sockets drop out at once, not after the TTL."""
-        with contextlib.suppress(Unavailable):
-            self._link.run(lambda r: r.delete(self._worker_key(self.worker)))
-
 
 class QueueManager(RedisManager):
     """Socket.IO's Redis message queue, reconnecting every half second.

@@ -216,6 +216,58 @@ def test_redis_restarted_mid_meeting_service_back_within_five_seconds(pair, redi
         close_all([moderator, *listeners])
 
 
+# --- the stores themselves, two "workers" in this process -------------------------------------------
+
+def test_limits_hold_across_workers_and_fall_back_to_memory_while_redis_is_away(redis_server):
+    from spiegel.errors import SpiegelError
+    from spiegel.limits import Window
+    from spiegel.redis_state import RedisShared
+
+    prefix = f"t{uuid.uuid4().hex[:8]}:"
+    one, other = (Window(60, 3, "verzonnen", RedisShared(redis_server.url, prefix).hits("joins")) for _ in range(2))
+    for window in (one, other, one):
+        window.hit("10.0.0.1")
+    with pytest.raises(SpiegelError):
+        other.hit("10.0.0.1")
+    other.hit("10.0.0.2")  # another address is not affected
+    redis_server.kill()
+    for _ in range(3):
+        one.hit("10.0.0.1")  # in this process's memory now: counted afresh, never an exception
+    with pytest.raises(SpiegelError):
+        one.hit("10.0.0.1")
+
+
+def test_presence_sees_every_worker_drops_a_dead_one_and_is_rewritten_after_a_redis_restart(redis_server):
+    import redis
+    from spiegel.presence import Presence
+    from spiegel.redis_state import RedisShared
+
+    prefix = f"t{uuid.uuid4().hex[:8]}:"
+    shared = [RedisShared(redis_server.url, prefix) for _ in range(2)]
+    a, b = (Presence(s.presence_mirror()) for s in shared)
+    for s in shared:
+        assert s.presence_mirror().beat()  # first beat: nothing in Redis yet, so it writes
+    a.connect("m1", "p1", "sid-a")
+    b.connect("m1", "p2", "sid-b")
+    assert a.connected("m1") == b.connected("m1") == {"p1", "p2"}
+    assert a.meeting_sockets("m1") == {"sid-a", "sid-b"}
+    b.disconnect("m1", "p2", "sid-b")
+    assert a.connected("m1") == {"p1"}
+    b.connect("m1", "p2", "sid-b2")
+
+    redis.Redis.from_url(redis_server.url).flushall()  # what a Redis restart leaves
+    assert a.connected("m1") == {"p1"}  # its own, still counted
+    for s in shared:
+        assert s.presence_mirror().beat() is True
+    assert a.connected("m1") == {"p1", "p2"}
+
+    # Worker b dies: its heartbeat key is gone (here at once; in life after its TTL).
+    redis.Redis.from_url(redis_server.url).delete(f"{prefix}worker:{shared[1].presence_mirror().worker}")
+    assert a.connected("m1") == {"p1"}
+    redis_server.kill()
+    assert a.connected("m1") == {"p1"}, "while Redis is away, this worker's own sockets"
+
+
 # --- the timer-expiry watcher: every worker runs it, one announces -------------------------------
 
 def test_an_expiry_is_announced_once_by_two_apps_with_threads(tmp_path, postgres_url):
