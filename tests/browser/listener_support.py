@@ -132,17 +132,30 @@ def join(page, server, code: str, name: str = "", discipline: str = "") -> None:
     expect(page.locator("#conn")).to_have_attribute("data-state", "online")
 
 
+def choose(page, control: str) -> None:
+    """Tap a radio or checkbox the way a person does: on its visible label.
+
+    The inputs themselves are visually hidden behind styled labels. Forcing a click on the
+    input skips Playwright's checks that the target is stable and receives the tap, so on a
+    busy machine the click could land while the page was still scrolling to the focused
+    field. Tapping the label waits for both, and the state is then checked.
+    """
+    page.locator(f"label:has({control})").click()
+    expect(page.locator(control)).to_be_checked()
+
+
 def write_note(page, text: str, tags: tuple[str, ...] = ()) -> None:
-    page.locator("#mode-note").check(force=True) if page.locator("#mode").is_visible() else None
+    if page.locator("#mode").is_visible():
+        choose(page, "#mode-note")
     page.locator("#note-text").fill(text)
     for tag in tags:
-        page.locator(f'input[name="note-tag"][value="{tag}"]').check(force=True)
+        choose(page, f'input[name="note-tag"][value="{tag}"]')
     page.locator("#note-save").click()
     expect(page.locator("#note-text")).to_have_value("")
 
 
 def park_question(page, text: str) -> None:
-    page.locator("#mode-question").check(force=True)
+    choose(page, "#mode-question")
     page.locator("#question-text").fill(text)
     page.locator("#question-save").click()
     expect(page.locator("#question-text")).to_have_value("")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from language_support import assert_one_language
-from listener_support import code_of, listener_page, new_meeting, park_question, wait_all_stored, write_note
+from listener_support import choose, code_of, listener_page, new_meeting, park_question, wait_all_stored, write_note
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -55,10 +55,10 @@ def test_every_listener_screen_in_one_language(browser, shared_live_server, no_t
     wait_all_stored(page, 1)
     expect(page.locator("#question-list .item-status.stored")).to_have_count(2)
     check("listening, after parking")
-    page.locator("#mode-question").check(force=True)
+    choose(page, "#mode-question")
     expect(page.locator("#question-form")).to_be_visible()
     check("listening, question")
-    page.locator("#mode-note").check(force=True)
+    choose(page, "#mode-note")
     page.locator("#note-text").fill("x" * 4010)
     check("listening, too long")
     page.locator("#note-text").fill("")

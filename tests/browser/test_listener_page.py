@@ -15,6 +15,7 @@ from chromium import tablet_context
 from listener_support import (
     NOTE_LIMIT,
     SILENCE_PROBE,
+    choose,
     code_of,
     join,
     listener_page,
@@ -132,7 +133,7 @@ def test_listening_is_private_and_quiet(browser, shared_live_server, no_third_pa
     write_note(b, "BRAM-NOTE-1 Dit raakte me: de stilte na het gesprek.")
     park_question(b, "BRAM-Q-1 Wie belde u na het ontslag?")
 
-    a.locator("#mode-note").check(force=True)
+    choose(a, "#mode-note")
     a.locator("#note-text").fill("ANNA-NOTE-3 Met Ctrl+Enter bewaard")
     a.keyboard.press("Control+Enter")  # keyboard cover: save without reaching for the button
     wait_all_stored(a, 3)
@@ -140,7 +141,7 @@ def test_listening_is_private_and_quiet(browser, shared_live_server, no_third_pa
     expect(a.locator("#note-list")).to_contain_text("Verbeterpunt")
     expect(a.locator("#question-list > li")).to_have_count(1)
     expect(a.locator("#question-list")).to_contain_text("Geparkeerd")
-    a.locator("#mode-note").check(force=True)
+    choose(a, "#mode-note")
     shot(a, artifacts, "03-listening")
 
     # Nothing of the other listener, on the page or on the wire.
@@ -493,7 +494,7 @@ def test_layouts_and_screenshots(browser, shared_live_server, no_third_party, ar
     write_note(page, "Ouders willen één vast aanspreekpunt.", ("improvement",))
     write_note(page, "De verpleegkundige belde zelf terug: dat gaf rust.", ("positive", "later"))
     park_question(page, "Bedoelt u de eerste week thuis of in het ziekenhuis?")
-    page.locator("#mode-note").check(force=True)
+    choose(page, "#mode-note")
     wait_all_stored(page, 2)
     snap = listener_snapshot(server, stored_token(page, code))
     assert sorted(n["prompt_id"] or "" for n in snap["notes"]) == [prompt_id, prompt_id]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from chromium import expect_image_loaded, tablet_context
+from listener_support import choose
 from moderator_support import Listener, moderator_page, next_phase, open_display
 from playwright.sync_api import expect
 
@@ -282,7 +283,7 @@ def test_queue_reorder_merge_select_ask_reach_the_listener(browser, shared_live_
     next_phase(page, "Luisteren")
 
     # the tablet parks its question through its own page, the others through their sockets
-    tablet.locator("#mode-question").check(force=True)
+    choose(tablet, "#mode-question")
     tablet.locator("#question-text").fill("Wat bedoelde u met de warme overdracht?")
     tablet.locator("#question-save").click()
     expect(tablet.locator("#question-text")).to_have_value("")
