@@ -305,6 +305,25 @@ def _check_after(sp, barrier: threading.Barrier, told: list[int]) -> None:
         told.append(sp.check_timers())
 
 
+def test_one_worker_purges_at_a_time_on_postgresql(tmp_path, postgres_url):
+    import psycopg
+    from spiegel.report.retention import PURGE_LOCK, _only_purger
+
+    sp = make_app(tmp_path / "i", FakeClock(), DATABASE_URL=postgres_url).extensions["spiegel"]
+    with sp.db.transaction() as session:
+        assert _only_purger(session)
+    dsn = postgres_url.replace("postgresql+psycopg://", "postgresql://", 1)
+    with psycopg.connect(dsn) as other:  # another worker, mid-purge
+        other.execute("SELECT pg_advisory_xact_lock(%s)", (PURGE_LOCK,))
+        with sp.db.transaction() as session:
+            assert not _only_purger(session)
+        from datetime import date
+
+        from spiegel.report.retention import purge
+
+        assert purge(sp, today=date(2100, 1, 1)) == [], "the other worker's round: this one skips"
+
+
 # --- `spiegel run --workers 2`: the supervisor ------------------------------------------------------
 
 def _children(pid: int) -> dict[int, str]:
