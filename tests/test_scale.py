@@ -516,6 +516,8 @@ def test_the_nginx_recipe_serves_https_websockets_and_fails_over(tmp_path, postg
         wait_until(lambda: all(p.sio.connected for p in peers), what="the reconnected clients")
         assert set(asked) <= {q["id"] for q in moderator.snapshot()["questions"]}
         assert peers[1].call("question.add", {"id": asked[0], "text": "Verzonnen vraag proxy.0"})["duplicate"] is True
+        access = (tmp_path / "nginx" / "spiegel.access.log").read_text()
+        assert "/socket.io/" in access and "EIO=" not in access, "no query strings (session ids) in the log"
     finally:
         close_all(peers)
         a.stop()
