@@ -11,7 +11,7 @@ from __future__ import annotations
 from .admin_actions import AdminAction
 from .context import Ctx
 from .errors import ERROR_CODES, SpiegelError
-from .formats import LANGUAGES, LISTENER, MeetingFormat, ParticipantKind, Phase, pick
+from .formats import CORE_OUTCOME_KINDS, LANGUAGES, LISTENER, MeetingFormat, OutcomeKind, ParticipantKind, Phase, pick
 from .hookspecs import hookimpl
 from .lookups import meetings, outcomes, own_notes, participants, report_data, shared_notes
 from .models import Base as Model
@@ -45,10 +45,11 @@ def section(key: str, title: dict[str, str], items: list[dict], **extra) -> dict
 
 
 __all__ = [
-    "ANY", "ANYONE", "API_VERSION", "AUTHOR", "ERROR_CODES", "LANGUAGES", "LISTENER", "MEETING", "MODERATOR",
-    "PARTICIPANT", "STAFF", "AdminAction", "ClientEvent", "ClientId", "Ctx", "MeetingFormat", "Model",
-    "ParticipantKind", "Payload", "Phase", "Rule", "ServerEvent", "SpiegelError", "Timer", "add_outcome",
-    "add_prepared", "bounded_text", "hookimpl", "join_series", "kind_audience", "leave_series", "meetings",
-    "options", "outcomes", "own_notes", "participant", "participant_label", "participants", "pick",
-    "report_data", "section", "series_of", "series_rounds", "shared_notes", "staff", "start_timer", "validate",
+    "ANY", "ANYONE", "API_VERSION", "AUTHOR", "CORE_OUTCOME_KINDS", "ERROR_CODES", "LANGUAGES", "LISTENER",
+    "MEETING", "MODERATOR", "PARTICIPANT", "STAFF", "AdminAction", "ClientEvent", "ClientId", "Ctx",
+    "MeetingFormat", "Model", "OutcomeKind", "ParticipantKind", "Payload", "Phase", "Rule", "ServerEvent",
+    "SpiegelError", "Timer", "add_outcome", "add_prepared", "bounded_text", "hookimpl", "join_series",
+    "kind_audience", "leave_series", "meetings", "options", "outcomes", "own_notes", "participant",
+    "participant_label", "participants", "pick", "report_data", "section", "series_of", "series_rounds",
+    "shared_notes", "staff", "start_timer", "validate",
 ]

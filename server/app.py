@@ -26,6 +26,7 @@ from .plugin_manager import (
     collect_admin_actions,
     collect_formats,
     collect_migrations,
+    collect_outcome_kinds,
     collect_registry,
     collect_rights,
     collect_static,
@@ -53,6 +54,7 @@ class Spiegel:
         self.registry = collect_registry(self.pm)
         self.rights = collect_rights(self.pm)
         self.formats = collect_formats(self.pm, self.registry)
+        self.outcome_kinds = collect_outcome_kinds(self.pm, self.formats)
         self.migrations = collect_migrations(self.pm)
         self.static = collect_static(self.pm)
         self.admin_actions = collect_admin_actions(self.pm)

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .errors import SpiegelError
-from .formats import MeetingFormat, ParticipantKind, Phase
+from .formats import MeetingFormat, OutcomeKind, ParticipantKind, Phase, kinds_of
 from .models import Meeting, Participant
 from .outbox import (
     AUTHOR,
@@ -41,6 +41,8 @@ class Runtime(Protocol):
     clock: Any
     hook: Any
     formats: dict[str, type[MeetingFormat]]
+    #: Each format's outcome kinds, core first (``plugin_manager.collect_outcome_kinds``).
+    outcome_kinds: dict[str, tuple[OutcomeKind, ...]]
 
     def context(self, session: Session, meeting: Meeting) -> Ctx: ...
 
@@ -78,6 +80,11 @@ class Ctx:
     @property
     def is_staff(self) -> bool:
         return self.participant is not None and self.participant.role in STAFF_ROLES
+
+    @property
+    def outcome_kinds(self) -> tuple[OutcomeKind, ...]:
+        """The outcome kinds this meeting's format accepts, core first."""
+        return kinds_of(self.spiegel, self.fmt)
 
     @property
     def kind(self) -> ParticipantKind | None:

@@ -23,6 +23,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "question_locked": (409, "The moderator has selected this question; it can no longer be changed."),
     "invalid_transition": (409, "That change is not possible from the current state."),
     "unknown_phase": (400, "The format has no such phase."),
+    "unknown_outcome_kind": (400, "This meeting's format has no such kind of outcome."),
     "not_this_format": (409, "This meeting's format does not take this event."),
     "stale_state": (409, "The meeting moved on; refresh and try again."),
     "method_not_allowed": (405, "This path does not take that HTTP method."),

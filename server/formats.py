@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, Protocol
 
+from .format_options import options_wire
+
 
 class Ctx(Protocol):
     """What a format's methods receive: the handler context, ``spiegel.api.Ctx`` (declared
@@ -61,6 +63,54 @@ class ParticipantKind:
                 "titles": {lang: pick(self.title, lang) for lang in LANGUAGES},
                 "description": pick(self.description, language) if self.description else "",
                 "join": self.join, "before_open": self.before_open}
+
+
+@dataclass(frozen=True)
+class OutcomeKind:
+    """A kind of outcome staff capture and the report shows in a section of its own.
+
+    The six core kinds (:data:`CORE_OUTCOME_KINDS`) exist in every meeting; a format adds its
+    own with ``MeetingFormat.outcome_kinds`` and any plugin with the ``register_outcome_kinds``
+    hook. ``title`` names one item (the capture control, "Oplossingsrichting"); ``heading``
+    the report's section (plural, "Oplossingsrichtingen"; defaults to ``title``). ``after``
+    places the section in the report and the kind in the capture list: after that kind
+    (a core kind or one declared before it); none puts it after the core kinds.
+    """
+
+    name: str
+    title: Mapping[str, str]
+    heading: Mapping[str, str] = field(default_factory=dict)
+    after: str | None = None
+
+    def heading_for(self, language: str) -> str:
+        return pick(self.heading or self.title, language)
+
+    def to_wire(self, language: str) -> dict:
+        """The moderator snapshot's entry: what the capture control shows."""
+        return {"kind": self.name, "label": pick(self.title, language),
+                "labels": {lang: pick(self.title, lang) for lang in LANGUAGES},
+                "core": self.name in CORE_OUTCOME_NAMES}
+
+    def to_report(self) -> dict:
+        """The report's entry: item and section titles in both languages."""
+        return {"kind": self.name, "title": {lang: pick(self.title, lang) for lang in LANGUAGES},
+                "heading": {lang: self.heading_for(lang) for lang in LANGUAGES},
+                "core": self.name in CORE_OUTCOME_NAMES}
+
+
+#: The kinds every meeting has, in the report's order (its labels are the report's too).
+CORE_OUTCOME_KINDS: tuple[OutcomeKind, ...] = (
+    OutcomeKind("well", {"nl": "Wat ging goed", "en": "What went well"}),
+    OutcomeKind("improvement", {"nl": "Verbeterpunt", "en": "Improvement point"},
+                {"nl": "Verbeterpunten", "en": "Improvement points"}),
+    OutcomeKind("wish", {"nl": "Wens", "en": "Wish"}, {"nl": "Wensen", "en": "Wishes"}),
+    OutcomeKind("decision", {"nl": "Besluit", "en": "Decision"}, {"nl": "Besluiten", "en": "Decisions"}),
+    OutcomeKind("priority", {"nl": "Speerpunt", "en": "Priority"}, {"nl": "Speerpunten", "en": "Priorities"}),
+    OutcomeKind("action", {"nl": "Actie", "en": "Action"}, {"nl": "Acties", "en": "Actions"}),
+)
+CORE_OUTCOME_NAMES = tuple(k.name for k in CORE_OUTCOME_KINDS)
+#: Names a kind may not take: the report's other CSV tables.
+RESERVED_OUTCOME_NAMES = frozenset({"progress", "questions", "shared_notes", "extra", "meeting"})
 
 
 LISTENER = ParticipantKind(
@@ -140,13 +190,18 @@ class MeetingFormat:
     #: Meeting settings this format starts with (e.g. ``queue_visibility``).
     defaults: ClassVar[Mapping[str, object]] = {}
     #: ES modules each page loads for this format: ``{"participant": [...], "moderator": [...],
-    #: "display": [...]}``, same-origin URLs (a plugin's static folder, ``/plugins/<name>/…``).
+    #: "display": [...], "admin": [...]}``, same-origin URLs (a plugin's static folder,
+    #: ``/plugins/<name>/…``). The admin page loads every format's ``admin`` modules.
     modules: ClassVar[Mapping[str, Sequence[str]]] = {}
     #: Meeting fields of this format's own (a ``spiegel.api.Payload`` subclass whose fields all
     #: have defaults): sent as ``options`` with the meeting's create or ``meeting.update``,
     #: validated with this class, kept in ``meeting.settings["options"]`` (``api.options(ctx)``).
     #: For example the parties of a tripartite project, or the size of the inner circle.
     options: ClassVar[type | None] = None
+    #: Outcome kinds of this format's own besides the six core ones (``OutcomeKind``): staff
+    #: capture them with ``outcome.add`` in this format's meetings only, and the report shows
+    #: each as its own section and CSV table.
+    outcome_kinds: ClassVar[tuple[OutcomeKind, ...]] = ()
 
     @classmethod
     def phase(cls, key: str) -> Phase | None:
@@ -175,6 +230,8 @@ class MeetingFormat:
             "kinds": [k.to_wire(language) for k in cls.all_kinds()],
             "phases": [p.to_wire(language, durations.get(p.key)) for p in cls.phases],
             "options": options_wire(cls.options, language),
+            # The admin page's panels of this format (its library, a picker for an option).
+            "admin_modules": list(dict(cls.modules or {}).get("admin", ())),
         }
 
     # Behaviour: no-ops unless a format overrides them. -------------------------------------
@@ -213,20 +270,6 @@ class MeetingFormat:
         """Sections this format adds to the meeting's report data: a list of
         ``{"key", "title": {"nl", "en"}, "items": [{"text", ...}]}`` (see ``spiegel.api.section``)."""
         return []
-
-
-def options_wire(options: type | None, language: str) -> list[dict]:
-    """A format's own meeting fields for forms: ``[{name, type, title, default}]``. A field's
-    title comes from ``Field(json_schema_extra={"title": {"nl": …, "en": …}})``."""
-    if options is None:
-        return []
-    fields = []
-    for name, info in options.model_fields.items():
-        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-        kind = {int: "integer", bool: "boolean"}.get(info.annotation, "text")
-        fields.append({"name": name, "type": kind, "title": pick(extra.get("title") or {}, language) or name,
-                       "default": info.default})
-    return fields
 
 
 def pick(texts: Mapping[str, str], language: str) -> str:
@@ -299,10 +342,62 @@ def check_format(fmt: type[MeetingFormat], actions: frozenset[str]) -> None:
             if not _bilingual(extra.get("title")):
                 raise FormatError(f"{where}: option {field_name!r} needs a Dutch and English title "
                                   "(Field(json_schema_extra={'title': {'nl': ..., 'en': ...}}), missing translation)")
+            if "help" in extra and not _bilingual(extra["help"]):
+                raise FormatError(f"{where}: option {field_name!r} `help` needs Dutch and English text "
+                                  "(missing translation)")
+    check_outcome_kinds(getattr(fmt, "outcome_kinds", ()), where)
     for page, urls in dict(getattr(fmt, "modules", {}) or {}).items():
         if page not in PAGES or any(not isinstance(u, str) or not u.startswith("/") for u in urls):
             raise FormatError(f"{where}: `modules` maps pages {sorted(PAGES)} to same-origin URLs; got {page!r}")
 
 
+def check_outcome_kinds(kinds: object, where: str, known: Sequence[str] = CORE_OUTCOME_NAMES) -> None:
+    """Refuse outcome kinds the report could not show: a name that is no short identifier,
+    repeats a kind already ``known`` (the core's, or declared before), or names another CSV
+    table; text missing in Dutch or English; ``after`` a kind that does not exist."""
+    seen = list(known)
+    for kind in kinds or ():
+        if not isinstance(kind, OutcomeKind):
+            raise FormatError(f"{where}: outcome kinds must be spiegel.api.OutcomeKind, not {kind!r}")
+        if (not kind.name.isidentifier() or len(kind.name) > 16 or kind.name in RESERVED_OUTCOME_NAMES
+                or kind.name != kind.name.lower()):
+            raise FormatError(f"{where}: outcome kind {kind.name!r} needs a lower-case identifier of at most "
+                              f"16 characters, not one of {sorted(RESERVED_OUTCOME_NAMES)}")
+        if kind.name in seen:
+            raise FormatError(f"{where}: outcome kind {kind.name!r} is declared twice (the core kinds are "
+                              f"{', '.join(CORE_OUTCOME_NAMES)})")
+        if not _bilingual(kind.title) or (kind.heading and not _bilingual(kind.heading)):
+            raise FormatError(f"{where}: outcome kind {kind.name!r} needs Dutch and English text "
+                              "(missing translation)")
+        if kind.after is not None and kind.after not in seen:
+            raise FormatError(f"{where}: outcome kind {kind.name!r} comes after {kind.after!r}, which is no "
+                              "kind declared before it")
+        seen.append(kind.name)
+
+
+def ordered_outcome_kinds(extra: Sequence[OutcomeKind]) -> tuple[OutcomeKind, ...]:
+    """The core kinds, then ``extra`` each placed right after its ``after`` kind (after the
+    kinds placed there before it, so declaration order holds) or at the end."""
+    order = list(CORE_OUTCOME_KINDS)
+    for kind in extra:
+        if kind.after is None:
+            order.append(kind)
+            continue
+        at = next(i for i, k in enumerate(order) if k.name == kind.after) + 1
+        while at < len(order) and order[at].after == kind.after and order[at] not in CORE_OUTCOME_KINDS:
+            at += 1
+        order.insert(at, kind)
+    return tuple(order)
+
+
+def kinds_of(runtime: object, fmt: type[MeetingFormat] | None) -> tuple[OutcomeKind, ...]:
+    """The outcome kinds meetings of ``fmt`` accept, as collected at start on ``runtime`` (the
+    app), core first; only the core kinds for a meeting whose format is no longer installed."""
+    if fmt is None:
+        return CORE_OUTCOME_KINDS
+    collected = getattr(runtime, "outcome_kinds", None) or {}
+    return collected.get(fmt.name) or ordered_outcome_kinds(fmt.outcome_kinds)
+
+
 #: Pages that load plugin modules.
-PAGES = frozenset({"participant", "moderator", "display"})
+PAGES = frozenset({"participant", "moderator", "display", "admin"})

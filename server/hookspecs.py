@@ -66,6 +66,19 @@ def register_admin_actions():
 
 
 @hookspec
+def register_outcome_kinds(format):
+    """Return ``OutcomeKind`` declarations (``spiegel.api``) that meetings of ``format`` (a
+    ``MeetingFormat`` class) accept besides the six core kinds and the format's own
+    ``MeetingFormat.outcome_kinds``; an empty list (or None) for formats you leave alone.
+
+    Called once per format at start. Staff capture the kinds with ``outcome.add``; the
+    moderator snapshot lists them in ``outcome_kinds``; the report shows each as its own
+    section and CSV table. A name the format already has, a missing translation or an
+    ``after`` naming no kind stops the server at start naming your plugin.
+    """
+
+
+@hookspec
 def register_migrations():
     """Return a list of ``(name, folder)``: Alembic script folders of your plugin's tables.
 

@@ -26,7 +26,16 @@ import pluggy
 from . import hookspecs
 from .admin_actions import AdminAction, AdminActionError
 from .admin_actions import collect as collect_admin
-from .formats import CORE_LISTENER_ACTIONS, FormatError, MeetingFormat, check_format
+from .formats import (
+    CORE_LISTENER_ACTIONS,
+    CORE_OUTCOME_NAMES,
+    FormatError,
+    MeetingFormat,
+    OutcomeKind,
+    check_format,
+    check_outcome_kinds,
+    ordered_outcome_kinds,
+)
 from .permissions import CORE_RIGHTS
 from .registry import Registry, RegistryError
 
@@ -192,6 +201,28 @@ def collect_formats(pm: pluggy.PluginManager, registry: Registry) -> dict[str, t
                 )
             formats[fmt.name] = (fmt, owner)
     return {name: fmt for name, (fmt, _) in formats.items()}
+
+
+def collect_outcome_kinds(pm: pluggy.PluginManager,
+                          formats: dict[str, type[MeetingFormat]]) -> dict[str, tuple[OutcomeKind, ...]]:
+    """Each format's outcome kinds, in capture and report order: the core's, the format's own
+    (``MeetingFormat.outcome_kinds``, checked with the format), then what plugins add to it
+    with ``register_outcome_kinds(format)``. A repeated name or a missing translation stops
+    the start, naming the plugin."""
+    kinds = {}
+    for name, fmt in formats.items():
+        declared = list(fmt.outcome_kinds or ())
+        for owner, extra in each(pm, "register_outcome_kinds", format=fmt):
+            if not isinstance(extra, list | tuple):
+                raise PluginError(f"plugin {owner}: register_outcome_kinds must return a list of OutcomeKind")
+            try:
+                check_outcome_kinds(extra, f"plugin {owner} (outcome kinds for format {name!r})",
+                                    (*CORE_OUTCOME_NAMES, *(k.name for k in declared)))
+            except FormatError as exc:
+                raise PluginError(str(exc)) from exc
+            declared.extend(extra)
+        kinds[name] = ordered_outcome_kinds(declared)
+    return kinds
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from pydantic import (
 )
 
 from .errors import SpiegelError
+from .formats import CORE_OUTCOME_NAMES
 from .permissions import CORE_RIGHTS
 
 NOTE_MAX = 4000
@@ -37,7 +38,9 @@ REASON_MAX = 300
 
 NOTE_TAGS = ("positive", "improvement", "later")
 TRIAGE = ("clarifying", "later", "discussion")
-OUTCOME_KINDS = ("well", "improvement", "wish", "decision", "priority", "action")
+#: The core outcome kinds; a meeting's format may accept more (``MeetingFormat.outcome_kinds``,
+#: the ``register_outcome_kinds`` hook), checked against the meeting by the handlers.
+OUTCOME_KINDS = CORE_OUTCOME_NAMES
 STAFF_RIGHTS = CORE_RIGHTS
 ASSISTANT_RIGHTS = ("run", "questions", "outcomes")
 TURN_STATES = ("none", "waiting", "speaking", "done")
@@ -60,6 +63,9 @@ def bounded_text(max_length: int, min_length: int = 1):
 _text = bounded_text
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_no_nul)]
+#: The name of an outcome kind; whether the meeting's format has it is checked by the handler
+#: (``unknown_outcome_kind``), since the schema is the same for every format.
+OutcomeKindName = Annotated[str, StringConstraints(pattern=r"^[a-z_][a-z0-9_]{0,15}$")]
 
 
 def _not_null(value: object) -> object:
@@ -240,14 +246,14 @@ class PromptSet(Payload):
 
 
 class OutcomeAdd(ClientId):
-    kind: Literal[OUTCOME_KINDS]  # type: ignore[valid-type]
+    kind: OutcomeKindName
     text: _text(OUTCOME_MAX)
     owner: _text(NAME_MAX * 2, 0) | None = None
     due: _text(40, 0) | None = None
 
 
 class OutcomeEdit(ClientId):
-    kind: Literal[OUTCOME_KINDS] | None = None  # type: ignore[valid-type]
+    kind: OutcomeKindName | None = None
     text: _text(OUTCOME_MAX) | None = None
     owner: _text(NAME_MAX * 2, 0) | None = None
     due: _text(40, 0) | None = None

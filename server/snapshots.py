@@ -92,6 +92,7 @@ def snapshot(ctx: Ctx) -> dict:
             presence=ctx.spiegel.presence.view(ctx),
             prepared=list(ctx.meeting.prepared or []),
             outcomes=all_outcomes(ctx),
+            outcome_kinds=[k.to_wire(ctx.meeting.language) for k in ctx.outcome_kinds],
             turns=turns_view(ctx),
             poll_results=poll_results(ctx, current_poll(ctx)),
             settings=dict(ctx.meeting.settings or {}),

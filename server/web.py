@@ -231,7 +231,8 @@ def _admin_meeting_view(sp, s, m: Meeting) -> dict:
     fmt = sp.formats.get(m.format)
     return {**meeting_view(m), "format_title": fmt.title.get(m.language, fmt.title["nl"]) if fmt else m.format,
             "phase": m.phase_key, "created_at": round(m.created_at * 1000), "has_listeners": listeners is not None,
-            "join_url": sp.join_url(m.code), "prepared": m.prepared, "durations": m.durations}
+            "join_url": sp.join_url(m.code), "prepared": m.prepared, "durations": m.durations,
+            "options": dict((m.settings or {}).get("options") or {})}
 
 
 def _created(sp, s, meeting: Meeting, key: str):

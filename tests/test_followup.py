@@ -215,4 +215,6 @@ def test_an_outcome_is_written_after_the_meeting(app, clock):
     r = m.room.http.post(f"{m.base}/outcomes", json={"kind": "action", "text": "Verzonnen actie"}, headers=m.key)
     assert r.get_json()["outcome"]["status"] == "open"
     r = m.room.http.post(f"{m.base}/outcomes", json={"kind": "complaint", "text": "x"}, headers=m.key)
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "unknown_outcome_kind"
+    r = m.room.http.post(f"{m.base}/outcomes", json={"kind": "Complaint!", "text": "x"}, headers=m.key)
     assert r.get_json()["error"]["code"] == "invalid_payload"

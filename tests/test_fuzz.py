@@ -18,11 +18,17 @@ from helpers import ADMIN_PASSWORD, PLUGINS, FakeClock, call, make_app
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from spiegel.errors import ERROR_CODES
+from spiegel.models import Outcome
 from spiegel.plugin_manager import core_registry
-from test_authorization import Meet, build, fingerprint
+from spiegel.report.tables import ActionUpdate, Consent, ReportDraft, Retention, SeriesRound
+from sqlalchemy import func, select
+from test_authorization import FORMAT_KIND, FORMAT_PHASE, Meet, build, build_format, fingerprint, format_of
 
-#: Core events plus the example plugin's (tests/plugins), with their schemas.
+#: Core events, the built-in formats' and the example plugin's (tests/plugins), with their schemas.
 EVENTS = {**core_registry().client}
+#: The built-in formats' own events: fuzzed in a meeting of their own format too (elsewhere they
+#: only ever meet not_this_format).
+FORMAT_EVENTS = sorted(e for e in EVENTS if e.startswith(tuple(FORMAT_PHASE)))
 PLUGIN_EVENTS = ("example.pledge", "example.summary")
 
 FUZZ = settings(max_examples=15, deadline=None, derandomize=True, database=None,
@@ -96,6 +102,23 @@ def check_refusal(answer: object) -> str | None:
 ROLES = ("listener", "moderator", "a:run", "a:questions", "display")
 
 
+def stored(app, meeting_id: str) -> tuple:
+    """What a refusal must leave as it was: the meeting's rows (``fingerprint``) and what the
+    report, letter, consent, retention and series routes keep of it."""
+    with app.extensions["spiegel"].db.transaction() as s:
+        draft = s.get(ReportDraft, meeting_id)
+        retention = s.get(Retention, meeting_id)
+        outcomes = s.execute(select(func.count(), func.max(Outcome.updated_at))
+                             .where(Outcome.meeting_id == meeting_id)).one()
+        return (fingerprint(app, meeting_id), tuple(outcomes),
+                (draft.updated_at, repr(draft.overrides), draft.letter, draft.final_at) if draft else None,
+                retention.retain_until if retention else None,
+                s.scalar(select(func.count()).select_from(Consent).where(Consent.meeting_id == meeting_id)),
+                s.scalar(select(func.count()).select_from(ActionUpdate).where(ActionUpdate.outcome_id.in_(
+                    select(Outcome.id).where(Outcome.meeting_id == meeting_id)))),
+                s.scalar(select(func.count()).select_from(SeriesRound).where(SeriesRound.meeting_id == meeting_id)))
+
+
 @pytest.fixture(scope="module")
 def room(app):
     """One meeting and one socket per role for all the event fuzz (a refusal changes nothing,
@@ -129,6 +152,45 @@ def test_every_event_survives_any_payload_from_any_role(app, room, errors, event
         assert client.is_connected() or (role, event) == ("display", "display.link"), f"{role}'s socket dropped"
 
 
+FORMAT_ROLES = ("listener", "kind", "moderator", "a:run", "a:questions", "a:outcomes", "display")
+
+
+@pytest.fixture(scope="module")
+def format_rooms(app):
+    """A meeting of each built-in format, in the phase its events act in, with their state
+    (submissions, a decision, points and an open vote, a speaking round), and a socket per role."""
+    sio = app.extensions["spiegel"].socketio
+    rooms = {}
+    for fmt, phase in FORMAT_PHASE.values():
+        if fmt not in rooms:
+            m = build_format(app, fmt, phase)
+            roles = [r for r in FORMAT_ROLES if r != "kind" or fmt in FORMAT_KIND]
+            rooms[fmt] = (m, {r: sio.test_client(app, auth={"token": m.tokens[r]}) for r in roles})
+    return rooms
+
+
+@pytest.mark.parametrize("event", FORMAT_EVENTS)
+def test_every_format_event_survives_any_payload_in_its_own_format(app, format_rooms, errors, event):
+    fmt = format_of(event)[0]
+    meeting, clients = format_rooms[fmt]
+
+    @FUZZ
+    @given(role=st.sampled_from(sorted(clients)), data=json_values | shaped(event))
+    @example(role="moderator", data=deep(300))
+    @example(role="moderator", data={name: "x" * 100_000 for name in EVENTS[event].schema.model_fields} or {"x": 1})
+    @example(role="kind" if fmt in FORMAT_KIND else "listener",
+             data={name: deep(200) for name in EVENTS[event].schema.model_fields} or {"x": deep(200)})
+    def one(role, data):
+        before = stored(app, meeting.id)
+        ack = call(clients[role], event, data)
+        if check_refusal(ack) is not None:
+            assert stored(app, meeting.id) == before, "a refusal changed stored data"
+
+    one()
+    for role, client in clients.items():
+        assert client.is_connected(), f"{role}'s socket dropped"
+
+
 def test_any_event_name_gets_a_defined_answer(app, room, errors):
     meeting, clients = room
     client = clients["listener"]
@@ -153,34 +215,78 @@ ENDPOINTS = [("GET", "/api/meetings/{code}"), ("POST", "/api/meetings/{code}/joi
              ("POST", "/api/admin/meetings/{id}/open"), ("POST", "/api/admin/meetings/{id}/moderator-link"),
              ("DELETE", "/api/admin/meetings/{id}"),
              ("GET", "/healthz"), ("GET", "/join/{code}"), ("GET", "/moderate/{id}"), ("GET", "/display/{code}"),
-             ("GET", "/static/{code}")]
+             ("GET", "/static/{code}"),
+             # The administrator's actions of plugins, the follow-up board, series, retention, audit.
+             ("POST", "/api/admin/actions/{name}"), ("PATCH", "/api/admin/actions/{oid}"),
+             ("POST", "/api/admin/actions/{oid}/progress"), ("PUT", "/api/admin/meetings/{id}/retention"),
+             ("PUT", "/api/admin/meetings/{id}/series"), ("GET", "/api/admin/audit"),
+             ("GET", "/api/admin/audit.csv"), ("GET", "/api/admin/followup"), ("GET", "/api/admin/followup.{kind}"),
+             ("GET", "/api/admin/series"), ("POST", "/api/admin/series"), ("GET", "/api/admin/series/{sid}/compare"),
+             ("POST", "/api/admin/series/{sid}/next"),
+             # The moderator's report, exports, letter, outcomes after the meeting and consent.
+             ("GET", "/api/moderate/{id}/report"), ("GET", "/api/moderate/{id}/report.{kind}"),
+             ("PATCH", "/api/moderate/{id}/report/items/{key}"), ("DELETE", "/api/moderate/{id}/report/items/{key}"),
+             ("PUT", "/api/moderate/{id}/report/final"), ("PUT", "/api/moderate/{id}/letter"),
+             ("GET", "/api/moderate/{id}/letter.{kind}"), ("POST", "/api/moderate/{id}/outcomes"),
+             ("PATCH", "/api/moderate/{id}/outcomes/{oid}"), ("POST", "/api/moderate/{id}/outcomes/{oid}/progress"),
+             ("POST", "/api/moderate/{id}/consent"),
+             ("GET", "/moderate/{id}/report"), ("GET", "/moderate/{id}/report/print"), ("GET", "/admin/followup")]
 CONTENT_TYPES = ["application/json", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
                  "text/plain", "application/json; charset=latin-1", ""]
+
+
+#: Endpoints fuzzed on other ids only: erasing the meeting or replacing its moderator key would
+#: leave the endpoints after them nothing to reach.
+DESTRUCTIVE = {("DELETE", "/api/admin/meetings/{id}"), ("POST", "/api/admin/meetings/{id}/moderator-link")}
+#: Placeholders of ENDPOINTS with the real item of the fuzzed meeting they may stand for.
+REAL = {"code": "code", "id": "id", "oid": "outcome", "key": "key", "sid": "series", "name": "name", "kind": "kind"}
 
 
 @pytest.mark.parametrize(("method", "template"), ENDPOINTS, ids=[f"{m} {t}" for m, t in ENDPOINTS])
 def test_every_endpoint_survives_any_request(app, room, errors, method, template):
     meeting, _clients = room
-    admin = {"Authorization": f"Bearer {ADMIN_PASSWORD}"}
+    if "series" not in meeting.refs:
+        meeting.refs["series"] = app.test_client().post("/api/admin/series", json={"organisation": "Verzonnen"},
+                                                        headers={"Authorization": f"Bearer {ADMIN_PASSWORD}"},
+                                                        ).get_json()["series"]["id"]
+    real = {"code": meeting.code, "id": meeting.id, "outcome": meeting.refs["outcome"],
+            "key": f"outcome:{meeting.refs['outcome']}", "series": meeting.refs["series"],
+            "name": "koos.question_sets.list", "kind": "json"}
+    credentials = {"none": {}, "admin": {"Authorization": f"Bearer {ADMIN_PASSWORD}"},
+                   "moderator": {"Authorization": f"Bearer {meeting.tokens['moderator']}"},
+                   "listener": {"Authorization": f"Bearer {meeting.tokens['listener']}"}}
     segment = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="/?#"), min_size=1, max_size=20)
     bodies = (json_values.map(lambda v: json.dumps(v).encode()) | st.binary(max_size=64)
-              | st.sampled_from([b"[" * 5000, b'{"password":' * 3000, b"\xff\xfe", b""]))
+              | st.sampled_from([b"[" * 5000, b'{"password":' * 3000, b"\xff\xfe", b"",
+                                 json.dumps({"text": "x" * 300_000}).encode(),
+                                 json.dumps({"kind": "x" * 5000, "text": deep(400)}).encode()]))
+    names = sorted({n for n in REAL if "{" + n + "}" in template})
+    if (method, template) in DESTRUCTIVE:  # the meeting and its moderator key are the later endpoints' targets
+        real = {k: "ABCDEF" for k in real}
 
     @FUZZ
-    @given(code=st.sampled_from([meeting.code, meeting.id]) | segment, body=bodies,
-           content_type=st.sampled_from(CONTENT_TYPES), as_admin=st.booleans())
-    @example(code="ABCDEF", body=b"[" * 5000, content_type="application/json", as_admin=True)
-    @example(code="ABCDEF", body=b"name=Verzonnen", content_type="application/x-www-form-urlencoded", as_admin=False)
-    def one(code, body, content_type, as_admin):
-        before = fingerprint(app, meeting.id)
-        path = template.format(code=code, id=code)
-        headers = {**(admin if as_admin else {}), **({"Content-Type": content_type} if content_type else {})}
+    @given(parts=st.fixed_dictionaries({n: st.sampled_from([real[REAL[n]]]) | segment for n in names}), body=bodies,
+           content_type=st.sampled_from(CONTENT_TYPES), who=st.sampled_from(sorted(credentials)))
+    @example(parts={n: "ABCDEF" for n in names}, body=b"[" * 5000, content_type="application/json", who="admin")
+    @example(parts={n: real[REAL[n]] for n in names}, body=b"[" * 5000, content_type="application/json",
+             who="moderator")
+    @example(parts={n: real[REAL[n]] for n in names}, body=json.dumps({"text": "x" * 300_000}).encode(),
+             content_type="application/json", who="moderator")
+    @example(parts={n: "ABCDEF" for n in names}, body=b"name=Verzonnen",
+             content_type="application/x-www-form-urlencoded", who="none")
+    def one(parts, body, content_type, who):
+        before = stored(app, meeting.id)
+        path = template.format(**parts)
+        headers = {**credentials[who], **({"Content-Type": content_type} if content_type else {})}
         r = app.test_client().open(path, method=method, data=body, headers=headers)
         assert r.status_code < 500, (path, r.status_code, r.data[:200])
-        if path.startswith("/api/") or r.mimetype == "application/json":
-            answer = r.get_json(silent=True)
+        if r.status_code >= 400 and path.startswith("/api/"):
+            assert r.mimetype == "application/json", (path, r.status_code, r.data[:200])
+        answer = r.get_json(silent=True) if r.mimetype == "application/json" else None
+        refused = r.status_code >= 400 and (path.startswith("/api/") or answer is not None)
+        if refused or (isinstance(answer, dict) and "ok" in answer):  # an ack, not an export's own JSON
             code_ = check_refusal(answer)
             if code_ is not None and method != "GET":
-                assert fingerprint(app, meeting.id) == before
+                assert stored(app, meeting.id) == before, "a refusal changed stored data"
 
     one()

@@ -274,6 +274,60 @@ def test_report_sections_come_from_the_format_and_the_plugins(papp):
     assert sections[1]["title"] == {"nl": "Samenvatting proef", "en": "Probe summary"}
 
 
+def test_a_plugin_outcome_kind_is_captured_in_its_format_and_reported_in_every_export(papp, probe):
+    """The probe adds ``hunch`` to its own format (``register_outcome_kinds``): staff capture
+    it over Socket.IO, the report shows it as its own section and table; a meeting of another
+    format refuses it."""
+    import io
+    import zipfile
+
+    import jsonschema
+    from spiegel.report import exports
+
+    room = new_meeting(papp)
+    mod = room.moderator()
+    kinds = [m for m in received(mod, "snapshot")][-1]["outcome_kinds"]
+    assert [k["kind"] for k in kinds] == ["well", "improvement", "wish", "hunch", "decision", "priority", "action"]
+    assert kinds[3] == {"kind": "hunch", "label": "Vermoeden", "labels": {"nl": "Vermoeden", "en": "Hunch"},
+                        "core": False}
+    assert ("register_outcome_kinds", {"format": "common"}) in probe.CALLS
+    text = "Verzonnen vermoeden: de wachtkamer is te klein"
+    ack = call(mod, "outcome.add", {"id": uid(), "kind": "hunch", "text": text})
+    assert ack["ok"] and ack["outcome"]["kind"] == "hunch", ack
+
+    common = Room(papp, papp.test_client().post("/api/admin/meetings", headers=ADMIN, json={
+        "title": "Gewone bijeenkomst", "open": True}).get_json())
+    other = common.moderator()
+    refused = call(other, "outcome.add", {"id": uid(), "kind": "hunch", "text": text})
+    assert refused["error"]["code"] == "unknown_outcome_kind" and "hunch" not in refused["error"]["message"]
+    assert refused["error"]["details"][0]["allowed"] == ["well", "improvement", "wish", "decision", "priority",
+                                                         "action"]
+    wish = call(other, "outcome.add", {"id": uid(), "kind": "wish", "text": "Verzonnen wens"})["outcome"]
+    assert call(other, "outcome.edit", {"id": wish["id"], "kind": "hunch"})["error"]["code"] == "unknown_outcome_kind"
+
+    key = {"Authorization": f"Bearer {room.moderator_key}"}
+    http, base = papp.test_client(), f"/api/moderate/{room.meeting_id}"
+    report = http.get(f"{base}/report.json", headers=key).get_json()
+    jsonschema.Draft202012Validator(exports.json_schema()).validate(report)
+    assert report["schema"] == "spiegel-report/2"
+    assert [i["text"] for i in report["outcomes"]["hunch"]] == [text] and report["counts"]["outcomes"]["hunch"] == 1
+    assert {"kind": "hunch", "title": {"nl": "Vermoeden", "en": "Hunch"},
+            "heading": {"nl": "Vermoedens", "en": "Hunches"}, "core": False} in report["outcome_kinds"]
+    tables = zipfile.ZipFile(io.BytesIO(http.get(f"{base}/report.csv", headers=key).data))
+    rows = exports.read_csv_table(tables.read("hunch.csv").decode("utf-8"))
+    assert [r["text"] for r in rows] == [text] and list(rows[0]) == list(exports.PLAIN_COLUMNS)
+    markdown = http.get(f"{base}/report.md", headers=key).get_data(as_text=True)
+    assert "## Vermoedens\n\n- " + text in markdown
+    assert markdown.index("## Wensen") < markdown.index("## Vermoedens") < markdown.index("## Besluiten")
+    html = http.get(f"{base}/report.html", headers=key).get_data(as_text=True)
+    section = html.split('<section id="hunch">', 1)[1].split("</section>", 1)[0]
+    assert "<h2>Vermoedens</h2>" in section and text in section
+    new = http.post(f"{base}/outcomes", headers=key, json={"kind": "hunch", "text": "Verzonnen tweede vermoeden"})
+    assert new.status_code == 201
+    assert http.post(f"/api/moderate/{common.meeting_id}/outcomes", json={"kind": "hunch", "text": "x"}, headers={
+        "Authorization": f"Bearer {common.moderator_key}"}).get_json()["error"]["code"] == "unknown_outcome_kind"
+
+
 def test_a_malformed_report_section_is_a_clear_error(tmp_path, clock):
     folder = tmp_path / "plugins"
     folder.mkdir()
@@ -387,6 +441,7 @@ def test_every_hook_is_called_and_exercised(papp, probe, tmp_path, clock):
         "meeting_erased": test_erasing_a_meeting_erases_the_plugins_rows_too,
         "register_actions": test_broken_declarations_stop_the_start_naming_the_plugin,
         "register_admin_actions": test_an_admin_action_of_a_plugin_is_served_to_the_administrator_only,
+        "register_outcome_kinds": test_a_plugin_outcome_kind_is_captured_in_its_format_and_reported_in_every_export,
     }
     assert set(exercised) == set(_hookspecs()), "name the test that covers each hook"
 

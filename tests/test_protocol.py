@@ -1545,6 +1545,17 @@ def test_error_unknown_phase(make_room):
     assert call(mod, "sync")["snapshot"]["phase"]["key"] == "lobby"
 
 
+def test_error_unknown_outcome_kind(make_room):
+    """The common form has the six core kinds only: another well-formed name is refused, and
+    the answer lists the kinds the meeting has without echoing the name sent."""
+    room = make_room()
+    mod = room.moderator()
+    ack = call(mod, "outcome.add", {"id": uid(), "kind": "compliment", "text": "Verzonnen compliment"})
+    assert err(ack) == "unknown_outcome_kind" and "compliment" not in ack["error"]["message"]
+    assert ack["error"]["details"][0]["allowed"] == ["well", "improvement", "wish", "decision", "priority", "action"]
+    assert call(mod, "sync")["snapshot"]["outcomes"] == []
+
+
 def test_error_stale_state(make_room):
     room = make_room()
     mod = room.moderator()

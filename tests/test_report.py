@@ -101,7 +101,7 @@ def test_json_validates_and_reads_back_and_csv_reads_back(app):
                                                                  "status": "in_progress"}, headers=m.key)
     report = json.loads(http.get(f"{m.base}/report.json", headers=m.key).data)
     jsonschema.Draft202012Validator(exports.json_schema()).validate(report)
-    assert report["schema"] == "spiegel-report/1"
+    assert report["schema"] == "spiegel-report/2"
     assert report == json.loads(exports.to_json(report)), "JSON reads back without loss"
     assert report["counts"] == {"listeners": 2, "inner_circle": None, "shared_notes": 3, "questions_asked": 1,
                                 "outcomes": {k: 1 for k in OUTCOMES}}

@@ -1,5 +1,8 @@
+// @ts-check
 /* Spiegel admin page: sign in, prepare meetings (format, questions, durations), list and duplicate. */
 import { Spiegel as S } from '/static/moderator/common.js';
+import { optionsForm } from '/static/moderator/admin-options.js';
+import { adminPanels } from '/static/moderator/admin-panels.js';
 
 // One function around the page, as before: its early returns (no key, no code) end the page's start.
 (function () {
@@ -11,6 +14,9 @@ import { Spiegel as S } from '/static/moderator/common.js';
   let prepared = [];
   let durations = {};
   let submitMode = 'draft';
+  let optionsReader = null; // the new-meeting form's options of the chosen format
+  let editReader = null; // the meeting dialog's options that may still change
+  let panels = null; // the formats' admin modules (made after sign-in)
 
   function setLang(l) {
     S.setLang(l);
@@ -92,6 +98,11 @@ import { Spiegel as S } from '/static/moderator/common.js';
     renderFormats();
     renderDurations();
     renderPrepared();
+    if (!panels) {
+      panels = adminPanels({ format: () => currentFormat().name, formats: () => formats, api });
+      await panels.load(formats);
+    }
+    renderOptions();
   }
   const currentFormat = () => {
     const chosen = document.querySelector('input[name="format"]:checked');
@@ -112,7 +123,7 @@ import { Spiegel as S } from '/static/moderator/common.js';
         const id = `fmt-${f.name}`;
         frag.append(el('label', { class: 'format-card', for: id },
           el('input', { type: 'radio', name: 'format', value: f.name, id, checked: f.name === chosen || (formats.length === 1), 'data-fk': id,
-            onchange: () => { durations = {}; renderDurations(); renderPrepared(); } }),
+            onchange: () => { durations = {}; renderDurations(); renderPrepared(); renderOptions(); } }),
           el('span', { class: 'fc-body' },
             el('span', { class: 'fc-title' }, text(f.title) || f.name),
             el('span', { class: 'fc-desc' }, text(f.description)),
@@ -124,6 +135,23 @@ import { Spiegel as S } from '/static/moderator/common.js';
       const first = document.querySelector('input[name="format"]');
       if (first) first.checked = true;
     }
+  }
+
+  // ---------------------------------------------------------------- the format's options
+  // Fields a format's admin module draws itself (a picker from its library) are its own; the
+  // rest the page draws from their description.
+  const generic = (f) => (f.options || []).filter((o) => !(panels && panels.claimed(f.name).has(o.name)));
+  let optionsOf = null; // the format the options were drawn for
+  function renderOptions() {
+    const f = currentFormat();
+    const fields = generic(f);
+    // Drawn again for the same format (the language changed): keep what was typed.
+    const typed = optionsReader && optionsOf === f.name ? optionsReader.read(true).values : {};
+    optionsOf = f.name;
+    optionsReader = optionsForm($('f-options'), fields, { prefix: 'opt', values: typed });
+    if (panels) panels.render();
+    const extra = $('slot-options');
+    $('options-box').hidden = !fields.length && !(extra && [...extra.children].some((c) => !c.hidden));
   }
 
   function timedPhases() {
@@ -211,8 +239,14 @@ import { Spiegel as S } from '/static/moderator/common.js';
       if (input.value !== '') durs[input.dataset.phase] = Math.round(Number(input.value) * 60);
     });
     if (Object.keys(durs).length) body.durations = durs;
+    const own = optionsReader ? optionsReader.read() : { values: {}, ok: true };
+    const theirs = panels ? panels.read(body.format) : { values: {}, ok: true };
+    if (!own.ok || !theirs.ok) return; // said next to the field, the focus is there
+    const options = Object.fromEntries(Object.entries({ ...own.values, ...theirs.values }).filter(([, v]) => v !== null));
+    if (Object.keys(options).length) body.options = options;
     const ans = await api('POST', '/api/admin/meetings', body);
     if (!ans.ok) {
+      if (optionsReader && optionsReader.showErrors(ans.error && ans.error.details)) return;
       const details = ans.error && ans.error.details ? ` (${ans.error.details.map((d) => d.field).join(', ')})` : '';
       err.textContent = S.errorText(ans.error) + details;
       err.hidden = false;
@@ -226,6 +260,9 @@ import { Spiegel as S } from '/static/moderator/common.js';
     renderFormats();
     renderDurations();
     renderPrepared();
+    if (panels) panels.reset();
+    optionsOf = null;
+    renderOptions();
     loadMeetings();
   });
 
@@ -293,13 +330,6 @@ import { Spiegel as S } from '/static/moderator/common.js';
   // ---------------------------------------------------------------- one meeting: edit, open, new moderator link
   const meetingDlg = $('meeting-dlg');
   let current = null;
-  function toLocalInput(iso) {
-    if (!iso) return '';
-    const d = new Date(iso);
-    if (Number.isNaN(d.getTime())) return '';
-    const p = (n) => String(n).padStart(2, '0');
-    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
-  }
   function fillMeeting(m) {
     current = m;
     const fmt = formats.find((f) => f.name === m.format);
@@ -310,11 +340,15 @@ import { Spiegel as S } from '/static/moderator/common.js';
       el('span', { class: 'mono' }, m.code));
     $('e-title').value = m.title || '';
     $('e-theme').value = m.theme || '';
-    $('e-date').value = toLocalInput(m.scheduled_for);
+    $('e-date').value = S.toLocalInput(m.scheduled_for);
     $('e-lang').value = m.language || 'nl';
     $('e-expected').value = m.expected_listeners ?? '';
     $('e-title-error').hidden = true;
     $('e-title').removeAttribute('aria-invalid');
+    // Options the format still reads after the meeting was made; the others were used once.
+    const editable = fmt ? (fmt.options || []).filter((o) => o.editable !== false) : [];
+    editReader = optionsForm($('e-options'), editable, { prefix: 'eopt', values: m.options || {} });
+    $('e-options-box').hidden = !editable.length;
     $('meeting-open').hidden = m.state !== 'draft';
     $('meeting-print').href = printHref(m);
     $('modlink-out').hidden = true;
@@ -345,8 +379,14 @@ import { Spiegel as S } from '/static/moderator/common.js';
     const body = { title, theme: $('e-theme').value.trim(), language: $('e-lang').value,
       scheduled_for: $('e-date').value ? new Date($('e-date').value).toISOString() : null,
       expected_listeners: $('e-expected').value !== '' ? Number($('e-expected').value) : null };
+    const own = editReader ? editReader.read() : { values: {}, ok: true };
+    if (!own.ok) return;
+    if (Object.keys(own.values).length) body.options = own.values;
     const ans = await api('PATCH', `/api/admin/meetings/${encodeURIComponent(current.id)}`, body);
-    if (!ans.ok) { toast(S.errorText(ans.error), 'error'); return; }
+    if (!ans.ok) {
+      if (!(editReader && editReader.showErrors(ans.error && ans.error.details))) toast(S.errorText(ans.error), 'error');
+      return;
+    }
     toast(t('common.saved'));
     closeMeeting();
     loadMeetings();

@@ -125,6 +125,15 @@ function fmtDate(iso) {
   });
 }
 
+/** An ISO time as the value of an <input type="datetime-local"> (local time). @param {string} iso */
+function toLocalInput(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const p = (/** @type {number} */ n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
 export const Spiegel = {
   i18n,
   LANGS,
@@ -159,4 +168,5 @@ export const Spiegel = {
   connectErrorCode,
   errorText,
   fmtDate,
+  toLocalInput,
 };

@@ -1,3 +1,4 @@
+// @ts-check
 /* Spiegel room display: read only, for a projector or TV. Shows nothing listeners wrote. */
 import { Spiegel as S } from '/static/moderator/common.js';
 import { pagePanels } from '/static/moderator/plugins.js';

@@ -1,15 +1,17 @@
 // @ts-check
 // The panel registry of a staff page (moderator screen, room display): the place where a
 // format's or plugin's modules (`client.modules` of the snapshot) draw, through the same
-// manager as on the listener page (../shared/README.md). The core features of these pages
-// are not on it yet.
+// manager as on the listener page (../shared/README.md). A page's own features come in `core`:
+// setup(manager) functions called before the registry starts, exactly as a plugin's module is
+// (the moderator screen's features in run/ register this way).
 
 import { createPanelRegistry, loadModules, textApi } from '/static/shared/panels.js';
 import { Spiegel as S } from '/static/moderator/common.js';
 
 /**
  * @param {{page: string, slots: Record<string, string>, can: (right: string) => boolean,
- *          state: () => any, snapshot: () => any, send: (event: string, payload: any) => Promise<any>}} opts
+ *          state: () => any, snapshot: () => any, send: (event: string, payload: any) => Promise<any>,
+ *          core?: ((manager: any) => void)[]}} opts
  */
 export function pagePanels(opts) {
   const registry = createPanelRegistry({
@@ -25,6 +27,7 @@ export function pagePanels(opts) {
       render: () => registry.render(),
     },
   });
+  for (const setup of opts.core || []) setup(registry.manager);
   registry.start();
   /** @type {Set<string>} */
   const loaded = new Set();

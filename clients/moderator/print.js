@@ -1,3 +1,4 @@
+// @ts-check
 /* Printable A4 invitation: QR code of the join URL, the short code and the room rules. */
 import { Spiegel as S } from '/static/moderator/common.js';
 

@@ -3,12 +3,12 @@ and making it final (which freezes the report data, so a later purge cannot chan
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from sqlalchemy.orm import Session
 
 from ..errors import SpiegelError
-from ..formats import MeetingFormat
+from ..formats import MeetingFormat, OutcomeKind
 from ..models import Meeting
 from . import letter
 from .model import all_items, build_report, iso
@@ -37,10 +37,11 @@ def _editable(session: Session, meeting: Meeting, now: float) -> ReportDraft:
 
 
 def set_override(session: Session, meeting: Meeting, fmt: type[MeetingFormat] | None, key: str,
-                 change: Mapping, now: float, extra_sections: Iterable[Mapping] | None = None) -> dict:
+                 change: Mapping, now: float, extra_sections: Iterable[Mapping] | None = None,
+                 kinds: Sequence[OutcomeKind] | None = None) -> dict:
     """Edit (``{"text": ...}``) or remove (``{"removed": true}``) one item of the report."""
     row = _editable(session, meeting, now)
-    report = build_report(session, meeting, fmt, extra_sections, include_removed=True, now=now)
+    report = build_report(session, meeting, fmt, extra_sections, include_removed=True, now=now, kinds=kinds)
     if key not in {item["key"] for item in all_items(report)}:
         raise SpiegelError("not_found", "The report has no item with that key.")
     current = dict((row.overrides or {}).get(key) or {})
@@ -64,20 +65,20 @@ def clear_override(session: Session, meeting: Meeting, key: str, now: float) -> 
 
 
 def set_final(session: Session, meeting: Meeting, fmt: type[MeetingFormat] | None, final: bool, now: float,
-              extra_sections: Iterable[Mapping] | None = None) -> dict:
+              extra_sections: Iterable[Mapping] | None = None, kinds: Sequence[OutcomeKind] | None = None) -> dict:
     """Freeze the report (``final``) or reopen it for editing."""
     row = draft_row(session, meeting, now)
     if final:
         if meeting.state not in ("ended", "archived"):
             raise SpiegelError("invalid_transition", "A report becomes final after the meeting ended.")
         row.final_at, row.final_data = None, None
-        report = build_report(session, meeting, fmt, extra_sections, now=now)
+        report = build_report(session, meeting, fmt, extra_sections, now=now, kinds=kinds)
         report.update(status="final", final_at=iso(now))
         row.final_at, row.final_data = now, report
     else:
         row.final_at, row.final_data = None, None
     row.updated_at = now
-    return build_report(session, meeting, fmt, extra_sections, now=now)
+    return build_report(session, meeting, fmt, extra_sections, now=now, kinds=kinds)
 
 
 def letter_text(session: Session, report: Mapping) -> tuple[str, bool]:

@@ -1,7 +1,8 @@
 """Every export of a report, each made from the one report dict (:mod:`.model`).
 
 HTML (printable), PDF (WeasyPrint, from that same HTML), Markdown, CSV (one table per kind,
-zipped) and JSON (with the versioned schema in ``schema/report-1.schema.json``).
+zipped) and JSON (with the versioned schema in ``schema/report-2.schema.json``). The outcome
+kinds a format adds get their own section and CSV table, like the core's.
 """
 
 from __future__ import annotations
@@ -15,12 +16,15 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..schemas import OUTCOME_KINDS
+from .model import report_kinds
 from .render import render
 
-SCHEMA_FILE = Path(__file__).resolve().parent / "schema" / "report-1.schema.json"
+SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
+SCHEMA_FILE = SCHEMA_DIR / "report-2.schema.json"
 #: Spreadsheet programs run a cell that starts with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Columns of a table of outcomes of a kind a format adds (like the core's plain kinds).
+PLAIN_COLUMNS = ("id", "text", "phase", "phase_title", "note_ids")
 COLUMNS = {
     "well": ("id", "text", "phase", "phase_title", "note_ids"),
     "improvement": ("id", "text", "phase", "phase_title", "note_ids"),
@@ -37,19 +41,20 @@ COLUMNS = {
 
 
 def to_html(report: Mapping) -> str:
-    return render("report.html", report["language"], r=report)
+    return render("report.html", report["language"], r=report, kinds=report_kinds(report))
 
 
 def to_markdown(report: Mapping) -> str:
-    return render("report.md", report["language"], r=report)
+    return render("report.md", report["language"], r=report, kinds=report_kinds(report))
 
 
 def to_json(report: Mapping) -> str:
     return json.dumps(report, ensure_ascii=False, indent=2)
 
 
-def json_schema() -> dict:
-    return json.loads(SCHEMA_FILE.read_text())
+def json_schema(version: int = 2) -> dict:
+    """The JSON schema of report ``version`` (1: reports made final before formats had kinds)."""
+    return json.loads((SCHEMA_DIR / f"report-{int(version)}.schema.json").read_text())
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -97,11 +102,21 @@ def _meeting_rows(report: Mapping) -> list[dict]:
     return [{"field": k, "value": v} for k, v in facts.items()]
 
 
+def table_columns(report: Mapping) -> dict[str, tuple[str, ...]]:
+    """The CSV tables of ``report`` and their columns: one per outcome kind in section order
+    (a format's own kinds with the plain columns), then the others."""
+    kinds = [k["kind"] for k in report_kinds(report)]
+    columns = {kind: COLUMNS.get(kind, PLAIN_COLUMNS) for kind in kinds}
+    columns.update((name, cols) for name, cols in COLUMNS.items() if name not in columns)
+    return columns
+
+
 def csv_tables(report: Mapping) -> dict[str, str]:
     """One CSV text per table: a table per outcome kind, then progress notes, questions,
     shared notes, plugin sections and the meeting's facts."""
-    rows: dict[str, list[dict]] = {name: [] for name in COLUMNS}
-    for kind in OUTCOME_KINDS:
+    columns_of = table_columns(report)
+    rows: dict[str, list[dict]] = {name: [] for name in columns_of}
+    for kind in report["outcomes"]:
         for item in report["outcomes"].get(kind, []):
             rows[kind].append({**item, "note_ids": " ".join(item.get("note_ids") or [])})
             for p in item.get("progress") or []:
@@ -117,7 +132,7 @@ def csv_tables(report: Mapping) -> dict[str, str]:
                                   "text": item["text"], "fields": json.dumps(fields, ensure_ascii=False)})
     rows["meeting"] = _meeting_rows(report)
     out = {}
-    for name, columns in COLUMNS.items():
+    for name, columns in columns_of.items():
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(columns)

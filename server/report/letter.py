@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from .exports import html_to_pdf
 from .i18n import gettext
+from .model import report_kinds
 from .render import human_date, render
 
 
@@ -48,12 +49,15 @@ def draft_letter(report: Mapping) -> str:
         _("Thank you for sharing your experiences in the mirror meeting “%(title)s”.", title=report["meeting"]["title"])
         + " " + _("Your story let the professionals in the listening circle hear how care is really experienced."),
     ]
-    for kind, heading in PARTS:
+    # The core kinds in the letter's own order, then those the format adds under their headings.
+    parts = [(kind, _(heading)) for kind, heading in PARTS]
+    parts += [(k["kind"], k["heading"][lang] + ":") for k in report_kinds(report) if not k["core"]]
+    for kind, heading in parts:
         items = [i for i in report["outcomes"].get(kind, []) if not i.get("removed")]
         if not items:
             continue
         lines = [_action_line(i, lang) if kind == "action" else i["text"] for i in items]
-        blocks.append("\n".join([_(heading), *("- " + " ".join(line.split()) for line in lines)]))
+        blocks.append("\n".join([heading, *("- " + " ".join(line.split()) for line in lines)]))
     blocks += [_("We will keep you informed about what is done with what you told us."),
                _("Kind regards,") + "\n" + _("[name and organisation]")]
     return "\n\n".join(blocks) + "\n"

@@ -12,18 +12,20 @@ overrides by key (:class:`spiegel.report.tables.ReportDraft`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..formats import LANGUAGES, MeetingFormat, pick
+from ..formats import CORE_OUTCOME_NAMES, LANGUAGES, MeetingFormat, OutcomeKind, kinds_of, pick
 from ..models import Meeting, Note, Outcome, Participant, Question
-from ..schemas import NOTE_TAGS, OUTCOME_KINDS
+from ..schemas import NOTE_TAGS
 from .tables import ActionUpdate, Consent, ReportDraft, Series, SeriesRound
 
-SCHEMA = "spiegel-report/1"
+#: Version 2 added ``outcome_kinds`` (the kinds a format adds get sections of their own);
+#: reports made final under version 1 keep it and still render (:func:`report_kinds`).
+SCHEMA = "spiegel-report/2"
 ACTION_STATUSES = ("open", "in_progress", "done", "dropped")
 UNTAGGED = "untagged"
 #: Roles that do not join by the meeting's code; every other role is a participant kind
@@ -95,12 +97,31 @@ def outcome_item(o: Outcome, fmt: type[MeetingFormat] | None, language: str,
     return item
 
 
+def report_kinds(report: Mapping) -> list[dict]:
+    """The report's outcome kinds in section order, ``[{kind, title, heading, core}]``; for a
+    version-1 report (frozen before kinds came from formats) the core kinds and any other kind
+    its outcomes have."""
+    listed = list(report.get("outcome_kinds") or [])
+    known = {k["kind"] for k in listed}
+    if not listed:
+        listed = [k.to_report() for k in kinds_of(None, None)]
+        known = set(CORE_OUTCOME_NAMES)
+    return listed + [_unknown_kind(name) for name in report["outcomes"] if name not in known]
+
+
+def _unknown_kind(name: str) -> dict:
+    """A kind stored outcomes have but no installed plugin declares any more: shown under its name."""
+    return {"kind": name, "title": {lang: name for lang in LANGUAGES}, "heading": {lang: name for lang in LANGUAGES},
+            "core": False}
+
+
 def build_report(session: Session, meeting: Meeting, fmt: type[MeetingFormat] | None,
                  extra_sections: Iterable[Mapping] | None = None, *, include_removed: bool = False,
-                 now: float | None = None) -> dict:
+                 now: float | None = None, kinds: Sequence[OutcomeKind] | None = None) -> dict:
     """The report of ``meeting``: the frozen final copy once there is one, else the live draft
     with the moderator's overrides applied (``include_removed`` keeps removed items, marked,
-    for the editing screen)."""
+    for the editing screen). ``kinds`` are the meeting's outcome kinds in section order (the
+    app's ``kinds_of``; by default the core's and the format's own)."""
     draft = session.get(ReportDraft, meeting.id)
     if draft is not None and draft.final_data is not None and not include_removed:
         return draft.final_data
@@ -111,7 +132,8 @@ def build_report(session: Session, meeting: Meeting, fmt: type[MeetingFormat] | 
     rows = session.scalars(select(Outcome).where(Outcome.meeting_id == meeting.id)
                            .order_by(Outcome.created_at, Outcome.id)).all()
     progress = _progress(session, [o.id for o in rows if o.kind == "action"])
-    outcomes: dict[str, list[dict]] = {kind: [] for kind in OUTCOME_KINDS}
+    kinds = tuple(kinds) if kinds is not None else kinds_of(None, fmt)
+    outcomes: dict[str, list[dict]] = {kind.name: [] for kind in kinds}
     for o in rows:
         outcomes.setdefault(o.kind, []).append(outcome_item(o, fmt, language, progress.get(o.id)))
     # Columns only: never the author of a question or a note.
@@ -174,6 +196,8 @@ def build_report(session: Session, meeting: Meeting, fmt: type[MeetingFormat] | 
         },
         "consent": [{"what": c.what, "participants": c.participants, "recorded_at": iso(c.recorded_at)}
                     for c in consents],
+        "outcome_kinds": [k.to_report() for k in kinds]
+                         + [_unknown_kind(name) for name in outcomes if name not in {k.name for k in kinds}],
         "outcomes": outcomes,
         "questions": questions,
         "shared_notes": notes,

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ..schemas import NAME_MAX, OUTCOME_KINDS, OUTCOME_MAX, TITLE_MAX, Id, Payload, _text
+from ..schemas import NAME_MAX, OUTCOME_MAX, TITLE_MAX, Id, OutcomeKindName, Payload, _text
 from .model import ACTION_STATUSES
 
 LETTER_MAX = 20_000
@@ -31,7 +31,7 @@ class LetterSet(Payload):
 
 
 class OutcomeChange(Payload):
-    kind: Literal[OUTCOME_KINDS] | None = None  # type: ignore[valid-type]
+    kind: OutcomeKindName | None = None
     text: _text(OUTCOME_MAX) | None = None
     owner: _text(NAME_MAX * 2, 0) | None = None
     due: _text(40, 0) | None = None
@@ -42,7 +42,7 @@ class OutcomeChange(Payload):
 
 
 class OutcomeNew(Payload):
-    kind: Literal[OUTCOME_KINDS]  # type: ignore[valid-type]
+    kind: OutcomeKindName
     text: _text(OUTCOME_MAX)
     owner: _text(NAME_MAX * 2, 0) | None = None
     due: _text(40, 0) | None = None

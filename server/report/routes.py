@@ -18,9 +18,10 @@ from sqlalchemy.orm import Session
 
 from ..access import hash_token
 from ..errors import SpiegelError
-from ..formats import pick
+from ..formats import kinds_of, pick
 from ..meetings import create_meeting, duplicate_meeting
 from ..models import Meeting, Outcome, Participant
+from ..outcomes import require_kind
 from ..schemas import MeetingCreate, validate
 from ..views import meeting_view, outcome_view
 from ..web import _admin_meeting_view, _headers, _json_body, _page, _require_admin
@@ -95,8 +96,9 @@ def _audit(session: Session, who: Participant | None, action: str, meeting_id: s
 
 def _report(session: Session, meeting: Meeting, include_removed: bool = False) -> dict:
     sp = _sp()
-    return build_report(session, meeting, sp.formats.get(meeting.format), plugin_sections(sp, session, meeting),
-                        include_removed=include_removed, now=sp.clock())
+    fmt = sp.formats.get(meeting.format)
+    return build_report(session, meeting, fmt, plugin_sections(sp, session, meeting),
+                        include_removed=include_removed, now=sp.clock(), kinds=kinds_of(sp, fmt))
 
 
 def _emit_after_commit(ctx) -> None:
@@ -178,8 +180,9 @@ def report_item_change(meeting_id: str, key: str):
             o = actions.outcome_of(s, m.id, key.split(":", 1)[1])
             actions.edit(s, o, {"text": change.pop("text")}, sp.clock(), who.role)
             out = _outcome_changed(s, m, o)
-        override = drafts.set_override(s, m, sp.formats.get(m.format), key, change, sp.clock(),
-                                       plugin_sections(sp, s, m)) if change else {}
+        fmt = sp.formats.get(m.format)
+        override = drafts.set_override(s, m, fmt, key, change, sp.clock(), plugin_sections(sp, s, m),
+                                       kinds_of(sp, fmt)) if change else {}
     _emit_after_commit(out)
     return {"ok": True, "key": key, "override": override}
 
@@ -199,7 +202,8 @@ def report_final(meeting_id: str):
     data = validate(FinalSet, _json_body())
     with sp.db.transaction() as s:
         who, m = _staff(s, meeting_id)
-        report = drafts.set_final(s, m, sp.formats.get(m.format), data.final, sp.clock(), plugin_sections(sp, s, m))
+        fmt = sp.formats.get(m.format)
+        report = drafts.set_final(s, m, fmt, data.final, sp.clock(), plugin_sections(sp, s, m), kinds_of(sp, fmt))
         if data.final:
             _audit(s, who, "report.final", m.id)
         return {"ok": True, "final": data.final, "report": report}
@@ -271,6 +275,7 @@ def outcome_create(meeting_id: str):
     with sp.db.transaction() as s:
         who, m = _staff(s, meeting_id)
         fmt = sp.formats.get(m.format)
+        require_kind(kinds_of(sp, fmt), data.kind)
         if data.phase and (fmt is None or fmt.phase(data.phase) is None):
             raise SpiegelError("unknown_phase", f"The format has no phase {data.phase!r}.")
         now = sp.clock()
@@ -293,6 +298,7 @@ def outcome_change(meeting_id: str, outcome_id: str):
         who, m = _staff(s, meeting_id)
         o = actions.outcome_of(s, m.id, outcome_id)
         fields = data.model_dump(exclude_unset=True)
+        require_kind(kinds_of(sp, sp.formats.get(m.format)), fields.get("kind"))
         if "phase" in fields and fields["phase"] and (sp.formats.get(m.format) is None
                                                       or sp.formats[m.format].phase(fields["phase"]) is None):
             raise SpiegelError("unknown_phase", f"The format has no phase {fields['phase']!r}.")
@@ -381,6 +387,7 @@ def admin_action_change(outcome_id: str):
     data = validate(OutcomeChange, _json_body())
     with sp.db.transaction() as s:
         o = actions.outcome_of(s, _meeting_of_outcome(s, outcome_id), outcome_id)
+        require_kind(kinds_of(sp, sp.formats.get(s.get(Meeting, o.meeting_id).format)), data.kind)
         actions.edit(s, o, data.model_dump(exclude_unset=True), sp.clock(), "admin")
         out = _outcome_changed(s, s.get(Meeting, o.meeting_id), o)
         view = outcome_view(o)
@@ -424,6 +431,18 @@ def series_create():
     with sp.db.transaction() as s:
         row = series.create_series(s, data.organisation, data.region, data.title, sp.clock())
         return {"ok": True, "series": series.series_view(row)}, 201
+
+
+@bp.patch("/api/admin/series/<series_id>")
+def series_change(series_id: str):
+    """Correct a series' organisation, region or title (a typo, a renamed network): its rounds
+    stay where they are."""
+    _require_admin()
+    data = validate(SeriesCreate, _json_body())
+    with _sp().db.transaction() as s:
+        row = series.get_series(s, series_id)
+        row.organisation, row.region, row.title = data.organisation, data.region or "", data.title or ""
+        return {"ok": True, "series": series.series_view(row)}
 
 
 @bp.get("/api/admin/series/<series_id>/compare")

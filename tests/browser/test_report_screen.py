@@ -173,6 +173,29 @@ def test_the_report_draft_is_edited_printed_and_made_final(browser, shared_live_
     ctx.close()
 
 
+def test_a_kind_the_format_adds_has_its_own_editable_section(browser, shared_live_server, no_third_party):
+    """UMCG's "possible solution" (issue 12: formats add outcome kinds): its own section with
+    the format's heading, in its place after the improvement points, and its own add form."""
+    server = shared_live_server
+    created = server.create_meeting(title="Verzonnen UMCG-verslag", format="umcg")
+    staff = Staff(server, created["moderator_key"])
+    solution = "Verzonnen oplossingsrichting: een vaste verpleegkundige per gezin"
+    assert staff.call("outcome.add", {"id": str(uuid.uuid4()), "kind": "solution", "text": solution})["ok"]
+    staff.close()
+    ctx, page = _watched_page(browser, LAPTOP, no_third_party)
+    page.goto(f"{server.url}/moderate/{created['meeting']['id']}/report#key={created['moderator_key']}")
+    section = page.locator("#sec-kind-solution")
+    expect(section.get_by_role("heading", level=2)).to_have_text("Oplossingsrichtingen uit de dialoog")
+    expect(section).to_contain_text(solution)
+    expect(page.locator("#sec-kind-improvement + #sec-kind-solution")).to_have_count(1)
+    later = "Verzonnen tweede oplossingsrichting, achteraf"
+    section.locator("textarea.item-editor").fill(later)
+    section.get_by_role("button", name="Toevoegen").click()
+    expect(section).to_contain_text(later)
+    assert not page.errors, page.errors
+    ctx.close()
+
+
 def test_without_the_key_the_report_screen_says_what_to_do(browser, shared_live_server, no_third_party):
     created = shared_live_server.create_meeting(title="Verzonnen zonder sleutel")
     ctx, page = _watched_page(browser, LAPTOP, no_third_party)

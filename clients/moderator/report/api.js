@@ -1,3 +1,4 @@
+// @ts-check
 // The report pages talk to the server over HTTP with the moderator's key as a bearer token.
 // The key is the one the moderator screen keeps (storage name `spiegel.moderator.<meeting id>`,
 // see clients/moderator/common.js takeKey); a `#key=` fragment is taken the same way.

@@ -1,3 +1,4 @@
+// @ts-check
 // A small element builder for the report pages (no dependencies).
 
 /** el('button', {class: 'x', onclick: fn, 'aria-label': ...}, 'text', child) */

@@ -1,3 +1,4 @@
+// @ts-check
 // The report draft: every item with its edit and remove controls. Outcomes are edited as
 // outcomes (actions: owner, due date, status, progress; priorities: score); other items get
 // report edits. After each change the caller reloads the draft from the server.
@@ -14,9 +15,9 @@ const STATUSES = ['open', 'in_progress', 'done', 'dropped'];
 export function renderDraft(root, ctx) {
   const { t, report } = ctx;
   const sections = [];
-  for (const kind of KINDS) {
-    const sec = section(`kind-${kind}`, t(`kind.${kind}`), report.outcomes[kind] || [], ctx);
-    if (!ctx.final) sec.append(addForm(kind, ctx));
+  for (const { kind, title } of kindsOf(report, ctx)) {
+    const sec = section(`kind-${kind}`, title, report.outcomes[kind] || [], ctx);
+    if (!ctx.final) sec.append(addForm(kind, title, ctx));
     sections.push(sec);
   }
   sections.push(section('questions', t('questions'), report.questions, ctx));
@@ -34,10 +35,23 @@ function section(id, title, items, ctx) {
     items.length ? itemList(items, ctx) : el('p', { class: 'empty' }, ctx.t('none')));
 }
 
+/**
+ * The report's outcome kinds in section order with their headings: the core kinds from this
+ * page's catalogue, the format's own from the report (`outcome_kinds`, schema 2; a report
+ * frozen under schema 1 has only the core kinds).
+ */
+function kindsOf(report, ctx) {
+  const listed = report.outcome_kinds || KINDS.map((kind) => ({ kind, core: true }));
+  return listed.map((k) => ({
+    kind: k.kind,
+    title: k.core ? ctx.t(`kind.${k.kind}`) : (k.heading?.[ctx.lang] || k.heading?.nl || k.kind),
+  }));
+}
+
 /** Write a new outcome of `kind` after the meeting (e.g. what went well, a wish). */
-function addForm(kind, ctx) {
+function addForm(kind, title, ctx) {
   const { t } = ctx;
-  const area = el('textarea', { rows: '2', 'aria-label': t('item.addLabel', { kind: t(`kind.${kind}`) }), class: 'item-editor' });
+  const area = el('textarea', { rows: '2', 'aria-label': t('item.addLabel', { kind: title }), class: 'item-editor' });
   const add = el('button', {
     type: 'button',
     onclick: async () => {

@@ -1,3 +1,4 @@
+// @ts-check
 // The organisation's follow-up page (/admin/followup): the action board with filters and
 // exports, series side by side with "next round", retention per meeting and the access log.
 // Signs in with the admin session cookie of /admin.

@@ -1,3 +1,4 @@
+// @ts-check
 // The printable report or letter (?doc=letter): the server's own HTML, fetched with the
 // moderator key, shown here (its stylesheet too) and printed with the browser.
 

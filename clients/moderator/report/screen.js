@@ -1,3 +1,4 @@
+// @ts-check
 // The report screen (/moderate/<meeting id>/report): the draft with every item editable or
 // removable, final/reopen, exports, the letter, consent and retention. Its own page beside
 // the moderator screen, on the same key.

@@ -1,3 +1,4 @@
+// @ts-check
 // Texts of the report screen, the print page and the follow-up page. Dutch first, English complete.
 
 export const STRINGS = {

@@ -29,16 +29,20 @@ def register_formats():
     return [AmcFormat]
 
 
+#: Its events act on meetings of this format only (``not_this_format`` elsewhere).
+AMC = frozenset({"amc"})
+
+
 @hookimpl
 def register_events():
     return [
-        ClientEvent("amc.submit", SubmissionAdd, submit, participant("submit"), replay=replay_submit,
+        ClientEvent("amc.submit", SubmissionAdd, submit, participant("submit"), formats=AMC, replay=replay_submit,
                     description="An invited professional sends in a topic or question before the meeting."),
-        ClientEvent("amc.merge", SubmissionMerge, merge, staff("questions"),
+        ClientEvent("amc.merge", SubmissionMerge, merge, staff("questions"), formats=AMC,
                     description="Fold duplicate submissions into one."),
-        ClientEvent("amc.prepare", SubmissionPrepare, prepare, staff("questions"),
+        ClientEvent("amc.prepare", SubmissionPrepare, prepare, staff("questions"), formats=AMC,
                     description="Turn a submission into a prepared question."),
-        ClientEvent("amc.set", SubmissionSet, set_status, staff("questions"),
+        ClientEvent("amc.set", SubmissionSet, set_status, staff("questions"), formats=AMC,
                     description="Set a submission aside, or back."),
         ServerEvent("amc.submission", frozenset({PARTICIPANT, STAFF}), private=True,
                     description="One submission changed: the sender's view to the sender, the staff view to staff."),

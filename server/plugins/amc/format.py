@@ -28,7 +28,10 @@ class AmcOptions(Payload):
     tablets, so the moderator counts them)."""
 
     inner_circle: int = Field(default=0, ge=0, le=100, json_schema_extra={
-        "title": {"nl": "Cliënten in de binnenkring", "en": "Clients in the inner circle"}})
+        "title": {"nl": "Cliënten in de binnenkring", "en": "Clients in the inner circle"},
+        "help": {"nl": "Cliënten hebben geen tablet: tel ze zelf. Boven de 12 ziet de gespreksleider een rustige "
+                       "waarschuwing.",
+                 "en": "Clients have no tablet: count them yourself. Above 12 the moderator sees a calm warning."}})
 
 
 class AmcFormat(MeetingFormat):

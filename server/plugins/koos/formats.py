@@ -32,7 +32,7 @@ class KoosFormat(MeetingFormat):
     defaults = {"queue_visibility": "hidden"}
     options = KoosOptions
     modules = {"moderator": ["/plugins/koos/round-moderator.js"], "participant": ["/plugins/koos/round-tablet.js"],
-               "display": ["/plugins/koos/round-display.js"]}
+               "display": ["/plugins/koos/round-display.js"], "admin": ["/plugins/koos/admin.js"]}
     phases = (
         Phase(key="lobby", state="open",
               title={"nl": "Welkom", "en": "Welcome"},

@@ -17,7 +17,11 @@ class KoosOptions(Payload):
     """A KOOS meeting is created with a question set from the library and its team or district."""
 
     question_set: Id | None = Field(default=None, json_schema_extra={
-        "title": {"nl": "Vragenset uit de bibliotheek", "en": "Question set from the library"}})
+        "title": {"nl": "Vragenset uit de bibliotheek", "en": "Question set from the library"},
+        "help": {"nl": "De vragen van de set komen bij de voorbereide vragen.",
+                 "en": "The set's questions are added to the prepared questions."},
+        # Copied into the prepared questions once, when the meeting is made.
+        "create_only": True})
     team: Short = Field(default="", json_schema_extra={"title": {"nl": "Team of wijk", "en": "Team or district"}})
 
 

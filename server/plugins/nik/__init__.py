@@ -64,7 +64,7 @@ class NikFormat(MeetingFormat):
     kinds = (PARENT,)
     options = NikOptions
     modules = {"moderator": ["/plugins/nik/moderator.js"], "participant": ["/plugins/nik/parent.js"],
-               "display": ["/plugins/nik/display.js"]}
+               "display": ["/plugins/nik/display.js"], "admin": ["/plugins/nik/admin.js"]}
     phases = (
         Phase(key="lobby", state="open",
               title={"nl": "Welkom", "en": "Welcome"},

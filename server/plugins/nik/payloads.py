@@ -15,19 +15,25 @@ PointId = Annotated[str, StringConstraints(min_length=1, max_length=36)]
 
 
 class Series(Payload):
-    organisation: Name
-    region: Optional = ""
-    round: int = Field(ge=1, le=100)
-    year: int = Field(ge=1990, le=2200)
+    organisation: Name = Field(json_schema_extra={"title": {"nl": "Organisatie", "en": "Organisation"}})
+    region: Optional = Field(default="", json_schema_extra={"title": {"nl": "Regio", "en": "Region"}})
+    round: int = Field(ge=1, le=100, json_schema_extra={"title": {"nl": "Ronde", "en": "Round"}})
+    year: int = Field(ge=1990, le=2200, json_schema_extra={"title": {"nl": "Jaar", "en": "Year"}})
 
 
 class NikOptions(Payload):
     """What a NIK meeting is created with: its series and the optional regional focus."""
 
     series: Series | None = Field(default=None, json_schema_extra={
-        "title": {"nl": "Reeks (organisatie, regio, ronde, jaar)", "en": "Series (organisation, region, round, year)"}})
+        "title": {"nl": "Reeks (organisatie, regio, ronde, jaar)", "en": "Series (organisation, region, round, year)"},
+        "help": {"nl": "Zo zijn de rondes van een regio over de jaren te vergelijken.",
+                 "en": "So that a region's rounds can be compared over the years."},
+        # Read once, when the meeting is made; the moderator changes it with nik.setup.
+        "create_only": True})
     focus: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = Field(
-        default="", json_schema_extra={"title": {"nl": "Regionale focus", "en": "Regional focus"}})
+        default="", json_schema_extra={"title": {"nl": "Regionale focus", "en": "Regional focus"},
+                                        "help": {"nl": "Mag leeg blijven, bijvoorbeeld ‘nazorg’.",
+                                                 "en": "May stay empty, for example ‘aftercare’."}})
 
 
 class NikSetup(Payload):

@@ -8,7 +8,7 @@ The parties of the tripartite project are named on the meeting and in its report
 from __future__ import annotations
 
 from pydantic import Field
-from spiegel.api import LANGUAGES, MeetingFormat, Payload, Phase, bounded_text, options, section
+from spiegel.api import LANGUAGES, MeetingFormat, OutcomeKind, Payload, Phase, bounded_text, options, section
 
 from .decisions import decision_view, decisions, public_view, shown
 from .plan import actions as plan_actions
@@ -44,6 +44,13 @@ class UmcgFormat(MeetingFormat):
     capabilities = frozenset({"outcomes", "dialogue"})
     defaults = {"queue_visibility": "count"}
     options = UmcgOptions
+    #: In the dialogue patients and team look for solutions together (seed 004): a direction
+    #: found there is neither the improvement point itself nor yet a decision or an action.
+    outcome_kinds = (
+        OutcomeKind("solution", {"nl": "Oplossingsrichting", "en": "Possible solution"},
+                    {"nl": "Oplossingsrichtingen uit de dialoog", "en": "Possible solutions from the dialogue"},
+                    after="improvement"),
+    )
     phases = (
         Phase(key="welcome", state="open", title={"nl": "Welkom", "en": "Welcome"},
               rule={"nl": "We beginnen zo. Zet je telefoon op stil.",

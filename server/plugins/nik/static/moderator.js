@@ -98,7 +98,7 @@ export default async function setup(m) {
         m.el('span', { id: 'nik-limit', text: ` ${m.t('nik.mod.limit', { n: vote.dots_per_person })} ` }),
         m.el('button', { type: 'button', text: '+', 'aria-label': m.t('nik.mod.more_dots'),
           onclick: () => act('nik.vote.limit', { dots_per_person: vote.dots_per_person + 1 }) })) : null,
-      m.el('details', {}, m.el('summary', { text: m.t('nik.mod.room_vote') }),
+      m.el('details', {}, m.el('summary', { class: 'btn ghost', text: m.t('nik.mod.room_vote') }),
         vote.method === 'dots'
           ? m.el('ul', {}, ...points.map((p) => m.el('li', {}, m.el('label', { text: p.text },
             m.el('input', { type: 'number', min: '0', max: '200', value: String(room.dots[p.id] || 0),

@@ -27,6 +27,7 @@ from spiegel.api import (
     AdminAction,
     ClientEvent,
     MeetingFormat,
+    OutcomeKind,
     ParticipantKind,
     Payload,
     Phase,
@@ -215,6 +216,16 @@ def count_tips(session, _data: Empty, _now: float) -> dict:
 def register_admin_actions():
     CALLS.append(("register_admin_actions", {}))
     return [AdminAction("probe.count", Empty, count_tips, "Tips in all meetings.")]
+
+
+@hookimpl
+def register_outcome_kinds(format):
+    """A kind of outcome for the probe's own meetings only: other formats are left alone."""
+    CALLS.append(("register_outcome_kinds", {"format": format.name}))
+    if format.name != "probe":
+        return []
+    return [OutcomeKind("hunch", {"nl": "Vermoeden", "en": "Hunch"}, {"nl": "Vermoedens", "en": "Hunches"},
+                        after="wish")]
 
 
 @hookimpl
