@@ -10,12 +10,12 @@ PIP    := $(PY) -m pip --disable-pip-version-check -q
 AXE    := $(VENV)/axe/node_modules/axe-core/axe.min.js
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench bench-scale chromium postgres
+.PHONY: run test lint bench bench-scale chromium postgres redis nginx
 
 run: $(VENV)/.installed
 	$(VENV)/bin/spiegel run
 
-test: $(VENV)/.installed-test $(AXE) chromium postgres
+test: $(VENV)/.installed-test $(AXE) chromium postgres redis nginx
 	$(VENV)/bin/ruff check server tests bench
 	$(PY) -m pytest
 
@@ -62,3 +62,18 @@ postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || { command -v pg_ctlcluster >/dev/null && \
 	  $(SUDO) pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql)" main start && \
 	  for i in $$(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; } || true
+
+# The local Redis server (started when it is installed but down). The scale-out tests start
+# Redis instances of their own on free ports; this one is for trying several workers by hand.
+redis:
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || { command -v redis-server >/dev/null && \
+	  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+	    --dir /var/lib/redis --logfile /var/log/redis/ci.log && \
+	  for i in $$(seq 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.2; done; } || true
+
+# Debian's nginx (the light build) for the reverse-proxy test of deploy/nginx-spiegel.conf;
+# the test runs its own nginx on free ports, the package's own service is not needed.
+nginx:
+	@command -v nginx >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx-light >/dev/null; }
+

@@ -5,8 +5,11 @@ Every password check (the login form and ``Authorization: Bearer``) goes through
 over the limit is refused, even with the right password, while every other address can still
 sign in. A sign-in is a random session id in an ``HttpOnly``, ``SameSite=Strict`` cookie
 (``Secure`` when the request came over HTTPS); the server keeps only its hash and expiry, so
-logout ends it at once, it expires by itself, and a restart (the way the password is changed)
-ends every session. Sessions are per process: the scale-out issue moves them to Redis.
+logout ends it at once, it expires by itself, and a new password ends every session opened
+with the old one. Sessions live in a store (:mod:`.shared_state`): in process memory by default,
+so a restart ends them; with ``SPIEGEL_MESSAGE_QUEUE`` in Redis, so every worker knows them and
+a worker's restart keeps them (a Redis restart ends them: sign in again). Only hashes are
+stored, so whoever reads the store cannot forge a session.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from flask import Request, Response
 from .access import same_secret
 from .errors import SpiegelError
 from .limits import Window
+from .shared_state import Hits, MemorySessions, Sessions
 
 COOKIE = "spiegel_admin"
 
@@ -29,16 +33,26 @@ def _digest(session_id: str) -> str:
     return hashlib.sha256(session_id.encode()).hexdigest()
 
 
+def _mark(digest: str, password: str) -> str:
+    """Ties a session to the password it was opened with (salted by the session: no password hash is shared)."""
+    return hashlib.sha256(f"{digest}:{password}".encode()).hexdigest()
+
+
 class AdminAuth:
     """The admin password, its guess limit and the live sessions of one server process."""
 
     def __init__(self, password: str, session_hours: float, login_limit: int,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic,
+                 sessions: Callable[[Callable[[], float]], Sessions] = MemorySessions,
+                 failures: Hits | None = None):
+        """``sessions`` makes the session store from a clock (``Shared.sessions``); ``failures``
+        holds the wrong-password counts (shared by every worker with Redis)."""
         self._password = password
         self._lifetime = session_hours * 3600
         self._clock = clock
-        self._sessions: dict[str, float] = {}  # hash of the session id -> expiry (clock time)
-        self.failures = Window(300.0, login_limit, "Too many wrong passwords from this address; wait five minutes.")
+        self._sessions = sessions(lambda: self._clock())
+        self.failures = Window(300.0, login_limit, "Too many wrong passwords from this address; wait five minutes.",
+                               failures)
 
     # Passwords -----------------------------------------------------------------------------------
     def check_password(self, given: object, address: str) -> None:
@@ -50,36 +64,26 @@ class AdminAuth:
         raise SpiegelError("not_authenticated", "Wrong admin password.")
 
     def set_password(self, password: str) -> None:
-        """A new password ends every session signed in with the old one."""
+        """A new password ends every session signed in with the old one (their marks no longer match)."""
         self._password = password
-        self._sessions.clear()
 
     # Sessions ------------------------------------------------------------------------------------
     def open_session(self) -> str:
-        self._prune()
         session_id = secrets.token_urlsafe(32)
-        self._sessions[_digest(session_id)] = self._clock() + self._lifetime
+        digest = _digest(session_id)
+        self._sessions.open(digest, _mark(digest, self._password), self._lifetime)
         return session_id
 
     def valid(self, session_id: str | None) -> bool:
         if not session_id:
             return False
-        expiry = self._sessions.get(_digest(session_id))
-        if expiry is None:
-            return False
-        if expiry <= self._clock():
-            self._sessions.pop(_digest(session_id), None)
-            return False
-        return True
+        digest = _digest(session_id)
+        mark = self._sessions.mark(digest)
+        return mark is not None and same_secret(mark, _mark(digest, self._password))
 
     def close(self, session_id: str | None) -> None:
         if session_id:
-            self._sessions.pop(_digest(session_id), None)
-
-    def _prune(self) -> None:
-        now = self._clock()
-        for key in [k for k, expiry in self._sessions.items() if expiry <= now]:
-            del self._sessions[key]
+            self._sessions.close(_digest(session_id))
 
     # HTTP ----------------------------------------------------------------------------------------
     def signed_in(self, request: Request) -> bool:

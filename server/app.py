@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, select
 from . import __version__, http_guard, storage, web
 from .admin_auth import AdminAuth
 from .capacity import Capacity
+from .catch_up import catch_up
 from .config import admin_password, load_config
 from .context import Ctx
 from .db import Database, migrate
@@ -36,6 +37,7 @@ from .plugin_manager import (
 )
 from .presence import Presence
 from .realtime import register
+from .shared_state import Shared
 from .snapshots import snapshot, state_payload
 from .timer import check_timers, start_timer, watch_timers
 
@@ -62,7 +64,11 @@ class Spiegel:
         self.migrations = collect_migrations(self.pm)
         self.static = collect_static(self.pm)
         self.admin_actions = collect_admin_actions(self.pm)
-        self.presence = Presence()
+        # Presence, the join/look-up/password limits and admin sessions are shared by every
+        # worker when SPIEGEL_MESSAGE_QUEUE names Redis (server/shared_state.py); the sid →
+        # participant map and the per-event limits stay per process (a socket lives in one).
+        self.shared = open_shared(config)
+        self.presence = Presence(self.shared.presence_mirror())
         self.presence_pace = Pace()
         self.connections: dict[str, tuple[str, str]] = {}
         self.capacity = Capacity(int(config["MAX_CONNECTIONS"]))
@@ -71,11 +77,14 @@ class Spiegel:
         self.events = Window(10.0, int(config["EVENT_LIMIT"]), "Too many events from this participant; slow down.")
         self.address_events = Window(10.0, int(config["ADDRESS_EVENT_LIMIT"]),
                                      "Too many events from this address; slow down.")
-        self.joins = Window(60.0, int(config["JOIN_LIMIT"]), "Too many joins from this address; wait a minute.")
-        self.lookups = Window(60.0, int(config["JOIN_LIMIT"]), "Too many look-ups from this address; wait a minute.")
+        self.joins = Window(60.0, int(config["JOIN_LIMIT"]), "Too many joins from this address; wait a minute.",
+                            self.shared.hits("joins"))
+        self.lookups = Window(60.0, int(config["JOIN_LIMIT"]), "Too many look-ups from this address; wait a minute.",
+                              self.shared.hits("lookups"))
         self.socketio = SocketIO()
         self.admin_password, self.admin_password_generated = admin_password(config)
-        self.admin = AdminAuth(self.admin_password, float(config["ADMIN_SESSION_HOURS"]), int(config["LOGIN_LIMIT"]))
+        self.admin = AdminAuth(self.admin_password, float(config["ADMIN_SESSION_HOURS"]), int(config["LOGIN_LIMIT"]),
+                               sessions=self.shared.sessions, failures=self.shared.hits("login"))
         #: Called with each new meeting (``spiegel run`` prints its join URL and QR code).
         self.announce: Callable[[Meeting], None] | None = None
         self._watching = False
@@ -125,7 +134,9 @@ class Spiegel:
                    fmt=self.formats[meeting.format], now=self.clock())
 
     def deliver(self, ctx: Ctx) -> None:
-        """After the commit: send what the context queued, close revoked links' sockets."""
+        """After the commit: send what the context queued, close revoked links' sockets (in
+        every worker: presence knows them all, and a disconnect of another worker's socket goes
+        through the message queue)."""
         for name, body, room in ctx.outbox.messages:
             self.socketio.emit(name, body, to=room)
         for participant_id in ctx.revoked:
@@ -175,6 +186,28 @@ class Spiegel:
         if not self._watching:
             self._watching = True
             watch_timers(self, interval)
+
+
+def open_shared(config: dict) -> Shared:
+    """The stores for ``SPIEGEL_MESSAGE_QUEUE``: Redis when it names Redis, else this process's memory
+    (redis-py is needed only then: ``pip install spiegel[redis]``)."""
+    url = config.get("MESSAGE_QUEUE")
+    if not url:
+        return Shared()
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError("SPIEGEL_MESSAGE_QUEUE must be a redis:// (or rediss://) URL")
+    from .redis_state import RedisShared
+
+    return RedisShared(url, config.get("REDIS_PREFIX") or "spiegel:")
+
+
+def _queue(spiegel: Spiegel) -> dict:
+    """Socket.IO's message queue between workers, when there is one."""
+    if spiegel.shared.kind != "redis":
+        return {}
+    queue = spiegel.shared.queue()
+    queue.on_regained = lambda: catch_up(spiegel)
+    return {"client_manager": queue}
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -236,6 +269,7 @@ def create_app(config: dict | None = None, clock: Callable[[], float] = time.tim
         logger=False,
         engineio_logger=False,
         serializer=ScreenedPacket,
+        **_queue(spiegel),
     )
     register(spiegel.socketio)
 

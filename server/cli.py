@@ -47,9 +47,16 @@ def monkey_patch(mode: str) -> None:
         _gevent_patch()
 
 
+def _workers(args: argparse.Namespace) -> int:
+    return args.workers or int(os.environ.get("SPIEGEL_WORKERS") or 1)
+
+
 def cmd_run(args: argparse.Namespace) -> None:
     overrides = {"HOST": args.host or os.environ.get("SPIEGEL_HOST", "0.0.0.0")}
     overrides["PORT"] = args.port or int(os.environ.get("SPIEGEL_PORT", "5000"))
+    if _workers(args) > 1:
+        _run_workers(args, overrides)
+        return
     from .app import create_app
     from .config import ASYNC_MODES  # noqa: F401 - validated in load_config
 
@@ -67,12 +74,38 @@ def cmd_run(args: argparse.Namespace) -> None:
     if args.meeting:
         _print_new_meeting(app, args.meeting, "common", open_now=True)
     sp.watch_timers()
+    sp.shared.start(sp.socketio)  # worker heartbeat (Redis only)
     from .report.retention import start_job
 
     start_job(sp)
     from .serving import serve
 
     serve(app, overrides["HOST"], overrides["PORT"], app.config)
+
+
+def _run_workers(args: argparse.Namespace, overrides: dict) -> None:
+    """Migrate and create the instance secrets once, then supervise the workers (server/supervisor.py)."""
+    import logging
+
+    from . import supervisor
+    from .app import create_app
+
+    app = create_app(overrides)  # migrates; generates the secret key and admin password once
+    workers = _workers(args)
+    problem = supervisor.check(app.config, workers)
+    if problem:
+        sys.exit(f"spiegel run: {problem}")
+    sp = app.extensions["spiegel"]
+    print(f"Spiegel {app.config['SPIEGEL_VERSION']}: {workers} workers on ports {overrides['PORT']}–"
+          f"{overrides['PORT'] + workers - 1} ({sp.db.engine.url.get_backend_name()})", flush=True)
+    if sp.admin_password_generated:
+        print(f"  Admin password (shown once, kept in {app.config['INSTANCE_PATH']}/admin-password): "
+              f"{sp.admin_password}", flush=True)
+    if args.meeting:
+        _print_new_meeting(app, args.meeting, "common", open_now=True)
+    sp.db.engine.dispose()
+    logging.getLogger("spiegel.supervisor").setLevel(logging.INFO)
+    sys.exit(supervisor.supervise(overrides["HOST"], overrides["PORT"], workers))
 
 
 def _print_new_meeting(app, title: str, fmt: str, open_now: bool) -> None:
@@ -177,6 +210,7 @@ def main(argv: list[str] | None = None) -> None:
     run.add_argument("--host")
     run.add_argument("--port", type=int)
     run.add_argument("--meeting", metavar="TITLE", help="also create and open a meeting of the common form")
+    run.add_argument("--workers", type=int, help="worker processes on consecutive ports (SPIEGEL_WORKERS)")
     run.set_defaults(func=cmd_run)
     create = sub.add_parser("create", help="create a meeting and print its links")
     create.add_argument("title")
@@ -197,7 +231,7 @@ def main(argv: list[str] | None = None) -> None:
     purge.add_argument("--today", metavar="YYYY-MM-DD", help="act as if it were this date")
     purge.set_defaults(func=cmd_purge)
     args = parser.parse_args(argv)
-    if args.command == "run":
+    if args.command == "run" and _workers(args) == 1:
         monkey_patch(os.environ.get("SPIEGEL_ASYNC_MODE", "eventlet"))
     from .plugin_manager import PluginError
     from .storage import StorageError

@@ -61,13 +61,22 @@ SETTINGS: tuple[tuple[str, str, object, str], ...] = (
      "Wrong admin passwords (login form or `Bearer`) one address may try in 5 minutes; then that "
      "address waits, every other address can still sign in."),
     ("SPIEGEL_ADMIN_SESSION_HOURS", "ADMIN_SESSION_HOURS", 12,
-     "An admin sign-in expires after this many hours; logout, a password change and a restart end it at once."),
+     "An admin sign-in expires after this many hours; logout and a password change end it at once, and so "
+     "does a restart of a single process (with `SPIEGEL_MESSAGE_QUEUE` sessions are in Redis)."),
     ("SPIEGEL_MAX_CONNECTIONS", "MAX_CONNECTIONS", 5000,
      "Socket.IO connections one server process holds; one more is refused with `server_full` "
      "(pages and the API are still served) and its tablet tries again. `spiegel run` sizes its "
      "pool and open-files limit from it."),
     ("SPIEGEL_DB_TIMEOUT", "DB_TIMEOUT", 5,
      "Seconds a PostgreSQL connect or transaction may take before the client gets `storage_unavailable`."),
+    ("SPIEGEL_MESSAGE_QUEUE", "MESSAGE_QUEUE", None,
+     "`redis://[:password@]host:port/db` for several workers: Socket.IO's message queue, presence, "
+     "the join, look-up and admin-password limits and admin sessions in Redis. Default: one process, in memory."),
+    ("SPIEGEL_REDIS_PREFIX", "REDIS_PREFIX", "spiegel:",
+     "Prefix of every Redis key and of the message-queue channel (several deployments on one Redis)."),
+    ("SPIEGEL_WORKERS", "WORKERS", 1,
+     "`spiegel run` starts this many worker processes on consecutive ports from `SPIEGEL_PORT` "
+     "(needs `SPIEGEL_MESSAGE_QUEUE` and PostgreSQL when above 1)."),
 )
 
 

@@ -1,7 +1,10 @@
-"""Who is connected right now, per meeting, in this process.
+"""Who is connected right now, per meeting.
 
-Kept in memory: a socket belongs to one process. With several workers this moves to Redis
-(the scale-out issue); the interface stays the same.
+Each worker keeps its own sockets in memory (a socket lives in one process). With several
+workers (``SPIEGEL_MESSAGE_QUEUE``) it also mirrors them into Redis
+(:class:`.redis_state.PresenceMirror`), and answers from there: sockets of every worker, a
+dead worker's dropping out once its heartbeat stops. While Redis is away it answers from its
+own memory, and rewrites its sockets into Redis once Redis is back.
 """
 
 from __future__ import annotations
@@ -16,10 +19,12 @@ from .hookspecs import hookimpl
 from .models import Participant
 from .outbox import STAFF
 from .registry import ServerEvent
+from .shared_state import Unavailable
 from .views import participant_label, participant_labels
 
 if TYPE_CHECKING:  # pragma: no cover
     from .context import Ctx
+    from .redis_state import PresenceMirror
 
 #: What the presence view needs of a meeting's participants (labels, roles, ever seen).
 _PRESENCE = select(Participant.id, Participant.role, Participant.name, Participant.discipline, Participant.number,
@@ -27,14 +32,19 @@ _PRESENCE = select(Participant.id, Participant.role, Participant.name, Participa
 
 
 class Presence:
-    def __init__(self) -> None:
+    def __init__(self, mirror: PresenceMirror | None = None) -> None:
         self._lock = threading.Lock()
-        # meeting id -> participant id -> set of socket ids
+        # meeting id -> participant id -> set of socket ids (this worker's own)
         self._sockets: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        self._mirror = mirror
+        if mirror is not None:
+            mirror.own = self.own
 
     def connect(self, meeting_id: str, participant_id: str, sid: str) -> None:
         with self._lock:
             self._sockets[meeting_id][participant_id].add(sid)
+        if self._mirror is not None:
+            self._mirror.connect(meeting_id, participant_id, sid)
 
     def disconnect(self, meeting_id: str, participant_id: str, sid: str) -> None:
         with self._lock:
@@ -43,14 +53,42 @@ class Presence:
                 sockets.discard(sid)
                 if not sockets:
                     del self._sockets[meeting_id][participant_id]
+            if not self._sockets[meeting_id]:
+                del self._sockets[meeting_id]
+        if self._mirror is not None:
+            self._mirror.disconnect(meeting_id, sid)
+
+    def own(self) -> list[tuple[str, str, str]]:
+        """(meeting, participant, sid) of every socket of this worker: what it rewrites into Redis."""
+        with self._lock:
+            return [(m, p, sid) for m, by in self._sockets.items() for p, sids in by.items() for sid in sids]
+
+    def _local(self, meeting_id: str) -> dict[str, set[str]]:
+        with self._lock:
+            return {p: set(sids) for p, sids in self._sockets.get(meeting_id, {}).items()}
+
+    def _all(self, meeting_id: str) -> dict[str, set[str]]:
+        """Participant id → socket ids in every worker (only this one's while Redis is away).
+        This worker's own always count, also in the moment between a Redis restart and the
+        heartbeat that writes them back."""
+        found = self._local(meeting_id)
+        if self._mirror is not None:
+            try:
+                for participant_id, sids in self._mirror.sockets(meeting_id).items():
+                    found.setdefault(participant_id, set()).update(sids)
+            except Unavailable:
+                pass
+        return found
 
     def sockets(self, meeting_id: str, participant_id: str) -> set[str]:
-        with self._lock:
-            return set(self._sockets[meeting_id].get(participant_id, ()))
+        return self._all(meeting_id).get(participant_id, set())
+
+    def meeting_sockets(self, meeting_id: str) -> set[str]:
+        """Every socket of the meeting in every worker (to close them when it is erased)."""
+        return {sid for sids in self._all(meeting_id).values() for sid in sids}
 
     def connected(self, meeting_id: str) -> set[str]:
-        with self._lock:
-            return set(self._sockets[meeting_id])
+        return set(self._all(meeting_id))
 
     def view(self, ctx: Ctx) -> dict:
         """Joined and connected listeners, and the ones whose tablet dropped (by label only).

@@ -207,20 +207,24 @@ def register_events():
 def check_timers(sp) -> int:
     """Tell staff (only) about timers that ran out, once each; nothing else changes.
 
-    Each expiry is claimed with a conditional UPDATE, so even several processes checking at
-    the same moment announce it once. Returns how many were announced.
+    Every worker runs this watcher. Each expiry is claimed with a conditional UPDATE that
+    names the deadline it saw: of several workers checking at the same moment one changes
+    the row, the others change nothing and stay quiet; and a deadline the moderator moved in
+    between (which clears the flag) is not claimed for the old one. Returns how many this
+    process announced.
     """
     now = sp.clock()
     told = 0
     with sp.db.transaction() as session:
-        due = session.scalars(select(Meeting.id).where(
+        due = session.execute(select(Meeting.id, Meeting.timer_deadline).where(
             Meeting.timer_running.is_(True), Meeting.timer_deadline <= now,
             Meeting.timer_expired_notified.is_(False))).all()
-    for meeting_id in due:
+    for meeting_id, deadline in due:
         with sp.db.transaction() as session:
             claimed = session.execute(update(Meeting).where(
                 Meeting.id == meeting_id, Meeting.timer_expired_notified.is_(False),
-                Meeting.timer_running.is_(True)).values(timer_expired_notified=True)).rowcount
+                Meeting.timer_running.is_(True), Meeting.timer_deadline == deadline)
+                .values(timer_expired_notified=True)).rowcount
             if not claimed:
                 continue
             meeting = session.get(Meeting, meeting_id)

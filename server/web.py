@@ -74,7 +74,7 @@ def healthz():
     except Exception as exc:  # noqa: BLE001 - any failure means "down" here
         refusal = storage.refusal(exc) or SpiegelError("storage_unavailable")
         return jsonify({**refusal.to_ack(), "database": "down"}), refusal.http_status
-    return {"ok": True, "database": "up"}
+    return {"ok": True, "database": "up", **_sp().shared.health()}
 
 
 @bp.get("/")
@@ -340,7 +340,7 @@ def admin_delete(meeting_id: str):
     sp.db.after_erase()
     # Tablets wipe what they keep of this meeting, then their sockets close (docs/protocol.md).
     sp.socketio.emit("meeting.erased", {"meeting_id": meeting_id}, to=meeting_room(meeting_id))
-    for sid in [sid for sid, (_, mid) in list(sp.connections.items()) if mid == meeting_id]:
+    for sid in sp.presence.meeting_sockets(meeting_id):  # every worker's (through the message queue)
         sp.socketio.server.disconnect(sid)
     return {"ok": True, "deleted": meeting_id}
 

@@ -12,13 +12,14 @@ import socketio
 class Peer:
     """One participant's socket: records every event it receives, calls events with acks."""
 
-    def __init__(self, url: str, token: str, name: str = "peer"):
+    def __init__(self, url: str, token: str, name: str = "peer", **options):
+        """``options`` go to ``socketio.Client`` (``ssl_verify=False`` behind a self-signed proxy)."""
         self.name = name
         self.url = url
         self.token = token
         self.events: list[tuple[str, object]] = []
         self._lock = threading.Lock()
-        self.sio = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
+        self.sio = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1, **options)
 
         @self.sio.on("*")
         def _any(event, *args):

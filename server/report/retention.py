@@ -70,12 +70,26 @@ def due(session: Session, today: date, days: int) -> list[Due]:
     return out
 
 
+#: The PostgreSQL advisory lock of a purge (any fixed number, Spiegel's own).
+PURGE_LOCK = 0x5350_4745
+
+
+def _only_purger(session: Session) -> bool:
+    """Every worker runs the hourly job; on PostgreSQL one purges at a time and the others skip
+    the round (SQLite serialises writers itself)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    return bool(session.scalar(select(func.pg_try_advisory_xact_lock(PURGE_LOCK))))
+
+
 def purge(sp, today: date | None = None, dry_run: bool = False) -> list[dict]:
     """Erase what is due (or, with ``dry_run``, only say what would go)."""
     now = sp.clock()
     today = today or datetime.fromtimestamp(now, UTC).date()
     days = int(sp.app.config["RETENTION_DAYS"])
     with sp.db.transaction() as session:
+        if not dry_run and not _only_purger(session):
+            return []
         found = due(session, today, days)
         if dry_run:
             return [asdict(d) for d in found]

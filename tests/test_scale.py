@@ -1,0 +1,531 @@
+"""Several workers on one Redis and one PostgreSQL database (docs/deployment.md).
+
+Real `spiegel run` processes, a Redis of each test's own (with a password, killed and started
+again where the test says so), a PostgreSQL database of each test's own, real python-socketio
+clients, and nginx running deploy/nginx-spiegel.conf itself.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import shutil
+import signal
+import ssl
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+from helpers import ROOT, FakeClock, LiveServer, free_port, make_app, uid
+from realtime_clients import Peer, close_all
+from redis_server import RedisServer
+
+pytestmark = pytest.mark.e2e
+
+SECRET_KEY = "verzonnen-geheime-sleutel-voor-de-schaaltest"
+
+
+def wait_until(condition, timeout: float = 20.0, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def redis_server():
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    server = RedisServer().start()
+    yield server
+    server.destroy()
+
+
+def worker(tmp_path: Path, name: str, database_url: str, redis_url: str, prefix: str, **env) -> LiveServer:
+    """One worker as `spiegel run --workers N` starts it: same database, Redis, key and password."""
+    return LiveServer(instance=tmp_path / name, database_url=database_url, extra_env={
+        "SPIEGEL_MESSAGE_QUEUE": redis_url, "SPIEGEL_REDIS_PREFIX": prefix, "SPIEGEL_SECRET_KEY": SECRET_KEY, **env})
+
+
+@pytest.fixture
+def pair(tmp_path, postgres_url, redis_server):
+    """Workers A and B on different ports; each test has its own key prefix and database."""
+    prefix = f"t{uuid.uuid4().hex[:8]}:"
+    a = worker(tmp_path, "a", postgres_url, redis_server.url, prefix).start()
+    b = worker(tmp_path, "b", postgres_url, redis_server.url, prefix).start()
+    yield a, b
+    a.stop()
+    b.stop()
+
+
+def connected(peer: Peer) -> int:
+    return peer.snapshot()["presence"]["connected"]
+
+
+def add_questions(peer: Peer, count: int, label: str) -> list[str]:
+    ids = []
+    for n in range(count):
+        item = {"id": uid(), "text": f"Verzonnen vraag {label}.{n}"}
+        assert peer.call("question.add", item)["ok"]
+        ids.append(item["id"])
+    return ids
+
+
+def test_moderator_on_a_and_listeners_on_b_see_each_other(pair):
+    a, b = pair
+    created = a.create_meeting(title="Schaaltest (verzonnen)")
+    code, meeting_id = created["meeting"]["code"], created["meeting"]["id"]
+    moderator = Peer(a.url, created["moderator_key"], "moderator@A").connect()
+    tokens = [b.join(code, name=f"L{i}")["token"] for i in range(2)]
+    listeners = [Peer(b.url, t, f"listener{i}@B").connect() for i, t in enumerate(tokens)]
+    try:
+        # Presence counts the listeners of the other worker.
+        moderator.wait_for("presence", where=lambda p: p["presence"]["connected"] == 2)
+        assert connected(moderator) == 2
+        # Moderator's change on A reaches listeners on B …
+        assert moderator.call("phase.goto", {"key": "listening"})["ok"]
+        for peer in listeners:
+            peer.wait_for("state", where=lambda p: p["phase"]["key"] == "listening")
+        # … and a listener's question on B reaches the moderator on A.
+        asked = add_questions(listeners[0], 1, "B")
+        moderator.wait_for("question", where=lambda p: p.get("question", p).get("id") == asked[0])
+
+        # A revoked link closes its socket in the other worker.
+        status, _ = a.api("POST", f"/api/admin/meetings/{meeting_id}/moderator-link", {}, admin=True)
+        assert status == 200
+        wait_until(lambda: not moderator.sio.connected, what="the old moderator link's socket to close")
+
+        # The admin session and the wrong-password limit hold across workers.
+        assert _admin_cookie_works_on_other_worker(a, b)
+
+        # Erasing the meeting on A closes the listeners' sockets on B.
+        status, _ = a.api("DELETE", f"/api/admin/meetings/{meeting_id}", admin=True)
+        assert status == 200
+        for peer in listeners:
+            peer.wait_for("meeting.erased")
+        wait_until(lambda: not any(p.sio.connected for p in listeners), what="the erased meeting's sockets to close")
+    finally:
+        close_all([moderator, *listeners])
+
+
+def _admin_cookie_works_on_other_worker(a: LiveServer, b: LiveServer) -> bool:
+    import http.cookiejar
+    import json
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    req = urllib.request.Request(a.url + "/api/admin/login", data=json.dumps({"password": a.admin_password}).encode(),
+                                 headers={"Content-Type": "application/json"}, method="POST")
+    assert opener.open(req, timeout=10).status == 200
+    cookie = next(c for c in jar if c.name == "spiegel_admin")
+    req = urllib.request.Request(b.url + "/api/admin/meetings", headers={"Cookie": f"spiegel_admin={cookie.value}"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return r.status == 200
+
+
+def test_wrong_admin_passwords_count_in_every_worker(tmp_path, postgres_url, redis_server):
+    prefix = f"t{uuid.uuid4().hex[:8]}:"
+    a = worker(tmp_path, "a", postgres_url, redis_server.url, prefix, SPIEGEL_LOGIN_LIMIT="3").start()
+    b = worker(tmp_path, "b", postgres_url, redis_server.url, prefix, SPIEGEL_LOGIN_LIMIT="3").start()
+    try:
+        for server in (a, b, a):
+            status, _ = server.api("POST", "/api/admin/login", {"password": "verzonnen-fout"})
+            assert status == 401
+        status, answer = b.api("POST", "/api/admin/login", {"password": b.admin_password})
+        assert status == 429 and answer["error"]["code"] == "rate_limited", answer
+    finally:
+        a.stop()
+        b.stop()
+
+
+def test_a_killed_worker_s_tablets_reconnect_to_the_other_with_nothing_lost(pair):
+    a, b = pair
+    created = a.create_meeting(title="Uitvaltest (verzonnen)")
+    code = created["meeting"]["code"]
+    moderator = Peer(a.url, created["moderator_key"], "moderator@A").connect()
+    assert moderator.call("phase.goto", {"key": "listening"})["ok"]
+    tokens = [b.join(code, name=f"L{i}")["token"] for i in range(3)]
+    listeners = [Peer(b.url, t, f"listener{i}@B").connect() for i, t in enumerate(tokens)]
+    asked = {t: add_questions(p, 3, p.name) for t, p in zip(tokens, listeners, strict=True)}
+    try:
+        wait_until(lambda: connected(moderator) == 3, what="presence of B's listeners")
+        b.kill()
+        killed = time.monotonic()
+        for peer in listeners:
+            peer.sio.reconnection = False
+        # B's sockets drop out of presence once its heartbeat is gone (about 10 s).
+        wait_until(lambda: connected(moderator) == 0, timeout=30, what="a dead worker's sockets to drop out")
+        print(f"a dead worker's sockets dropped out of presence after {time.monotonic() - killed:.1f} s")
+        # The tablets come back through the proxy, which now sends them to A.
+        close_all(listeners)
+        listeners = [Peer(a.url, t, f"listener{i}@A").connect() for i, t in enumerate(tokens)]
+        for token, peer in zip(tokens, listeners, strict=True):
+            mine = sorted(q["id"] for q in peer.of("snapshot")[0]["questions"])
+            assert mine == sorted(asked[token])
+        assert sorted(q["id"] for q in moderator.snapshot()["questions"]) == sorted(sum(asked.values(), []))
+        wait_until(lambda: connected(moderator) == 3, what="presence after the reconnect")
+    finally:
+        close_all([moderator, *listeners])
+
+
+def test_redis_restarted_mid_meeting_service_back_within_five_seconds(pair, redis_server):
+    a, b = pair
+    created = a.create_meeting(title="Redis-herstart (verzonnen)")
+    code = created["meeting"]["code"]
+    moderator = Peer(a.url, created["moderator_key"], "moderator@A").connect()
+    tokens = [b.join(code, name=f"L{i}")["token"] for i in range(2)]
+    listeners = [Peer(b.url, t, f"listener{i}@B").connect() for i, t in enumerate(tokens)]
+    try:
+        wait_until(lambda: connected(moderator) == 2, what="presence before the restart")
+        assert moderator.call("phase.goto", {"key": "listening"})["ok"]
+        before = add_questions(listeners[0], 2, "voor")
+        assert a.api("GET", "/healthz") == (200, {"ok": True, "database": "up", "redis": "up"})
+        redis_server.kill()
+        assert wait_until(lambda: a.api("GET", "/healthz")[1].get("redis") == "down", what="/healthz to say so")
+        # Without Redis each worker still serves its own sockets, and stores what they send.
+        during = add_questions(listeners[1], 2, "tijdens")
+        assert moderator.call("timer.start", {"seconds": 600})["ok"]
+        redis_server.start()
+        back = time.monotonic()
+        # Service is back: a question on B reaches the moderator on A again.
+        probe = []
+
+        def delivered() -> bool:
+            probe.extend(add_questions(listeners[0], 1, "probe"))
+            ids = {p.get("question", p).get("id") for p in moderator.of("question")}
+            return probe[-1] in ids or any(pid in ids for pid in probe)
+
+        wait_until(lambda: delivered(), timeout=5, what="cross-worker delivery after the Redis restart")
+        wait_until(lambda: connected(moderator) == 2, timeout=max(0.1, 5 - (time.monotonic() - back)),
+                   what="presence rewritten after the Redis restart")
+        print(f"service back {time.monotonic() - back:.2f} s after Redis answered again")
+        stored = {q["id"] for q in moderator.snapshot()["questions"]}
+        assert set(before) | set(during) | set(probe) <= stored, "an acknowledged question was lost"
+        # What the other worker sent while Redis was away reaches them once it is back.
+        for peer in listeners:
+            peer.wait_for("state", where=lambda p: p["timer"]["running"], timeout=5)
+        assert set(during) <= {q["id"] for q in moderator.of("snapshot")[-1]["questions"]}
+    finally:
+        close_all([moderator, *listeners])
+
+
+# --- the stores themselves, two "workers" in this process -------------------------------------------
+
+def test_limits_hold_across_workers_and_fall_back_to_memory_while_redis_is_away(redis_server):
+    from spiegel.errors import SpiegelError
+    from spiegel.limits import Window
+    from spiegel.redis_state import RedisShared
+
+    prefix = f"t{uuid.uuid4().hex[:8]}:"
+    one, other = (Window(60, 3, "verzonnen", RedisShared(redis_server.url, prefix).hits("joins")) for _ in range(2))
+    for window in (one, other, one):
+        window.hit("10.0.0.1")
+    with pytest.raises(SpiegelError):
+        other.hit("10.0.0.1")
+    other.hit("10.0.0.2")  # another address is not affected
+    redis_server.kill()
+    for _ in range(3):
+        one.hit("10.0.0.1")  # in this process's memory now: counted afresh, never an exception
+    with pytest.raises(SpiegelError):
+        one.hit("10.0.0.1")
+
+
+def test_presence_sees_every_worker_drops_a_dead_one_and_is_rewritten_after_a_redis_restart(redis_server):
+    import redis
+    from spiegel.presence import Presence
+    from spiegel.redis_state import RedisShared
+
+    prefix = f"t{uuid.uuid4().hex[:8]}:"
+    shared = [RedisShared(redis_server.url, prefix) for _ in range(2)]
+    a, b = (Presence(s.presence_mirror()) for s in shared)
+    for s in shared:
+        assert s.presence_mirror().beat()  # first beat: nothing in Redis yet, so it writes
+    a.connect("m1", "p1", "sid-a")
+    b.connect("m1", "p2", "sid-b")
+    assert a.connected("m1") == b.connected("m1") == {"p1", "p2"}
+    assert a.meeting_sockets("m1") == {"sid-a", "sid-b"}
+    b.disconnect("m1", "p2", "sid-b")
+    assert a.connected("m1") == {"p1"}
+    b.connect("m1", "p2", "sid-b2")
+
+    redis.Redis.from_url(redis_server.url).flushall()  # what a Redis restart leaves
+    assert a.connected("m1") == {"p1"}  # its own, still counted
+    for s in shared:
+        assert s.presence_mirror().beat() is True
+    assert a.connected("m1") == {"p1", "p2"}
+
+    # Worker b dies: its heartbeat key is gone (here at once; in life after its TTL).
+    redis.Redis.from_url(redis_server.url).delete(f"{prefix}worker:{shared[1].presence_mirror().worker}")
+    assert a.connected("m1") == {"p1"}
+    redis_server.kill()
+    assert a.connected("m1") == {"p1"}, "while Redis is away, this worker's own sockets"
+
+
+# --- the timer-expiry watcher: every worker runs it, one announces -------------------------------
+
+def test_an_expiry_is_announced_once_by_two_apps_with_threads(tmp_path, postgres_url):
+    clock = FakeClock()
+    apps = [make_app(tmp_path / f"i{n}", clock, DATABASE_URL=postgres_url) for n in range(2)]
+    sp0 = apps[0].extensions["spiegel"]
+    from spiegel.meetings import create_meeting
+    from spiegel.models import Meeting
+    from spiegel.schemas import MeetingCreate, validate
+    from spiegel.timer import of, start, store
+
+    with sp0.db.transaction() as s:
+        meeting, _ = create_meeting(sp0, s, validate(MeetingCreate, {"title": "Timertest", "open": True}), clock())
+        meeting_id = meeting.id
+    for round_ in range(5):
+        with sp0.db.transaction() as s:
+            m = s.get(Meeting, meeting_id)
+            store(m, start(of(m), clock(), 30))
+        clock.advance(31)
+        barrier = threading.Barrier(8)
+        told: list[int] = []
+
+        threads = [threading.Thread(target=_check_after, args=(app.extensions["spiegel"], barrier, told))
+                   for app in apps for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        assert sum(told) == 1, f"round {round_}: announced {sum(told)} times"
+
+
+def _check_after(sp, barrier: threading.Barrier, told: list[int]) -> None:
+    barrier.wait()
+    with sp.app.app_context():
+        told.append(sp.check_timers())
+
+
+def test_one_worker_purges_at_a_time_on_postgresql(tmp_path, postgres_url):
+    import psycopg
+    from spiegel.report.retention import PURGE_LOCK, _only_purger
+
+    sp = make_app(tmp_path / "i", FakeClock(), DATABASE_URL=postgres_url).extensions["spiegel"]
+    with sp.db.transaction() as session:
+        assert _only_purger(session)
+    dsn = postgres_url.replace("postgresql+psycopg://", "postgresql://", 1)
+    with psycopg.connect(dsn) as other:  # another worker, mid-purge
+        other.execute("SELECT pg_advisory_xact_lock(%s)", (PURGE_LOCK,))
+        with sp.db.transaction() as session:
+            assert not _only_purger(session)
+        from datetime import date
+
+        from spiegel.report.retention import purge
+
+        assert purge(sp, today=date(2100, 1, 1)) == [], "the other worker's round: this one skips"
+
+
+# --- `spiegel run --workers 2`: the supervisor ------------------------------------------------------
+
+def _children(pid: int) -> dict[int, str]:
+    found = {}
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            fields = Path(stat).read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                child = int(Path(stat).parent.name)
+                found[child] = (Path(stat).parent / "cmdline").read_text().replace("\0", " ")
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def _healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
+            return r.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+def _consecutive_ports() -> int:
+    while True:
+        port = free_port()
+        if port < 65000 and _free(port + 1):
+            return port
+
+
+def _free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def start_supervisor(tmp_path: Path, postgres_url: str, redis_url: str, port: int) -> subprocess.Popen:
+    import sys
+
+    env = dict(os.environ, SPIEGEL_INSTANCE_PATH=str(tmp_path / "instance"), DATABASE_URL=postgres_url,
+               SPIEGEL_MESSAGE_QUEUE=redis_url, SPIEGEL_REDIS_PREFIX=f"t{uuid.uuid4().hex[:8]}:",
+               SPIEGEL_ADMIN_PASSWORD="verzonnen-admin-wachtwoord", PYTHONUNBUFFERED="1")
+    log = open(tmp_path / "supervisor.log", "ab")  # noqa: SIM115 - closed with the process
+    return subprocess.Popen([sys.executable, "-m", "spiegel", "run", "--host", "127.0.0.1", "--port", str(port),
+                             "--workers", "2"], env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+
+
+def test_run_workers_starts_both_and_restarts_a_killed_one(tmp_path, postgres_url, redis_server):
+    port = _consecutive_ports()
+    proc = start_supervisor(tmp_path, postgres_url, redis_server.url, port)
+    try:
+        wait_until(lambda: _healthy(port) and _healthy(port + 1), timeout=60, what="both workers")
+        workers = _children(proc.pid)
+        assert len(workers) == 2, workers
+        second = next(pid for pid, cmd in workers.items() if f"--port {port + 1}" in cmd)
+        os.kill(second, signal.SIGKILL)
+        wait_until(lambda: any(f"--port {port + 1}" in cmd and pid != second
+                               for pid, cmd in _children(proc.pid).items()), timeout=30, what="a new worker")
+        wait_until(lambda: _healthy(port + 1), timeout=60, what="the restarted worker to answer")
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) == 0
+        assert not _children(proc.pid)
+        assert not _healthy(port) and not _healthy(port + 1)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        for pid in _children(proc.pid):
+            os.kill(pid, signal.SIGKILL)
+        print((tmp_path / "supervisor.log").read_text(errors="replace")[-3000:])
+
+
+# --- nginx running deploy/nginx-spiegel.conf ------------------------------------------------------
+
+def nginx_config(tmp_path: Path, http_port: int, https_port: int, workers: list[int]) -> Path:
+    """The committed recipe with this test's ports and paths, wrapped in a minimal nginx.conf."""
+    site = (ROOT / "deploy" / "nginx-spiegel.conf").read_text()
+    upstream = "".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;\n" for p in workers)
+    site = re.sub(r"(    server 127\.0\.0\.1:\d+ [^\n]*\n)+", upstream, site, count=1)
+    site = re.sub(r"^\s*listen \[::\][^\n]*\n", "", site, flags=re.M)
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{http_port};")
+    site = site.replace("listen 443 ssl;", f"listen 127.0.0.1:{https_port} ssl;")
+    site = re.sub(r"ssl_certificate\s+\S+;", f"ssl_certificate {tmp_path / 'cert.pem'};", site)
+    site = re.sub(r"ssl_certificate_key\s+\S+;", f"ssl_certificate_key {tmp_path / 'key.pem'};", site)
+    site = site.replace("/var/log/nginx/", f"{tmp_path}/")
+    (tmp_path / "spiegel.conf").write_text(site)
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")],
+                   check=True, capture_output=True, timeout=60)
+    temp = {name: tmp_path / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
+    for path in temp.values():
+        path.mkdir(exist_ok=True)
+    main = tmp_path / "nginx.conf"
+    main.write_text(f"""daemon off;
+master_process off;
+pid {tmp_path}/nginx.pid;
+error_log {tmp_path}/error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    client_body_temp_path {temp['body']};
+    proxy_temp_path {temp['proxy']};
+    fastcgi_temp_path {temp['fastcgi']};
+    uwsgi_temp_path {temp['uwsgi']};
+    scgi_temp_path {temp['scgi']};
+    include {tmp_path / 'spiegel.conf'};
+}}
+""")
+    return main
+
+
+@pytest.fixture
+def nginx(tmp_path):
+    nginx_bin = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx_bin).exists():
+        pytest.skip("nginx is not installed (make nginx)")
+    procs = []
+
+    def start(workers: list[int]) -> tuple[int, int]:
+        http_port, https_port = free_port(), free_port()
+        (tmp_path / "nginx").mkdir()
+        conf = nginx_config(tmp_path / "nginx", http_port, https_port, workers)
+        subprocess.run([nginx_bin, "-t", "-c", str(conf), "-p", str(tmp_path / "nginx")], check=True,
+                       capture_output=True, timeout=30)
+        procs.append(subprocess.Popen([nginx_bin, "-c", str(conf), "-p", str(tmp_path / "nginx")],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        wait_until(lambda: _answers(f"https://127.0.0.1:{https_port}/healthz"), what="nginx")
+        return http_port, https_port
+
+    yield start
+    for proc in procs:
+        proc.terminate()
+        proc.wait(10)
+
+
+def _insecure() -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2, context=_insecure()) as r:
+            return r.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError, ssl.SSLError):
+        return False
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_the_nginx_recipe_serves_https_websockets_and_fails_over(tmp_path, postgres_url, redis_server, nginx):
+    prefix = f"t{uuid.uuid4().hex[:8]}:"
+    a = worker(tmp_path, "a", postgres_url, redis_server.url, prefix, SPIEGEL_TRUSTED_PROXIES="1").start()
+    b = worker(tmp_path, "b", postgres_url, redis_server.url, prefix, SPIEGEL_TRUSTED_PROXIES="1").start()
+    http_port, https_port = nginx([a.port, b.port])
+    base = f"https://127.0.0.1:{https_port}"
+    peers: list[Peer] = []
+    try:
+        # Plain HTTP is redirected to HTTPS.
+        opener = urllib.request.build_opener(_NoRedirect)
+        with pytest.raises(urllib.error.HTTPError) as redirect:
+            opener.open(f"http://127.0.0.1:{http_port}/admin", timeout=5)
+        assert redirect.value.code == 301
+        assert redirect.value.headers["Location"] == "https://127.0.0.1/admin"
+
+        created = a.create_meeting(title="Proxytest (verzonnen)")
+        code = created["meeting"]["code"]
+        tokens = [a.join(code, name=f"L{i}")["token"] for i in range(2)]
+        moderator = Peer(base, created["moderator_key"], "moderator", ssl_verify=False).connect()
+        peers = [moderator, *(Peer(base, t, f"listener{i}", ssl_verify=False).connect() for i, t in enumerate(tokens))]
+        assert moderator.call("phase.goto", {"key": "listening"})["ok"]
+        asked = add_questions(peers[1], 3, "proxy")
+        # Every client is 127.0.0.1: ip_hash puts them all on one worker. Kill that one.
+        serving = a if _sockets_on(a) >= _sockets_on(b) else b
+        serving.kill()
+        moderator.wait_for("snapshot", count=2, timeout=30)  # reconnected, through nginx, to the other
+        for peer in peers[1:]:
+            peer.wait_for("snapshot", count=2, timeout=30)
+        # The snapshot can arrive a moment before the client counts itself connected.
+        wait_until(lambda: all(p.sio.connected for p in peers), what="the reconnected clients")
+        assert set(asked) <= {q["id"] for q in moderator.snapshot()["questions"]}
+        assert peers[1].call("question.add", {"id": asked[0], "text": "Verzonnen vraag proxy.0"})["duplicate"] is True
+        access = (tmp_path / "nginx" / "spiegel.access.log").read_text()
+        assert "/socket.io/" in access and "EIO=" not in access, "no query strings (session ids) in the log"
+    finally:
+        close_all(peers)
+        a.stop()
+        b.stop()
+
+
+def _sockets_on(server: LiveServer) -> int:
+    """Established TCP connections to ``server``'s port (nginx's upstream connections)."""
+    out = subprocess.run(["ss", "-Htn", "state", "established", f"( sport = :{server.port} )"],
+                         capture_output=True, text=True, timeout=10, check=True).stdout
+    return len(out.splitlines())
