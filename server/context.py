@@ -14,8 +14,8 @@ from typing import Any, Protocol
 from sqlalchemy import bindparam, func, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, make_transient_to_detached
-from sqlalchemy.orm.util import identity_key
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from .errors import SpiegelError
 from .formats import MeetingFormat, ParticipantKind, Phase
