@@ -39,7 +39,8 @@ from .presence import Presence
 from .realtime import register
 from .shared_state import Shared
 from .snapshots import snapshot, state_payload
-from .timer import check_timers, start_timer, watch_timers
+from .timer import check_timers, start_timer
+from .timer_watch import TimerWatch, deadline_of, watch
 
 log = logging.getLogger("spiegel")
 
@@ -87,7 +88,8 @@ class Spiegel:
                                sessions=self.shared.sessions, failures=self.shared.hits("login"))
         #: Called with each new meeting (``spiegel run`` prints its join URL and QR code).
         self.announce: Callable[[Meeting], None] | None = None
-        self._watching = False
+        #: The expiry watcher's schedule, once :meth:`watch_timers` started it.
+        self.timer_watch: TimerWatch | None = None
 
     # What handlers and the outbox ask of the app (context.Runtime). ---------------------------
     def allows(self, event: str, audience: str) -> bool:
@@ -139,6 +141,8 @@ class Spiegel:
         through the message queue)."""
         for name, body, room in ctx.outbox.messages:
             self.socketio.emit(name, body, to=room)
+        if self.timer_watch is not None:
+            self.timer_watch.saw(deadline_of(ctx.meeting))
         for participant_id in ctx.revoked:
             for sid in self.presence.sockets(ctx.meeting.id, participant_id):
                 self.socketio.server.disconnect(sid)
@@ -182,10 +186,11 @@ class Spiegel:
     def check_timers(self) -> int:
         return check_timers(self)
 
-    def watch_timers(self, interval: float = 0.5) -> None:
-        if not self._watching:
-            self._watching = True
-            watch_timers(self, interval)
+    def watch_timers(self) -> None:
+        """Start the expiry watcher (once): it sleeps until the next deadline (:mod:`.timer_watch`)."""
+        if self.timer_watch is None:
+            self.timer_watch = TimerWatch(self.socketio.server.eio.create_event())
+            watch(self, self.timer_watch, self.clock)
 
 
 def open_shared(config: dict) -> Shared:
