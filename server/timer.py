@@ -1,5 +1,6 @@
 """The meeting timer, all of it: arithmetic, storage on the meeting row, the moderator's
-events and the expiry watcher.
+events and the expiry check (its schedule, which sleeps until the next deadline, is
+:mod:`.timer_watch`).
 
 The server stores a deadline while running and the remaining time while paused; it never
 ticks. Clients count down from the deadline using their offset to the server clock. Time's
@@ -8,12 +9,10 @@ up is told to staff only (never to tablets or the room) and never moves the meet
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, replace
 
 from sqlalchemy import select, update
 
-from . import storage
 from .context import Ctx
 from .errors import SpiegelError
 from .hookspecs import hookimpl
@@ -23,7 +22,6 @@ from .permissions import staff
 from .registry import ClientEvent, ServerEvent
 from .schemas import Empty, TimerAdjust, TimerReset, TimerStart
 
-log = logging.getLogger("spiegel.timer")
 
 
 @dataclass(frozen=True)
@@ -235,18 +233,3 @@ def check_timers(sp) -> int:
         told += 1
     return told
 
-
-def watch_timers(sp, interval: float = 0.5) -> None:
-    """Background task: a cheap indexed query twice a second, no per-second broadcasts."""
-
-    def loop() -> None:
-        while True:
-            sp.socketio.sleep(interval)
-            try:
-                with sp.app.app_context():
-                    check_timers(sp)
-            except Exception as exc:  # noqa: BLE001 - keep watching; the next round may work
-                if storage.refusal(exc) is None:  # a database outage is no bug: no traceback per round
-                    log.exception("timer check failed")
-
-    sp.socketio.start_background_task(loop)
