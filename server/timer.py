@@ -23,7 +23,6 @@ from .registry import ClientEvent, ServerEvent
 from .schemas import Empty, TimerAdjust, TimerReset, TimerStart
 
 
-
 @dataclass(frozen=True)
 class Timer:
     running: bool = False
