@@ -117,6 +117,7 @@ GET ^series                             NA   NA    NA       NA    NA      NA    
 POST ^series                            NA   NA    NA       NA    NA      NA    NA          NA         NA        ok
 GET ^series/<series_id>/compare         NA   NA    NA       NA    NA      NA    NA          NA         NA        ok
 POST ^series/<series_id>/next           NA   NA    NA       NA    NA      NA    NA          NA         NA        ok
+PATCH ^series/<series_id>               NA   NA    NA       NA    NA      NA    NA          NA         NA        ok
 PATCH ^actions/<outcome_id>             NA   NA    NA       NA    NA      NA    NA          NA         NA        ok
 POST ^actions/<outcome_id>/progress     NA   NA    NA       NA    NA      NA    NA          NA         NA        ok
 POST ^actions/koos.question_sets.list   NA   NA    NA       NA    NA      NA    NA          NA         NA        ok
@@ -364,6 +365,7 @@ HTTP_BODIES = {
     "PUT /api/admin/meetings/<id>/series": {"series_id": "<series_id>", "round": 1},
     "POST /api/admin/series": {"organisation": "Verzonnen organisatie"},
     "POST /api/admin/series/<series_id>/next": {"title": "Verzonnen volgende ronde"},
+    "PATCH /api/admin/series/<series_id>": {"organisation": "Verzonnen organisatie", "region": "Verzonnen regio"},
     "PATCH /api/admin/actions/<outcome_id>": {"text": "Verzonnen, bijgewerkt"},
     "POST /api/admin/actions/<outcome_id>/progress": {"text": "Verzonnen stap", "status": "in_progress"},
     "POST /api/admin/actions/koos.question_sets.list": {},

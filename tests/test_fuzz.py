@@ -222,7 +222,7 @@ ENDPOINTS = [("GET", "/api/meetings/{code}"), ("POST", "/api/meetings/{code}/joi
              ("PUT", "/api/admin/meetings/{id}/series"), ("GET", "/api/admin/audit"),
              ("GET", "/api/admin/audit.csv"), ("GET", "/api/admin/followup"), ("GET", "/api/admin/followup.{kind}"),
              ("GET", "/api/admin/series"), ("POST", "/api/admin/series"), ("GET", "/api/admin/series/{sid}/compare"),
-             ("POST", "/api/admin/series/{sid}/next"),
+             ("POST", "/api/admin/series/{sid}/next"), ("PATCH", "/api/admin/series/{sid}"),
              # The moderator's report, exports, letter, outcomes after the meeting and consent.
              ("GET", "/api/moderate/{id}/report"), ("GET", "/api/moderate/{id}/report.{kind}"),
              ("PATCH", "/api/moderate/{id}/report/items/{key}"), ("DELETE", "/api/moderate/{id}/report/items/{key}"),
