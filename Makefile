@@ -10,7 +10,7 @@ PIP    := $(PY) -m pip --disable-pip-version-check -q
 AXE    := $(VENV)/axe/node_modules/axe-core/axe.min.js
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench bench-scale chromium postgres redis nginx
+.PHONY: run test lint bench bench-scale soak chromium postgres redis nginx
 
 run: $(VENV)/.installed
 	$(VENV)/bin/spiegel run
@@ -35,6 +35,12 @@ bench-scale: $(VENV)/.installed-test
 	  $(PY) bench/scale.py --scenario load --mode $$mode $(SCALE_ARGS) || exit 1; \
 	done
 	$(PY) bench/scale.py --scenario breakpoint --no-bare $(SCALE_ARGS)
+
+# Half an hour of 500 tablets in 20 meetings against spiegel run (not in CI): memory growth per
+# hour, open sockets, ack p50/p99 per 5-minute window, errors by kind. SOAK_ARGS adds flags,
+# e.g. SOAK_ARGS="--mode gevent --seconds 600".
+soak: $(VENV)/.installed-test
+	$(PY) bench/scale.py --scenario soak $(SOAK_ARGS)
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -8,7 +8,13 @@ Scenarios (``--scenario``; every size can be overridden by its flag):
 - ``load``: N tablets in M meetings at R notes/s while every 0.2 s a moderator changes a
   meeting's public state (default 1,000 tablets, 40 meetings, 100 notes/s, 30 s);
 - ``breakpoint``: tablets added in steps (``--steps``), at ``--rate-per-tablet`` notes/s
-  each, until the note ack p99 passes ``--break-p99`` or connects fail.
+  each, until the note ack p99 passes ``--break-p99`` or connects fail;
+- ``soak``: Spiegel alone for half an hour (not in CI): 500 tablets in 20 meetings, a note per
+  tablet about every 60 s, a public change every 6 s (each meeting's about every 2 minutes), a
+  tablet leaves and comes back every 30 s, dropped tablets come back too. The load runs in
+  ``--window`` slices (5 minutes) with the same generator; every ``--sample-every`` (30 s) the
+  server's RSS and open sockets are sampled. Prints memory at start and end, its growth per
+  hour (least-squares fit), ack p50/p99 per window and every error by kind.
 
 Per server it prints phase fan-out (moderator emits → the last tablet of that meeting has
 the new state) and note ack p50/p99, memory per connection (server RSS delta / sockets),
@@ -26,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import math
 import os
 import signal
@@ -52,6 +59,8 @@ PRESETS = {
     "meeting": {"tablets": 25, "meetings": 1, "rate": 2.5, "change_every": 1.0, "seconds": 20},
     "load": {"tablets": 1000, "meetings": 40, "rate": 100.0, "change_every": 0.2, "seconds": 30},
     "breakpoint": {"tablets": 0, "meetings": 0, "rate": 0.0, "change_every": 0.2, "seconds": 10},
+    "soak": {"tablets": 500, "meetings": 20, "rate": 500 / 60, "change_every": 6.0, "seconds": 1800,
+             "reconnect_every": 30.0},
 }
 TEXT = "Verzonnen notitie voor de meting, ongeveer zo lang als een echte. " * 2
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -76,6 +85,14 @@ class Proc:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
         return 0
+
+    def sockets(self) -> int:
+        """Open socket descriptors: a leak of closed clients' sockets shows as a climb here."""
+        count = 0
+        for fd in Path(f"/proc/{self.pid}/fd").iterdir():
+            with contextlib.suppress(OSError):  # closed while we looked
+                count += os.readlink(fd).startswith("socket:")
+        return count
 
 
 # --- targets: Spiegel and the floor ------------------------------------------------------------------
@@ -187,7 +204,8 @@ class Client:
     """One tablet's socket: notes the time each meeting version's ``state`` reached it."""
 
     def __init__(self, url: str, token: str, session: aiohttp.ClientSession, room: int):
-        self.url, self.token, self.room = url, token, room
+        self.url, self.token, self.room, self.session = url, token, room, session
+        self.connected_at = math.inf  # versions sent before this came in the snapshot, not as `state`
         self.sio = socketio.AsyncClient(reconnection=False, http_session=session)
         self.seen: dict[int, float] = {}
         self.ready = asyncio.Event()
@@ -217,6 +235,7 @@ class Client:
         await self.sio.connect(self.url, auth={"token": self.token}, transports=["websocket"],
                                wait_timeout=CALL_TIMEOUT)
         await asyncio.wait_for(self.ready.wait(), CALL_TIMEOUT)
+        self.connected_at = time.perf_counter()
 
 
 class Moderator(Client):
@@ -318,6 +337,7 @@ class Run:
         self.tablets: list[Client] = []
         self.gate = asyncio.Semaphore(parallel)
         self.rss_base = 0
+        self.away: list[Client] = []  # tablets whose way back failed; tried again later
 
     async def open(self) -> None:
         self.target.start(self.meetings)
@@ -358,6 +378,23 @@ class Run:
         figures.connected = len(self.tablets) - first
         figures.tablets = len(self.tablets)
         figures.kb_per_connection = (self.target.proc.rss_kb() - self.rss_base) / max(1, len(self.tablets))
+
+    async def reconnect(self, client: Client, errors: Counter) -> float | None:
+        """A tablet leaves and comes back with its token on a new socket; the seconds it took."""
+        for group in (self.tablets, self.away):
+            if client in group:
+                group.remove(client)  # no notes to it while it is away
+        await client.sio.disconnect()
+        fresh = Client(self.target.url, client.token, client.session, client.room)
+        start = time.perf_counter()
+        try:
+            await fresh.connect()
+        except Exception as exc:  # noqa: BLE001 - counted, the run goes on
+            errors[f"reconnect {fresh.refusal or type(exc).__name__}"] += 1
+            self.away.append(fresh)
+            return None
+        self.tablets.append(fresh)
+        return time.perf_counter() - start
 
     async def load(self, rate: float, change_every: float, seconds: float, figures: Figures) -> None:
         """Notes at ``rate`` from random tablets, a public change every ``change_every``, pages."""
@@ -436,11 +473,12 @@ class Run:
             by_room.setdefault(client.room, []).append(client)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and any(v not in c.seen for m in self.moderators
-                                                  for c in by_room.get(m.room, []) for v in m.sent):
+                                                  for c in by_room.get(m.room, []) for v, at in m.sent.items()
+                                                  if c.connected_at <= at):
             await asyncio.sleep(0.05)
         for m in self.moderators:
             for version, start in m.sent.items():
-                arrivals = [c.seen.get(version) for c in by_room.get(m.room, [])]
+                arrivals = [c.seen.get(version) for c in by_room.get(m.room, []) if c.connected_at <= start]
                 if None in arrivals:
                     figures.errors["state missed"] += arrivals.count(None)
                 elif arrivals:
@@ -517,6 +555,104 @@ async def breakpoint_search(target: Target, args, addresses: Addresses) -> None:
         await run.close()
 
 
+@dataclass
+class Sample:
+    """The server at one moment of a soak."""
+
+    at: float  # seconds since the load began
+    rss_kb: int
+    sockets: int
+    load_average: float
+
+
+def growth_per_hour(samples: list[Sample]) -> float:
+    """Least-squares slope of RSS over time in MB per hour: one start-up jump does not dominate it."""
+    if len(samples) < 3:
+        return float("nan")
+    fit = statistics.linear_regression([s.at / 3600 for s in samples], [s.rss_kb / 1024 for s in samples])
+    return fit.slope
+
+
+async def soak(target: Target, args, addresses: Addresses) -> None:
+    """The load generator of ``load`` in windows, a tablet leaving and coming back, the server sampled."""
+    import random
+
+    run = Run(target, args.meetings, addresses, args.parallel)
+    connected, errors = Figures(), Counter()
+    samples: list[Sample] = []
+    reconnects: list[float] = []
+    background: list[asyncio.Task] = []
+    try:
+        await run.open()
+        await run.add_tablets(args.tablets, connected)
+        errors.update(connected.errors)
+        proc = target.proc
+        print(f"  RSS {run.rss_base / 1024:.1f} MB with {len(run.moderators)} moderators, "
+              f"{proc.rss_kb() / 1024:.1f} MB with {connected.tablets} tablets held "
+              f"({connected.kb_per_connection:.0f} KB per connection)", flush=True)
+        start = time.perf_counter()
+
+        def sample() -> None:
+            samples.append(Sample(time.perf_counter() - start, proc.rss_kb(), proc.sockets(), os.getloadavg()[0]))
+
+        async def sampler() -> None:
+            while True:
+                sample()
+                await asyncio.sleep(args.sample_every)
+
+        async def leaver() -> None:
+            rng = random.Random(31)
+            while True:
+                await asyncio.sleep(args.reconnect_every)
+                if run.tablets:
+                    took = await run.reconnect(rng.choice(run.tablets), errors)
+                    if took is not None:
+                        reconnects.append(took)
+
+        background.append(asyncio.create_task(sampler()))
+        if args.reconnect_every:
+            background.append(asyncio.create_task(leaver()))
+        print(f"  {'minutes':>11s} {'notes':>6s} {'ack p50':>8s} {'ack p99':>8s} {'fan p99':>8s} {'page p99':>8s} "
+              f"{'RSS MB':>7s} {'sockets':>7s} {'load':>5s}  errors")
+        done = 0.0
+        while done < args.seconds:
+            length = min(args.window, args.seconds - done)
+            window = Figures()
+            began = (time.perf_counter() - start) / 60
+            await run.load(args.rate, args.change_every, length, window)
+            done += length
+            errors.update(window.errors)
+            for client in [c for c in run.tablets if c.dropped] + run.away:  # they come back, as tablets do
+                took = await run.reconnect(client, errors)
+                if took is not None:
+                    reconnects.append(took)
+            last = samples[-1]
+            print(f"  {began:5.1f}–{(time.perf_counter() - start) / 60:5.1f} {len(window.acks):6d} "
+                  f"{ms(window.acks, 50):8.1f} {ms(window.acks, 99):8.1f} {ms(window.fanout, 99):8.1f} "
+                  f"{ms(window.pages, 99):8.1f} {last.rss_kb / 1024:7.1f} {last.sockets:7d} "
+                  f"{window.load_average:5.1f}  {dict(window.errors) or 'none'}", flush=True)
+        for task in background:
+            task.cancel()
+        sample()
+        first, end = samples[0], samples[-1]
+        settled = [s for s in samples if s.at >= min(args.window, args.seconds / 2)]
+        loads = [s.load_average for s in samples]
+        print(f"  memory: start {first.rss_kb / 1024:.1f} MB, end {end.rss_kb / 1024:.1f} MB "
+              f"({(end.rss_kb - first.rss_kb) / 1024:+.1f} MB), peak {max(s.rss_kb for s in samples) / 1024:.1f} MB; "
+              f"growth {growth_per_hour(samples):+.1f} MB/hour over {len(samples)} samples "
+              f"({growth_per_hour(settled):+.1f} MB/hour after the first window)")
+        print(f"  sockets: start {first.sockets}, end {end.sockets}, "
+              f"min {min(s.sockets for s in samples)}, max {max(s.sockets for s in samples)}; "
+              f"tablets held at the end {len(run.tablets)} of {args.tablets}")
+        print(f"  reconnects n={len(reconnects)} p50={ms(reconnects, 50):.1f} ms p99={ms(reconnects, 99):.1f} ms; "
+              f"load average (1 min) mean {statistics.fmean(loads):.1f}, max {max(loads):.1f}")
+        print(f"  errors {sum(errors.values())}: {dict(errors.most_common()) or 'none'}", flush=True)
+    finally:
+        for task in background:
+            task.cancel()
+        await run.close()
+
+
 def spread(values: list[float]) -> str:
     values = [v for v in values if not math.isnan(v)]
     if not values:
@@ -530,6 +666,13 @@ async def main_async(args) -> None:
     folder = Path(tempfile.mkdtemp(prefix="spiegel-scale-"))
     try:
         kinds = [SpiegelTarget] + ([] if args.no_bare else [BareTarget])
+        if args.scenario == "soak":  # memory over time is Spiegel's own question: no floor
+            print(f"spiegel {args.mode}: soak, {args.tablets} tablets in {args.meetings} meetings, "
+                  f"{args.rate:.2f} notes/s, a public change every {args.change_every} s, a tablet back every "
+                  f"{args.reconnect_every} s, {args.seconds:.0f} s in {args.window:.0f} s windows, "
+                  f"sampled every {args.sample_every} s, {args.addresses} source addresses", flush=True)
+            await soak(SpiegelTarget(args.mode, args.cap, folder / "spiegel-soak"), args, addresses)
+            return
         if args.scenario == "breakpoint":
             for kind in kinds:
                 print(f"{kind.name} {args.mode}: breakpoint, {args.rate_per_tablet} notes/s per tablet, "
@@ -575,6 +718,9 @@ def main() -> None:
     parser.add_argument("--steps", default="500,1000,1500,2000,2500,3000", help="breakpoint: tablets per step")
     parser.add_argument("--rate-per-tablet", type=float, default=0.1, help="breakpoint: notes/s per tablet")
     parser.add_argument("--break-p99", type=float, default=2.0, help="breakpoint: stop past this ack p99 (s)")
+    parser.add_argument("--window", type=float, default=300.0, help="soak: seconds per reported window")
+    parser.add_argument("--sample-every", type=float, default=30.0, help="soak: seconds between RSS samples")
+    parser.add_argument("--reconnect-every", type=float, help="soak: seconds between two tablets coming back")
     parser.add_argument("--cap", type=int, help="SPIEGEL_MAX_CONNECTIONS for both servers (default theirs)")
     parser.add_argument("--addresses", type=int, help="127.0.0.x source addresses (default: one per 100 tablets)")
     parser.add_argument("--parallel", type=int, default=50, help="joins and connects under way at once")

@@ -59,3 +59,19 @@ def test_event_cost_benchmark_runs_every_scenario_against_the_floor():
     assert result.returncode == 0, result.stderr
     for scenario in ("note.add", "question.add", "timer.adjust", "connect"):
         assert f"\n{scenario} " in result.stdout, result.stdout
+
+
+def test_soak_benchmark_runs_in_windows_and_samples_the_server():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "scale.py"), "--scenario", "soak", "--tablets", "4", "--meetings", "2",
+         "--rate", "5", "--change-every", "0.25", "--seconds", "2", "--window", "1", "--sample-every", "0.5",
+         "--reconnect-every", "0.5"],
+        capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "4 tablets held" in out and "tablets held at the end 4 of 4" in out, out
+    assert out.count(" none\n") >= 2, out  # a row per window, no errors in either
+    for line in ("memory: start", "MB/hour over", "sockets: start", "reconnects n=", "load average (1 min)",
+                 "errors 0: none"):
+        assert line in out, out
