@@ -77,7 +77,7 @@ redis:
 	    --dir /var/lib/redis --logfile /var/log/redis/ci.log && \
 	  for i in $$(seq 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.2; done; } || true
 
-# Debian's nginx (the light build) for the reverse-proxy test of deploy/nginx-spiegel.conf;
+# Debian's nginx (the light build) for the reverse-proxy test of docs/nginx-spiegel.conf;
 # the test runs its own nginx on free ports, the package's own service is not needed.
 nginx:
 	@command -v nginx >/dev/null || { $(SUDO) apt-get update -qq && \

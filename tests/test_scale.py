@@ -2,7 +2,7 @@
 
 Real `spiegel run` processes, a Redis of each test's own (with a password, killed and started
 again where the test says so), a PostgreSQL database of each test's own, real python-socketio
-clients, and nginx running deploy/nginx-spiegel.conf itself.
+clients, and nginx running docs/nginx-spiegel.conf itself.
 """
 
 from __future__ import annotations
@@ -402,11 +402,11 @@ def test_run_workers_starts_both_and_restarts_a_killed_one(tmp_path, postgres_ur
         print((tmp_path / "supervisor.log").read_text(errors="replace")[-3000:])
 
 
-# --- nginx running deploy/nginx-spiegel.conf ------------------------------------------------------
+# --- nginx running docs/nginx-spiegel.conf ------------------------------------------------------
 
 def nginx_config(tmp_path: Path, http_port: int, https_port: int, workers: list[int]) -> Path:
     """The committed recipe with this test's ports and paths, wrapped in a minimal nginx.conf."""
-    site = (ROOT / "deploy" / "nginx-spiegel.conf").read_text()
+    site = (ROOT / "docs" / "nginx-spiegel.conf").read_text()
     upstream = "".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;\n" for p in workers)
     site = re.sub(r"(    server 127\.0\.0\.1:\d+ [^\n]*\n)+", upstream, site, count=1)
     site = re.sub(r"^\s*listen \[::\][^\n]*\n", "", site, flags=re.M)
