@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import socketio
@@ -176,9 +177,13 @@ def listener_snapshot(server, token: str) -> dict:
     sio = socketio.SimpleClient()
     sio.connect(server.url, auth={"token": token}, transports=["websocket"])
     try:
-        event, snap = sio.receive(timeout=10)
-        assert event == "snapshot"
-        return snap
+        # The room's own messages (a `state` or `presence` sent while this socket joined) may
+        # come first: the snapshot is the one this connection asked for.
+        deadline = time.monotonic() + 20
+        while True:
+            event, data = sio.receive(timeout=max(0.1, deadline - time.monotonic()))
+            if event == "snapshot":
+                return data
     finally:
         sio.disconnect()
 
