@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -80,8 +82,9 @@ def foreign_words(page, lang: str, allow: frozenset[str] = frozenset(), root: st
 
 def assert_one_language(page, lang: str, where: str, allow: frozenset[str] = frozenset(),
                         root: str = "body") -> None:
-    expected = lang
-    actual = page.locator("html").get_attribute("lang")
-    assert actual == expected, f"{where}: <html lang={actual!r}>, expected {expected!r}"
+    # A language switch fills the page, then sets <html lang>: wait for it (a busy machine may
+    # take a moment), then read the words.
+    expect(page.locator("html"), f"{where}: <html lang> is not {lang!r}").to_have_attribute(
+        "lang", lang, timeout=15000)
     found = foreign_words(page, lang, allow, root)
     assert not found, f"{where} ({lang}) shows words of the other language: {found}"
