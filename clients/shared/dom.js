@@ -36,8 +36,28 @@ export function el(tag, attrs = {}, ...children) {
 }
 
 /**
+ * Whether `container` already holds nodes equal to `frag`'s (same tags, attributes and text).
+ * @param {Node} container @param {DocumentFragment} frag
+ */
+function holdsSame(container, frag) {
+  const now = container.childNodes;
+  const next = frag.childNodes;
+  if (now.length !== next.length) return false;
+  for (let i = 0; i < now.length; i += 1) if (!now[i].isEqualNode(next[i])) return false;
+  return true;
+}
+
+/**
  * Replace the children of `container`, keeping keyboard focus on the element with the same
  * data-fk (focus key) and its caret, so a live update never steals the cursor.
+ *
+ * A render that would put back what is already there leaves the old nodes in place. Why:
+ * Chromium drops a tap whose pointer-down node is replaced before pointer-up, so a broadcast
+ * arriving mid-tap (a presence change, a state echo) would swallow the moderator's tap on a
+ * button that did not change. Kept nodes keep their old listeners, so a listener must read
+ * what it acts on when it runs (ids, `st`), not rely on fields the render does not show.
+ * Containers with form fields are always rebuilt: their live value and checked state are
+ * properties that the comparison cannot see.
  * @param {HTMLElement} container
  * @param {(frag: DocumentFragment) => void} build
  */
@@ -60,6 +80,7 @@ export function rebuild(container, build) {
   const append = frag.append.bind(frag);
   frag.append = (...nodes) => append(...nodes.filter((n) => n != null && /** @type {any} */ (n) !== false));
   build(frag);
+  if (!frag.querySelector('input, select, textarea') && holdsSame(container, frag)) return;
   container.replaceChildren(frag);
   if (!fk) return;
   const again = /** @type {HTMLInputElement|null} */ (container.querySelector(`[data-fk="${CSS.escape(fk)}"]`));

@@ -317,6 +317,7 @@ def test_moderator_screen_and_room_display(browser, shared_live_server, no_third
 
     next_phase(page, "Afronding en opvolging")
     page.locator("#tab-outcomes").click()
+    expect(page.locator("#tab-outcomes")).to_have_attribute("aria-selected", "true")
     page.locator("#cap-text").fill("Ouders willen één vast aanspreekpunt na ontslag")
     page.locator("#cap-text").press("Enter")
     expect(page.locator("#outcome-list li")).to_have_count(1)

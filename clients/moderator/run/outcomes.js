@@ -34,11 +34,17 @@ function phaseTitle(key) {
 function renderKinds() {
   const list = kinds();
   if (!list.includes(ui.kind)) ui.kind = list.includes('improvement') ? 'improvement' : list[0];
-  S.rebuild($('kinds'), (frag) => {
-    list.forEach((k) => frag.append(el('label', { class: `seg kind-${k}` },
-      el('input', { type: 'radio', name: 'kind', value: k, checked: ui.kind === k, 'data-fk': `kind-${k}`, onchange: () => { ui.kind = k; renderKinds(); } }),
-      el('span', null, kindLabel(k)))));
-  });
+  // Radios are always rebuilt by S.rebuild; skip when nothing shown changed, so a tap on a
+  // kind is not swallowed by an unrelated update arriving mid-tap.
+  const shown = JSON.stringify([list.map(kindLabel), ui.kind]);
+  if ($('kinds').dataset.shown !== shown) {
+    $('kinds').dataset.shown = shown;
+    S.rebuild($('kinds'), (frag) => {
+      list.forEach((k) => frag.append(el('label', { class: `seg kind-${k}` },
+        el('input', { type: 'radio', name: 'kind', value: k, checked: ui.kind === k, 'data-fk': `kind-${k}`, onchange: () => { ui.kind = k; renderKinds(); } }),
+        el('span', null, kindLabel(k)))));
+    });
+  }
   $('cap-extra').hidden = ui.kind !== 'action';
   const own = `outcome.placeholder.${ui.kind}`;
   $('cap-text').placeholder = S.i18n.knows(own) ? t(own) : t('outcome.placeholder', { kind: kindLabel(ui.kind) });

@@ -2,7 +2,7 @@
 // The three tabs on the right: questions, outcomes and the live round (poll or turns). The tab
 // is chosen once when a phase starts and never switched under the moderator's hands later.
 
-import { $, el, listenerActions, running, st, t, ui } from './state.js';
+import { $, S, el, listenerActions, running, st, t, ui } from './state.js';
 
 // ---- tabs
 function defaultTab() {
@@ -34,12 +34,13 @@ export function renderTabs() {
   const tab = activeTab();
   const open = [...st.questions.values()].filter((q) => q.status === 'parked' || q.status === 'selected').length;
   $('tabs').setAttribute('aria-label', t('tabs.label'));
-  $('tab-questions').replaceChildren(t('tabs.questions'), ' ', el('span', { class: 'count' }, String(open)));
-  $('tab-outcomes').replaceChildren(t('tabs.outcomes'), ' ', el('span', { class: 'count' }, String(st.outcomes.size)));
+  S.rebuild($('tab-questions'), (f) => f.append(t('tabs.questions'), ' ', el('span', { class: 'count' }, String(open))));
+  S.rebuild($('tab-outcomes'), (f) => f.append(t('tabs.outcomes'), ' ', el('span', { class: 'count' }, String(st.outcomes.size))));
   const acts = listenerActions();
   const votes = acts.includes('vote') || !!st.poll;
   const turns = acts.includes('turn');
-  $('tab-live').textContent = votes && turns ? t('tabs.round') : votes ? t('tabs.poll') : t('tabs.turns');
+  const live = votes && turns ? t('tabs.round') : votes ? t('tabs.poll') : t('tabs.turns');
+  if ($('tab-live').textContent !== live) $('tab-live').textContent = live;
   $('tab-live').hidden = !liveAvailable();
   document.querySelector('.grid').classList.toggle('wide-right', tab === 'questions' && !(st.phase && st.phase.silent) && running());
   for (const name of ['questions', 'outcomes', 'live']) {
