@@ -20,8 +20,10 @@ const { t, el } = S;
  * Draw `fields` into `container` and return a reader.
  * @param {HTMLElement} container
  * @param {OptionField[]} fields
- * @param {{prefix: string, values?: Record<string, any>}} opts `prefix` keeps ids unique per form
- * @returns {{read: (quiet?: boolean) => {values: Record<string, any>, ok: boolean}, showErrors: (details: {field: string}[]) => boolean}}
+ * @param {{prefix: string, values?: Record<string, any>, typed?: Record<string, string|boolean>}} opts
+ *   `prefix` keeps ids unique per form; `typed` is what an earlier drawing's fields held
+ *   (its `typed()`), put back as it was, so a redraw keeps half-typed and invalid input too
+ * @returns {{read: () => {values: Record<string, any>, ok: boolean}, typed: () => Record<string, string|boolean>, showErrors: (details: {field: string}[]) => boolean}}
  */
 export function optionsForm(container, fields, opts) {
   /** @type {{path: string[], field: OptionField, input: HTMLInputElement|HTMLSelectElement, error: HTMLElement}[]} */
@@ -73,10 +75,8 @@ export function optionsForm(container, fields, opts) {
     it.error.hidden = true;
     it.input.removeAttribute('aria-invalid');
   }
-  let quiet = false; // reading only to keep what was typed (a redraw): say nothing
   /** @param {{input: HTMLElement, error: HTMLElement}} it @param {string} message */
   function fail(it, message) {
-    if (quiet) return;
     it.error.textContent = message;
     it.error.hidden = false;
     it.input.setAttribute('aria-invalid', 'true');
@@ -105,11 +105,26 @@ export function optionsForm(container, fields, opts) {
   }
 
   container.replaceChildren(...fields.map((f) => one(f, [f.name], values[f.name])));
+  for (const it of inputs) {
+    const was = opts.typed && opts.typed[it.path.join('.')];
+    if (was === undefined) continue;
+    if (typeof was === 'boolean') /** @type {HTMLInputElement} */ (it.input).checked = was;
+    else it.input.value = was;
+  }
 
   return {
-    /** What the fields hold, checked; `silent` reads without marking anything. */
-    read(silent = false) {
-      quiet = silent;
+    /** What each field holds as typed, unchecked, by its path (`series.round`). */
+    typed() {
+      /** @type {Record<string, string|boolean>} */
+      const out = {};
+      for (const it of inputs) {
+        const box = it.input instanceof HTMLInputElement && it.input.type === 'checkbox';
+        out[it.path.join('.')] = box ? /** @type {HTMLInputElement} */ (it.input).checked : it.input.value;
+      }
+      return out;
+    },
+    /** What the fields hold, checked; what is wrong is said next to its field. */
+    read() {
       /** @type {Record<string, any>} */
       const out = {};
       let ok = true;
@@ -138,8 +153,7 @@ export function optionsForm(container, fields, opts) {
         clear(it);
         if (v !== null) out[f.name] = v;
       }
-      if (first && !quiet) { first.focus(); first.scrollIntoView({ block: 'center' }); }
-      quiet = false;
+      if (first) { first.focus(); first.scrollIntoView({ block: 'center' }); }
       return { values: out, ok };
     },
     /** The server's refusal (`details[].field` like `options.series.round`) next to its field. */

@@ -145,10 +145,11 @@ import { adminPanels } from '/static/moderator/admin-panels.js';
   function renderOptions() {
     const f = currentFormat();
     const fields = generic(f);
-    // Drawn again for the same format (the language changed): keep what was typed.
-    const typed = optionsReader && optionsOf === f.name ? optionsReader.read(true).values : {};
+    // Drawn again for the same format (the language changed, the format's admin module came
+    // in after the admin began typing): keep what was typed as typed, a wrong number included.
+    const typed = optionsReader && optionsOf === f.name ? optionsReader.typed() : {};
     optionsOf = f.name;
-    optionsReader = optionsForm($('f-options'), fields, { prefix: 'opt', values: typed });
+    optionsReader = optionsForm($('f-options'), fields, { prefix: 'opt', typed });
     if (panels) panels.render();
     const extra = $('slot-options');
     $('options-box').hidden = !fields.length && !(extra && [...extra.children].some((c) => !c.hidden));

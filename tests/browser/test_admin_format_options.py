@@ -212,3 +212,33 @@ def test_nik_series_are_kept_and_a_meeting_is_put_in_one(browser, shared_live_se
     expect(library.locator("#nik-series li", has_text=f"Noord-{region}")).to_contain_text("Rondes: 1")
     assert not page.errors, page.errors
     ctx.close()
+
+
+def test_what_was_typed_stays_when_the_formats_admin_modules_come_in_late(browser, shared_live_server,
+                                                                         no_third_party):
+    """The KOOS and NIK admin modules load after the form is drawn; when they came in while the
+    organiser was typing, the options were drawn again from what parsed, so a number out of
+    range went back to its default and the form sent that instead of saying what was wrong
+    (seen on a busy machine). Here the modules are held back until after the typing."""
+    server = shared_live_server
+    held = []
+    ctx, page = admin_page(browser, server, no_third_party)
+    page.route(re.compile(r"/plugins/[a-z]+/admin\.js$"), lambda route: held.append(route), times=2)
+    page.locator("#password").fill(server.admin_password)
+    page.locator("#login-form button[type=submit]").click()
+    expect(page.locator("#app")).to_be_visible()
+    page.locator("#fmt-amc").check()
+    inner = page.get_by_label("Cliënten in de binnenkring")
+    expect(inner).to_have_value("0")
+    inner.fill("140")
+    page.locator("#f-title").fill("AMC spiegelgesprek (verzonnen, laat geladen)")
+    expect(page.get_by_role("region", name="Vragensets (KOOS)")).to_have_count(0)  # still held back
+    assert held, "the admin modules were never asked for"
+    for route in held:
+        route.fallback()  # on to the page's other routes (no_third_party's check)
+    expect(page.get_by_role("region", name="Vragensets (KOOS)")).to_be_visible()
+    expect(inner).to_have_value("140")
+    page.locator("#save-draft").click()
+    expect(page.locator("#opt-inner_circle-error")).to_have_text("Hoogstens 100.")
+    expect(page.locator("#created")).to_be_hidden()
+    ctx.close()
