@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import math
 import os
 import signal
@@ -131,9 +132,13 @@ class Target:
 
 class SpiegelTarget(Target):
     name = "spiegel"
+    #: ``SPIEGEL_SHED_LAG_MS`` for the server (None: its default).
+    shed_lag_ms: int | None = None
 
     def start(self, meetings: int) -> None:
         env = {"SPIEGEL_MAX_CONNECTIONS": str(self.cap)} if self.cap else {}
+        if self.shed_lag_ms is not None:
+            env["SPIEGEL_SHED_LAG_MS"] = str(self.shed_lag_ms)
         self.server = LiveServer(instance=self.folder / "spiegel", async_mode=self.mode, extra_env=env).start()
         self.url = self.server.url
         self.proc = Proc(self.server.proc.pid)
@@ -153,6 +158,17 @@ class SpiegelTarget(Target):
         ack = await moderator.sio.call("phase.goto", {"key": "listening"}, timeout=CALL_TIMEOUT)
         if not ack.get("ok"):
             raise RuntimeError(f"phase.goto: {ack}")
+
+    def health(self) -> dict:
+        """The server's own view of its load: lag, what it shed, why its sockets closed."""
+        import json
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(self.url + "/healthz", timeout=CALL_TIMEOUT) as r:
+                return json.loads(r.read()).get("load", {})
+        except OSError as exc:
+            return {"error": type(exc).__name__}
 
     def stop(self) -> None:
         self.server.stop()
@@ -198,6 +214,32 @@ class BareTarget(Target):
 
 
 # --- clients ----------------------------------------------------------------------------------------
+
+
+class DropCauses(logging.Handler):
+    """Why python-engineio's client gave a socket up. Every such drop reaches the tablet as
+    ``transport error``; the client's log line says which watchdog fired: nothing read for
+    ping interval + ping timeout ("Server has stopped communicating"), nothing to write for
+    max(interval, timeout) + 5 s ("packet queue is empty": no ping came to answer), or the
+    server closed the connection ("WebSocket connection was closed")."""
+
+    KNOWN = {"Server has stopped communicating": "client: nothing read for interval+timeout",
+             "packet queue is empty": "client: nothing to write (no ping) for max(interval, timeout)+5 s",
+             "WebSocket connection was closed": "client: the server closed the websocket",
+             "Unexpected error receiving packet": "client: receive error"}
+
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.counts: Counter = Counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        for needle, cause in self.KNOWN.items():
+            if needle in text:
+                self.counts[cause] += 1
+
+
+DROPS = DropCauses()
 
 
 class Client:
@@ -305,6 +347,8 @@ class Figures:
     wall: float = 0.0
     client_cpu: float = 0.0
     load_average: float = 0.0
+    #: Spiegel's ``/healthz`` ``load`` at the end: worst lag, refusals, socket closes by reason.
+    server_load: dict = field(default_factory=dict)
 
     @property
     def busy(self) -> str:
@@ -465,6 +509,10 @@ class Run:
         figures.wall = time.perf_counter() - start
         figures.load_average = os.getloadavg()[0]
         figures.errors.update(f"dropped: {c.dropped}" for c in self.tablets if c.dropped)
+        figures.errors.update(DROPS.counts)
+        DROPS.counts.clear()
+        if isinstance(self.target, SpiegelTarget):
+            figures.server_load = self.target.health()
         figures.errors = Counter({k: v for k, v in figures.errors.items() if v})
 
     async def _fanout(self, figures: Figures) -> None:
@@ -507,6 +555,8 @@ def report(name: str, f: Figures) -> None:
           f"page n={len(f.pages)} p50={ms(f.pages, 50):.1f} ms p99={ms(f.pages, 99):.1f} ms   "
           f"errors {dict(f.errors) or 'none'}")
     print(f"  {'':8s} busy: {f.busy}")
+    if f.server_load:
+        print(f"  {'':8s} server load: {f.server_load}")
 
 
 def ratios(spiegel: Figures, bare: Figures) -> dict[str, float]:
@@ -547,6 +597,8 @@ async def breakpoint_search(target: Target, args, addresses: Addresses) -> None:
                   f"{ms(figures.fanout, 99):8.1f} {ms(figures.pages, 99):8.1f} {figures.kb_per_connection:7.0f} "
                   f"{figures.cpu_per_1000:6.2f} {figures.ms_per_connect:7.1f}  {dict(figures.errors) or 'none'}"
                   f"  ({figures.busy})", flush=True)
+            if figures.server_load:
+                print(f"          server load: {figures.server_load}", flush=True)
             failed = step - figures.tablets
             if failed > step * 0.01 or ms(figures.acks, 99) > args.break_p99 * 1000:
                 print(f"  broke at {step} tablets ({failed} not connected, ack p99 {ms(figures.acks, 99):.0f} ms)")
@@ -661,7 +713,26 @@ def spread(values: list[float]) -> str:
         else f"{values[0]:.2f}"
 
 
+def start_hogs(count: int) -> list[subprocess.Popen]:
+    """``count`` busy loops beside the server: a starved machine on demand (stopped at the end)."""
+    return [subprocess.Popen([sys.executable, "-c", "while True: pass"], stdin=subprocess.DEVNULL)
+            for _ in range(count)]
+
+
 async def main_async(args) -> None:
+    SpiegelTarget.shed_lag_ms = args.shed_lag_ms
+    hogs = start_hogs(args.hog)
+    if hogs:
+        print(f"{len(hogs)} CPU hog(s) running beside the server", flush=True)
+    try:
+        await scenarios(args)
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+
+
+async def scenarios(args) -> None:
     addresses = Addresses(args.addresses)
     folder = Path(tempfile.mkdtemp(prefix="spiegel-scale-"))
     try:
@@ -702,9 +773,11 @@ async def main_async(args) -> None:
 
 
 def main() -> None:
-    import logging
-
     logging.getLogger("engineio").setLevel(logging.CRITICAL)  # one line per closed client otherwise
+    client_log = logging.getLogger("engineio.client")  # …but count why each was given up
+    client_log.setLevel(logging.INFO)
+    client_log.propagate = False
+    client_log.addHandler(DROPS)
     # `timeout` and CI stop a run with SIGTERM: unwind, so the servers are stopped too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -726,6 +799,8 @@ def main() -> None:
     parser.add_argument("--parallel", type=int, default=50, help="joins and connects under way at once")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--no-bare", action="store_true", help="skip the bare floor")
+    parser.add_argument("--hog", type=int, default=0, help="busy-loop processes to run beside the server")
+    parser.add_argument("--shed-lag-ms", type=int, help="SPIEGEL_SHED_LAG_MS for Spiegel (0: no shedding)")
     args = parser.parse_args()
     for key, value in PRESETS[args.scenario].items():
         if getattr(args, key) is None:
