@@ -36,6 +36,7 @@ import contextlib
 import logging
 import math
 import os
+import random
 import signal
 import statistics
 import subprocess
@@ -66,6 +67,8 @@ PRESETS = {
 TEXT = "Verzonnen notitie voor de meting, ongeveer zo lang als een echte. " * 2
 TICKS = os.sysconf("SC_CLK_TCK")
 CALL_TIMEOUT = 30.0
+#: Times a tablet refused with ``server_busy`` tries again (after the ``retry_after`` it was given).
+BUSY_RETRIES = 20
 
 
 # --- the server process, from /proc ------------------------------------------------------------------
@@ -252,6 +255,7 @@ class Client:
         self.seen: dict[int, float] = {}
         self.ready = asyncio.Event()
         self.refusal: str | None = None
+        self.retry_after = 3.0
         self.dropped: str | None = None
         self.sio.on("snapshot", self._snapshot)
         self.sio.on("state", self._state)
@@ -269,6 +273,7 @@ class Client:
     async def _refused(self, data=None) -> None:
         data = data.get("data", data) if isinstance(data, dict) else {}
         self.refusal = (data or {}).get("code", "refused")
+        self.retry_after = float((data or {}).get("retry_after") or 3.0)
 
     async def _dropped(self, reason=None, *_args) -> None:
         self.dropped = str(reason or "disconnected")  # e.g. ping timeout, transport close
@@ -410,12 +415,21 @@ class Run:
         cpu = self.target.proc.cpu()
 
         async def connect(client: Client) -> None:
-            async with self.gate:
-                try:
-                    await client.connect()
-                    self.tablets.append(client)
-                except Exception as exc:  # noqa: BLE001
-                    figures.errors[f"connect {client.refusal or type(exc).__name__}"] += 1
+            for _ in range(BUSY_RETRIES + 1):
+                async with self.gate:
+                    try:
+                        await client.connect()
+                        self.tablets.append(client)
+                        return
+                    except Exception as exc:  # noqa: BLE001
+                        if client.refusal != "server_busy":
+                            figures.errors[f"connect {client.refusal or type(exc).__name__}"] += 1
+                            return
+                figures.errors["connect server_busy (tried again)"] += 1
+                # as the pages do: after the server's hint, spread (clients/shared/socket.js)
+                await asyncio.sleep(client.retry_after * (1 + random.random() / 2))
+                client = Client(client.url, client.token, client.session, client.room)
+            figures.errors["connect server_busy (gave up)"] += 1
 
         await asyncio.gather(*(connect(c) for c in fresh))
         figures.cpu_connect = self.target.proc.cpu() - cpu
@@ -442,7 +456,6 @@ class Run:
 
     async def load(self, rate: float, change_every: float, seconds: float, figures: Figures) -> None:
         """Notes at ``rate`` from random tablets, a public change every ``change_every``, pages."""
-        import random
 
         rng = random.Random(13)
         for m in self.moderators:
@@ -450,15 +463,27 @@ class Run:
         tasks: set[asyncio.Task] = set()
 
         async def note(client: Client) -> None:
+            """One note; refused with ``server_busy`` it is resent with the same id after the hint,
+            as the tablet's outbox does, for up to CALL_TIMEOUT: its ack time runs from the first send."""
             start = time.perf_counter()
-            try:
-                ack = await client.sio.call("note.add", {"id": str(uuid.uuid4()), "text": TEXT}, timeout=CALL_TIMEOUT)
-            except Exception as exc:  # noqa: BLE001
-                ack = {"error": {"code": type(exc).__name__}}
+            payload = {"id": str(uuid.uuid4()), "text": TEXT}
+            while True:
+                try:
+                    ack = await client.sio.call("note.add", payload, timeout=CALL_TIMEOUT)
+                except Exception as exc:  # noqa: BLE001
+                    ack = {"error": {"code": type(exc).__name__}}
+                error = ack.get("error", {})
+                if ack.get("ok") or error.get("code") != "server_busy":
+                    break
+                figures.errors["note server_busy (resent)"] += 1
+                wait = float(error.get("retry_after") or 3) * (1 + random.random() / 2)
+                if time.perf_counter() + wait - start > CALL_TIMEOUT:
+                    break
+                await asyncio.sleep(wait)
             if ack.get("ok"):
                 figures.acks.append(time.perf_counter() - start)
             else:
-                figures.errors[f"note {ack.get('error', {}).get('code')}"] += 1
+                figures.errors[f"note {error.get('code')}"] += 1
 
         async def change(moderator: Moderator) -> None:
             error = await moderator.change()
@@ -627,7 +652,6 @@ def growth_per_hour(samples: list[Sample]) -> float:
 
 async def soak(target: Target, args, addresses: Addresses) -> None:
     """The load generator of ``load`` in windows, a tablet leaving and coming back, the server sampled."""
-    import random
 
     run = Run(target, args.meetings, addresses, args.parallel)
     connected, errors = Figures(), Counter()

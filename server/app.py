@@ -278,8 +278,12 @@ def create_app(config: dict | None = None, clock: Callable[[], float] = time.tim
         app,
         async_mode=settings["ASYNC_MODE"],
         max_http_buffer_size=settings["MAX_MESSAGE_BYTES"],
+        # A ping every 10 s; a tablet's watchdog waits interval + timeout (40 s in the browser)
+        # for the next one. The ping round trip passes the hub three times, so a worker may be
+        # about 8 s behind before a socket goes: four times SPIEGEL_SHED_LAG_MS's default, so
+        # load shedding acts first (docs/deployment.md, "When a worker falls behind").
         ping_interval=10,
-        ping_timeout=20,
+        ping_timeout=30,
         logger=False,
         engineio_logger=False,
         serializer=ScreenedPacket,

@@ -9,7 +9,8 @@ answer) later and later, until the clients' own watchdogs give up (no packet to 
 ping timeout. Refusing work early, while the worker is behind, is far cheaper than the work
 itself, so the hub catches up and the sockets it already serves stay open.
 
-How far behind: a small background task (a greenlet under eventlet and gevent, a thread under
+How far behind: the longest any event (or connect) now in hand has waited, and a small
+background task (a greenlet under eventlet and gevent, a thread under
 threading) sleeps :data:`SAMPLE_EVERY` seconds and measures how much later than asked it
 woke. Under a cooperative hub that lateness *is* the queue every socket waits in. Between two
 wakes, a wake that is already overdue counts too, so a hub stuck behind a long backlog is
@@ -35,12 +36,14 @@ Pages, joins over HTTP and ``/healthz`` are served as before (``/healthz`` repor
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import logging
 import math
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 log = logging.getLogger("spiegel.load")
 
@@ -64,6 +67,9 @@ class LoadShed:
         self._late = 0.0  # how late its last wake was
         self._calm_since: float | None = None
         self._deferred: set[str] = set()
+        #: Events and connects being handled, by when they began (insertion order is age order).
+        self._working: dict[int, float] = {}
+        self._ids = itertools.count()
         self._lock = threading.Lock()
         #: Refusals by kind (``connect``, ``event``): how much was shed.
         self.refused: Counter[str] = Counter()
@@ -85,12 +91,14 @@ class LoadShed:
             self.observe(max(0.0, self.clock() - self._due))
 
     def observe(self, late: float) -> None:
-        """One wake of the monitor, ``late`` seconds after it was due: engage or release."""
+        """One wake of the monitor, ``late`` seconds after it was due: engage or release (by
+        that lateness or the oldest event's wait, whichever is longer)."""
+        now = self.clock()
         self._late = late
+        late = max(late, now - next(iter(self._working.values()), now))
         self.worst = max(self.worst, late)
         if not self.threshold:
             return
-        now = self.clock()
         if late > self.threshold:
             if not self.shedding:
                 log.warning("worker %.1f s behind: shedding load (new connections and listener events refused)",
@@ -105,10 +113,27 @@ class LoadShed:
                 self.shedding, self._calm_since = False, None
                 log.warning("worker caught up: no longer shedding (refused so far: %s)", dict(self.refused))
 
+    @contextlib.contextmanager
+    def working(self) -> Iterator[None]:
+        """Around one event's or connect's work: how long the oldest has been waiting counts as lag.
+
+        The hub's lateness misses a queue that is not on the hub: transactions take turns on
+        one lock (server/db.py), so at 100 notes/s on a starved core the notes waited there
+        30 s while the hub was a few seconds late (bench/RESULTS.md, session 9)."""
+        key = next(self._ids)
+        self._working[key] = self.clock()
+        try:
+            yield
+        finally:
+            self._working.pop(key, None)
+
     def lag(self) -> float:
-        """Seconds the worker is behind: the last wake's lateness, or more if the next is overdue."""
-        overdue = self.clock() - self._due if self._due is not None else 0.0
-        return max(self._late, overdue)
+        """Seconds the worker is behind: the last wake's lateness, or more if the next wake is
+        overdue or the oldest event in hand has waited longer."""
+        now = self.clock()
+        overdue = now - self._due if self._due is not None else 0.0
+        oldest = next(iter(self._working.values()), now)
+        return max(self._late, overdue, now - oldest)
 
     # Deciding -----------------------------------------------------------------------------------
     def busy(self) -> bool:

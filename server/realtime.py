@@ -126,7 +126,8 @@ def register(sio: SocketIO) -> None:
             full = SpiegelError("server_full")
             raise ConnectionRefusedError(full.message, full.connect_error())
         try:
-            participant, meeting = authenticate(sp, auth)
+            with sp.load.working():
+                participant, meeting = authenticate(sp, auth)
         except SpiegelError as exc:
             sp.capacity.release(request.sid)
             raise ConnectionRefusedError(exc.message, exc.connect_error()) from None
@@ -145,7 +146,8 @@ def register(sio: SocketIO) -> None:
         elif participant.role != "display":
             join_room(kind_room(meeting.id, participant.role))
         sp.presence.connect(meeting.id, participant.id, request.sid)
-        ack = run("sync", {}, sp, (participant.id, meeting.id))
+        with sp.load.working():
+            ack = run("sync", {}, sp, (participant.id, meeting.id))
         if ack["ok"]:
             sio.emit("snapshot", ack["snapshot"], to=request.sid)
         sp.broadcast_presence(meeting.id)
@@ -176,4 +178,5 @@ def register(sio: SocketIO) -> None:
             return exc.to_ack()
         if len(args) > 1:
             return SpiegelError("invalid_payload", "Send one payload object per event.").to_ack()
-        return run(event, args[0] if args else None)
+        with sp.load.working():
+            return run(event, args[0] if args else None)

@@ -206,3 +206,21 @@ def test_deferred_work_runs_once_after_catching_up():
     woke.set()
     until("the deferred send", lambda: sent)
     assert sent == ["m"]
+
+
+def test_an_event_waiting_long_in_hand_counts_as_lag():
+    """A queue off the hub (transactions taking turns on the database lock) is seen too."""
+    clock = Clock()
+    shed = LoadShed(1.0, clock=clock)
+    shed._due = clock.now + SAMPLE_EVERY
+    with shed.working():
+        clock.now += 0.2
+        with shed.working():
+            pass
+        assert not shed.busy()
+        clock.now += 1.5
+        shed._due = clock.now + SAMPLE_EVERY
+        assert shed.lag() >= 1.5 and shed.busy()
+        shed.observe(0.0)  # the monitor on time, the event still waiting: shedding engages
+        assert shed.shedding
+    assert shed.lag() == 0.0
