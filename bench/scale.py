@@ -33,8 +33,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import math
 import os
+import random
 import signal
 import statistics
 import subprocess
@@ -65,6 +67,8 @@ PRESETS = {
 TEXT = "Verzonnen notitie voor de meting, ongeveer zo lang als een echte. " * 2
 TICKS = os.sysconf("SC_CLK_TCK")
 CALL_TIMEOUT = 30.0
+#: Times a tablet refused with ``server_busy`` tries again (after the ``retry_after`` it was given).
+BUSY_RETRIES = 20
 
 
 # --- the server process, from /proc ------------------------------------------------------------------
@@ -131,9 +135,13 @@ class Target:
 
 class SpiegelTarget(Target):
     name = "spiegel"
+    #: ``SPIEGEL_SHED_LAG_MS`` for the server (None: its default).
+    shed_lag_ms: int | None = None
 
     def start(self, meetings: int) -> None:
         env = {"SPIEGEL_MAX_CONNECTIONS": str(self.cap)} if self.cap else {}
+        # the server's own default unless given (the tests' servers shed far later)
+        env["SPIEGEL_SHED_LAG_MS"] = "" if self.shed_lag_ms is None else str(self.shed_lag_ms)
         self.server = LiveServer(instance=self.folder / "spiegel", async_mode=self.mode, extra_env=env).start()
         self.url = self.server.url
         self.proc = Proc(self.server.proc.pid)
@@ -153,6 +161,17 @@ class SpiegelTarget(Target):
         ack = await moderator.sio.call("phase.goto", {"key": "listening"}, timeout=CALL_TIMEOUT)
         if not ack.get("ok"):
             raise RuntimeError(f"phase.goto: {ack}")
+
+    def health(self) -> dict:
+        """The server's own view of its load: lag, what it shed, why its sockets closed."""
+        import json
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(self.url + "/healthz", timeout=CALL_TIMEOUT) as r:
+                return json.loads(r.read()).get("load", {})
+        except OSError as exc:
+            return {"error": type(exc).__name__}
 
     def stop(self) -> None:
         self.server.stop()
@@ -200,6 +219,31 @@ class BareTarget(Target):
 # --- clients ----------------------------------------------------------------------------------------
 
 
+class DropCauses(logging.Handler):
+    """Why python-engineio's client gave a socket up. Every such drop reaches the tablet as
+    ``transport error``; the client's log line says which watchdog fired: nothing read for
+    ping interval + ping timeout ("Server has stopped communicating"), nothing to write for
+    max(interval, timeout) + 5 s ("packet queue is empty": no ping came to answer). A close by
+    the server (or by the bench itself, or a refused connect) is not counted here."""
+
+    KNOWN = {"Server has stopped communicating": "client: nothing read for interval+timeout",
+             "packet queue is empty": "client: nothing to write (no ping) for max(interval, timeout)+5 s",
+             "Unexpected error receiving packet": "client: receive error"}
+
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.counts: Counter = Counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        for needle, cause in self.KNOWN.items():
+            if needle in text:
+                self.counts[cause] += 1
+
+
+DROPS = DropCauses()
+
+
 class Client:
     """One tablet's socket: notes the time each meeting version's ``state`` reached it."""
 
@@ -210,6 +254,7 @@ class Client:
         self.seen: dict[int, float] = {}
         self.ready = asyncio.Event()
         self.refusal: str | None = None
+        self.retry_after = 3.0
         self.dropped: str | None = None
         self.sio.on("snapshot", self._snapshot)
         self.sio.on("state", self._state)
@@ -227,6 +272,7 @@ class Client:
     async def _refused(self, data=None) -> None:
         data = data.get("data", data) if isinstance(data, dict) else {}
         self.refusal = (data or {}).get("code", "refused")
+        self.retry_after = float((data or {}).get("retry_after") or 3.0)
 
     async def _dropped(self, reason=None, *_args) -> None:
         self.dropped = str(reason or "disconnected")  # e.g. ping timeout, transport close
@@ -305,6 +351,8 @@ class Figures:
     wall: float = 0.0
     client_cpu: float = 0.0
     load_average: float = 0.0
+    #: Spiegel's ``/healthz`` ``load`` at the end: worst lag, refusals, socket closes by reason.
+    server_load: dict = field(default_factory=dict)
 
     @property
     def busy(self) -> str:
@@ -366,12 +414,21 @@ class Run:
         cpu = self.target.proc.cpu()
 
         async def connect(client: Client) -> None:
-            async with self.gate:
-                try:
-                    await client.connect()
-                    self.tablets.append(client)
-                except Exception as exc:  # noqa: BLE001
-                    figures.errors[f"connect {client.refusal or type(exc).__name__}"] += 1
+            for _ in range(BUSY_RETRIES + 1):
+                async with self.gate:
+                    try:
+                        await client.connect()
+                        self.tablets.append(client)
+                        return
+                    except Exception as exc:  # noqa: BLE001
+                        if client.refusal != "server_busy":
+                            figures.errors[f"connect {client.refusal or type(exc).__name__}"] += 1
+                            return
+                figures.errors["connect server_busy (tried again)"] += 1
+                # as the pages do: after the server's hint, spread (clients/shared/socket.js)
+                await asyncio.sleep(client.retry_after * (1 + random.random() / 2))
+                client = Client(client.url, client.token, client.session, client.room)
+            figures.errors["connect server_busy (gave up)"] += 1
 
         await asyncio.gather(*(connect(c) for c in fresh))
         figures.cpu_connect = self.target.proc.cpu() - cpu
@@ -398,23 +455,35 @@ class Run:
 
     async def load(self, rate: float, change_every: float, seconds: float, figures: Figures) -> None:
         """Notes at ``rate`` from random tablets, a public change every ``change_every``, pages."""
-        import random
 
         rng = random.Random(13)
+        DROPS.counts.clear()  # what the last phase's own closing logged is not this phase's
         for m in self.moderators:
             m.sent.clear()
         tasks: set[asyncio.Task] = set()
 
         async def note(client: Client) -> None:
+            """One note; refused with ``server_busy`` it is resent with the same id after the hint,
+            as the tablet's outbox does, for up to CALL_TIMEOUT: its ack time runs from the first send."""
             start = time.perf_counter()
-            try:
-                ack = await client.sio.call("note.add", {"id": str(uuid.uuid4()), "text": TEXT}, timeout=CALL_TIMEOUT)
-            except Exception as exc:  # noqa: BLE001
-                ack = {"error": {"code": type(exc).__name__}}
+            payload = {"id": str(uuid.uuid4()), "text": TEXT}
+            while True:
+                try:
+                    ack = await client.sio.call("note.add", payload, timeout=CALL_TIMEOUT)
+                except Exception as exc:  # noqa: BLE001
+                    ack = {"error": {"code": type(exc).__name__}}
+                error = ack.get("error", {})
+                if ack.get("ok") or error.get("code") != "server_busy":
+                    break
+                figures.errors["note server_busy (resent)"] += 1
+                wait = float(error.get("retry_after") or 3) * (1 + random.random() / 2)
+                if time.perf_counter() + wait - start > CALL_TIMEOUT:
+                    break
+                await asyncio.sleep(wait)
             if ack.get("ok"):
                 figures.acks.append(time.perf_counter() - start)
             else:
-                figures.errors[f"note {ack.get('error', {}).get('code')}"] += 1
+                figures.errors[f"note {error.get('code')}"] += 1
 
         async def change(moderator: Moderator) -> None:
             error = await moderator.change()
@@ -465,6 +534,10 @@ class Run:
         figures.wall = time.perf_counter() - start
         figures.load_average = os.getloadavg()[0]
         figures.errors.update(f"dropped: {c.dropped}" for c in self.tablets if c.dropped)
+        figures.errors.update(DROPS.counts)
+        DROPS.counts.clear()
+        if isinstance(self.target, SpiegelTarget):
+            figures.server_load = self.target.health()
         figures.errors = Counter({k: v for k, v in figures.errors.items() if v})
 
     async def _fanout(self, figures: Figures) -> None:
@@ -507,6 +580,8 @@ def report(name: str, f: Figures) -> None:
           f"page n={len(f.pages)} p50={ms(f.pages, 50):.1f} ms p99={ms(f.pages, 99):.1f} ms   "
           f"errors {dict(f.errors) or 'none'}")
     print(f"  {'':8s} busy: {f.busy}")
+    if f.server_load:
+        print(f"  {'':8s} server load: {f.server_load}")
 
 
 def ratios(spiegel: Figures, bare: Figures) -> dict[str, float]:
@@ -547,6 +622,8 @@ async def breakpoint_search(target: Target, args, addresses: Addresses) -> None:
                   f"{ms(figures.fanout, 99):8.1f} {ms(figures.pages, 99):8.1f} {figures.kb_per_connection:7.0f} "
                   f"{figures.cpu_per_1000:6.2f} {figures.ms_per_connect:7.1f}  {dict(figures.errors) or 'none'}"
                   f"  ({figures.busy})", flush=True)
+            if figures.server_load:
+                print(f"          server load: {figures.server_load}", flush=True)
             failed = step - figures.tablets
             if failed > step * 0.01 or ms(figures.acks, 99) > args.break_p99 * 1000:
                 print(f"  broke at {step} tablets ({failed} not connected, ack p99 {ms(figures.acks, 99):.0f} ms)")
@@ -575,7 +652,6 @@ def growth_per_hour(samples: list[Sample]) -> float:
 
 async def soak(target: Target, args, addresses: Addresses) -> None:
     """The load generator of ``load`` in windows, a tablet leaving and coming back, the server sampled."""
-    import random
 
     run = Run(target, args.meetings, addresses, args.parallel)
     connected, errors = Figures(), Counter()
@@ -661,7 +737,26 @@ def spread(values: list[float]) -> str:
         else f"{values[0]:.2f}"
 
 
+def start_hogs(count: int) -> list[subprocess.Popen]:
+    """``count`` busy loops beside the server: a starved machine on demand (stopped at the end)."""
+    return [subprocess.Popen([sys.executable, "-c", "while True: pass"], stdin=subprocess.DEVNULL)
+            for _ in range(count)]
+
+
 async def main_async(args) -> None:
+    SpiegelTarget.shed_lag_ms = args.shed_lag_ms
+    hogs = start_hogs(args.hog)
+    if hogs:
+        print(f"{len(hogs)} CPU hog(s) running beside the server", flush=True)
+    try:
+        await scenarios(args)
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+
+
+async def scenarios(args) -> None:
     addresses = Addresses(args.addresses)
     folder = Path(tempfile.mkdtemp(prefix="spiegel-scale-"))
     try:
@@ -702,9 +797,11 @@ async def main_async(args) -> None:
 
 
 def main() -> None:
-    import logging
-
     logging.getLogger("engineio").setLevel(logging.CRITICAL)  # one line per closed client otherwise
+    client_log = logging.getLogger("engineio.client")  # …but count why each was given up
+    client_log.setLevel(logging.INFO)
+    client_log.propagate = False
+    client_log.addHandler(DROPS)
     # `timeout` and CI stop a run with SIGTERM: unwind, so the servers are stopped too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -726,6 +823,8 @@ def main() -> None:
     parser.add_argument("--parallel", type=int, default=50, help="joins and connects under way at once")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--no-bare", action="store_true", help="skip the bare floor")
+    parser.add_argument("--hog", type=int, default=0, help="busy-loop processes to run beside the server")
+    parser.add_argument("--shed-lag-ms", type=int, help="SPIEGEL_SHED_LAG_MS for Spiegel (0: no shedding)")
     args = parser.parse_args()
     for key, value in PRESETS[args.scenario].items():
         if getattr(args, key) is None:

@@ -22,6 +22,7 @@ from .db import Database, migrate
 from .formats import MeetingFormat, ParticipantKind
 from .guard import ScreenedPacket
 from .limits import Window
+from .load_shed import LoadShed
 from .models import Meeting
 from .outbox import staff_room
 from .pace import Pace
@@ -73,6 +74,11 @@ class Spiegel:
         self.presence_pace = Pace()
         self.connections: dict[str, tuple[str, str]] = {}
         self.capacity = Capacity(int(config["MAX_CONNECTIONS"]))
+        #: How far behind this worker is; refuses new sockets and listeners' events past the
+        #: threshold (:mod:`.load_shed`). Measuring starts with ``spiegel run``.
+        self.load = LoadShed(int(config["SHED_LAG_MS"]) / 1000)
+        #: Sockets of staff (moderator, assistant): their events pass while the worker sheds.
+        self.staff_sids: set[str] = set()
         # Far above a real room (a tablet draining a long offline queue, 25 tablets behind one
         # hospital NAT), far below a flood. Settings: README, "Configuration".
         self.events = Window(10.0, int(config["EVENT_LIMIT"]), "Too many events from this participant; slow down.")
@@ -149,7 +155,10 @@ class Spiegel:
 
     def broadcast_presence(self, meeting_id: str) -> None:
         """Tell staff who is here: at once, or in a reconnect storm once at the end of the
-        second (:mod:`.pace`), with the state after it."""
+        second (:mod:`.pace`), with the state after it; while the worker sheds load, once
+        after it caught up (:mod:`.load_shed`)."""
+        if self.load.defer(f"presence:{meeting_id}", lambda: self._send_presence(meeting_id), self.socketio):
+            return
         delay = self.presence_pace.admit(meeting_id)
         if delay is None:
             return
@@ -269,8 +278,12 @@ def create_app(config: dict | None = None, clock: Callable[[], float] = time.tim
         app,
         async_mode=settings["ASYNC_MODE"],
         max_http_buffer_size=settings["MAX_MESSAGE_BYTES"],
+        # A ping every 10 s; a tablet's watchdog waits interval + timeout (40 s in the browser)
+        # for the next one. The ping round trip passes the hub three times, so a worker may be
+        # about 8 s behind before a socket goes: four times SPIEGEL_SHED_LAG_MS's default, so
+        # load shedding acts first (docs/deployment.md, "When a worker falls behind").
         ping_interval=10,
-        ping_timeout=20,
+        ping_timeout=30,
         logger=False,
         engineio_logger=False,
         serializer=ScreenedPacket,

@@ -74,6 +74,7 @@ def cmd_run(args: argparse.Namespace) -> None:
     if args.meeting:
         _print_new_meeting(app, args.meeting, "common", open_now=True)
     sp.watch_timers()
+    sp.load.start(sp.socketio)  # how far behind the worker is: load shedding
     sp.shared.start(sp.socketio)  # worker heartbeat (Redis only)
     from .report.retention import start_job
 

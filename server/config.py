@@ -67,6 +67,10 @@ SETTINGS: tuple[tuple[str, str, object, str], ...] = (
      "Socket.IO connections one server process holds; one more is refused with `server_full` "
      "(pages and the API are still served) and its tablet tries again. `spiegel run` sizes its "
      "pool and open-files limit from it."),
+    ("SPIEGEL_SHED_LAG_MS", "SHED_LAG_MS", 2000,
+     "Milliseconds this process may fall behind (its event loop's lag) before it sheds load: new "
+     "sockets are refused with `server_busy`, listeners' events too (their tablets resend), staff "
+     "events and open sockets go on. `0`: never shed."),
     ("SPIEGEL_DB_TIMEOUT", "DB_TIMEOUT", 5,
      "Seconds a PostgreSQL connect or transaction may take before the client gets `storage_unavailable`."),
     ("SPIEGEL_MESSAGE_QUEUE", "MESSAGE_QUEUE", None,

@@ -33,6 +33,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "storage_full": (507, "The server's disk is full; what you sent was not stored."),
     "storage_read_only": (503, "The server cannot write its database; what you sent was not stored."),
     "server_full": (503, "This server holds as many connections as it may; trying again shortly."),
+    "server_busy": (503, "The server is behind; nothing was stored. Trying again shortly."),
     "internal_error": (500, "Something went wrong on the server."),
 }
 
@@ -40,12 +41,16 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
 class SpiegelError(Exception):
     """An expected refusal: becomes ``{ok: false, error: {code, message}}``."""
 
-    def __init__(self, code: str, message: str | None = None, details: list | dict | None = None):
+    def __init__(self, code: str, message: str | None = None, details: list | dict | None = None,
+                 retry_after: int | None = None):
         if code not in ERROR_CODES:
             raise ValueError(f"unknown error code {code!r}")
         self.code = code
         self.message = message or ERROR_CODES[code][1]
         self.details = details
+        #: Seconds after which the client should try again (``server_busy``): the server knows
+        #: how far behind it is, so the hint spreads the retries.
+        self.retry_after = retry_after
         super().__init__(f"{code}: {self.message}")
 
     @property
@@ -56,13 +61,17 @@ class SpiegelError(Exception):
         """The ``data`` of a refused connection. ``wipe`` tells a tablet that the server keeps
         nothing for its token any more (the meeting was erased, the link revoked): it deletes
         what it stored for it, since that can never be delivered (docs/protocol.md)."""
-        data = {"code": self.code, "message": self.message}
+        data: dict = {"code": self.code, "message": self.message}
         if self.code == "token_unknown":
             data["wipe"] = True
+        if self.retry_after is not None:
+            data["retry_after"] = self.retry_after
         return data
 
     def to_ack(self) -> dict:
         error: dict = {"code": self.code, "message": self.message}
         if self.details is not None:
             error["details"] = self.details
+        if self.retry_after is not None:
+            error["retry_after"] = self.retry_after
         return {"ok": False, "error": error}

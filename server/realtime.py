@@ -117,12 +117,17 @@ def register(sio: SocketIO) -> None:
     def on_connect(auth=None):
         """Sign the socket in by its token, join its rooms and send the snapshot."""
         sp = _spiegel()
-        # Before any database work: a full server answers a storm of sockets cheaply.
+        # Before any database work: a worker that is behind, or full, answers a storm of
+        # sockets cheaply and keeps the ones it holds (server/load_shed.py).
+        if sp.load.busy():
+            busy = SpiegelError("server_busy", retry_after=sp.load.refuse("connect"))
+            raise ConnectionRefusedError(busy.message, busy.connect_error())
         if not sp.capacity.claim(request.sid):
             full = SpiegelError("server_full")
             raise ConnectionRefusedError(full.message, full.connect_error())
         try:
-            participant, meeting = authenticate(sp, auth)
+            with sp.load.working():
+                participant, meeting = authenticate(sp, auth)
         except SpiegelError as exc:
             sp.capacity.release(request.sid)
             raise ConnectionRefusedError(exc.message, exc.connect_error()) from None
@@ -137,17 +142,21 @@ def register(sio: SocketIO) -> None:
         join_room(participant_room(participant.id))
         if participant.role in STAFF_ROLES:
             join_room(staff_room(meeting.id))
+            sp.staff_sids.add(request.sid)
         elif participant.role != "display":
             join_room(kind_room(meeting.id, participant.role))
         sp.presence.connect(meeting.id, participant.id, request.sid)
-        ack = run("sync", {}, sp, (participant.id, meeting.id))
+        with sp.load.working():
+            ack = run("sync", {}, sp, (participant.id, meeting.id))
         if ack["ok"]:
             sio.emit("snapshot", ack["snapshot"], to=request.sid)
         sp.broadcast_presence(meeting.id)
 
     @sio.on("disconnect")
-    def on_disconnect(*_args):
+    def on_disconnect(reason=None, *_args):
         sp = _spiegel()
+        sp.load.closed(reason)
+        sp.staff_sids.discard(request.sid)
         sp.capacity.release(request.sid)
         conn = sp.connections.pop(request.sid, None)
         if conn:
@@ -160,10 +169,14 @@ def register(sio: SocketIO) -> None:
         if event == guard.REFUSED:  # reserved, not a string, too deep: never dispatched
             return guard.refusal(args[0] if args else None)
         sp = _spiegel()
+        if request.sid not in sp.staff_sids and sp.load.busy():
+            # Behind: store nothing, acknowledge nothing; the tablet keeps it and resends.
+            return SpiegelError("server_busy", retry_after=sp.load.refuse("event")).to_ack()
         try:
             guard.admit(sp, (sp.connections.get(request.sid) or ("?",))[0], request.remote_addr)
         except SpiegelError as exc:
             return exc.to_ack()
         if len(args) > 1:
             return SpiegelError("invalid_payload", "Send one payload object per event.").to_ack()
-        return run(event, args[0] if args else None)
+        with sp.load.working():
+            return run(event, args[0] if args else None)

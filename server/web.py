@@ -74,7 +74,7 @@ def healthz():
     except Exception as exc:  # noqa: BLE001 - any failure means "down" here
         refusal = storage.refusal(exc) or SpiegelError("storage_unavailable")
         return jsonify({**refusal.to_ack(), "database": "down"}), refusal.http_status
-    return {"ok": True, "database": "up", **_sp().shared.health()}
+    return {"ok": True, "database": "up", **_sp().shared.health(), "load": _sp().load.health()}
 
 
 @bp.get("/")

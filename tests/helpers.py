@@ -27,6 +27,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+#: ``SPIEGEL_SHED_LAG_MS`` of test servers (see :meth:`LiveServer.start`).
+TEST_SHED_LAG_MS = "30000"
+
+
 @dataclass
 class LiveServer:
     """A real `spiegel run` process on 127.0.0.1 with its own instance folder."""
@@ -56,6 +60,10 @@ class LiveServer:
         )
         if self.database_url:
             env["DATABASE_URL"] = self.database_url
+        # On a shared CI machine a test's server can be seconds behind, and these tests' python
+        # clients do not resend after `server_busy` as the tablets do: shedding only far past
+        # the default unless a test sets it (tests/test_load_shed.py does, very low).
+        env.setdefault("SPIEGEL_SHED_LAG_MS", TEST_SHED_LAG_MS)
         env.update(self.extra_env)
         self.instance.mkdir(parents=True, exist_ok=True)
         log = open(self.instance / "server.log", "ab")  # noqa: SIM115 - closed with the process

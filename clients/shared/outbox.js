@@ -2,12 +2,13 @@
 // The outbox: commands written to the device first and sent in order, one at a time, when the
 // connection is ready. An op leaves the outbox only when the server answered it: {ok: true}
 // (also `duplicate: true` for a resend) or a final refusal. A timeout, a lost connection,
-// `rate_limited` and `internal_error` keep it for the next try; nothing is thrown away.
+// `rate_limited`, `server_busy` (after the `retry_after` it names) and `internal_error` keep
+// it for the next try; nothing is thrown away.
 //
 // The ops live in a plain array inside the page's stored data, so they survive a reload; the
 // page saves that data (synchronously) whenever the outbox says it changed.
 
-import { IDENTITY_CODES } from './socket.js';
+import { IDENTITY_CODES, retryAfterMs } from './socket.js';
 
 /** @typedef {{seq: number, event: string, payload: any, itemKind?: string|null, itemId?: string|null}} Op */
 /** @typedef {import('./socket.js').Answer} Answer */
@@ -100,7 +101,7 @@ export function createOutbox(opts) {
           if (!answer.ok && answer.retry) {
             // the server stored nothing: wait, longer each time its storage keeps failing (5 s … 30 s)
             storageFailures = answer.code.startsWith('storage_') ? storageFailures + 1 : 0;
-            const wait = storageFailures ? Math.min(30000, 5000 * 2 ** (storageFailures - 1)) : answer.code === 'timeout' ? retryMs : 3000;
+            const wait = retryAfterMs(answer.error) ?? (storageFailures ? Math.min(30000, 5000 * 2 ** (storageFailures - 1)) : answer.code === 'timeout' ? retryMs : 3000);
             outbox.later(wait);
             break;
           }

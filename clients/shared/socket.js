@@ -8,6 +8,7 @@ export const ACK_TIMEOUT_MS = 10000;
 /** Refusals that mean "not now", to be tried again later (the server stored nothing). */
 export const RETRY_CODES = new Set([
   'rate_limited', 'internal_error', 'timeout', 'storage_unavailable', 'storage_full', 'storage_read_only',
+  'server_busy',
 ]);
 /** Refusals that mean "the server does not know this device any more". */
 export const IDENTITY_CODES = new Set(['token_unknown', 'not_authenticated']);
@@ -41,6 +42,16 @@ export function connectErrorCode(err) {
 export const REFUSED_RETRY_MS = [3000, 8000];
 
 /**
+ * The wait, in ms, a refusal asks for: `server_busy` carries `retry_after` (seconds, longer the
+ * further the server is behind); spread over [1, 1.5] × that, so refused tablets do not all
+ * come back in the same instant. @param {any} error {code, retry_after?} @returns {number|null}
+ */
+export function retryAfterMs(error) {
+  const seconds = Number(error?.retry_after);
+  return seconds > 0 ? seconds * 1000 * (1 + Math.random() / 2) : null;
+}
+
+/**
  * After the server refused a connect (err.data set): socket.io does not retry by itself then,
  * so try again after a few seconds, spread so a full server's refused tablets do not all come
  * back in the same instant. Identity refusals are the caller's (they never come back).
@@ -50,7 +61,8 @@ export const REFUSED_RETRY_MS = [3000, 8000];
 export function retryRefused(socket, err, stillWanted = () => true) {
   if (!err?.data || socket.active) return false;
   const [low, high] = REFUSED_RETRY_MS;
-  setTimeout(() => stillWanted() && !socket.connected && socket.connect(), low + Math.random() * (high - low));
+  const wait = retryAfterMs(err.data) ?? low + Math.random() * (high - low);
+  setTimeout(() => stillWanted() && !socket.connected && socket.connect(), wait);
   return true;
 }
 

@@ -1,0 +1,226 @@
+"""Load shedding (server/load_shed.py): a worker that falls behind refuses new sockets and
+listeners' events with `server_busy`, keeps the sockets it holds, lets staff run the meeting,
+and stores every refused note once its tablet resends it after the worker caught up.
+
+On real `spiegel run` processes in each async mode, with real Socket.IO clients: the lag is
+real (the `busy.hog` test plugin keeps the worker busy in long stretches), the threshold is
+set low so the test does not need a starved machine. Conditions are waited on, never times.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import socketio
+from helpers import LiveServer, uid
+from realtime_clients import Peer, close_all
+from spiegel.load_shed import RETRY_MAX, RETRY_MIN, SAMPLE_EVERY, LoadShed
+
+pytestmark = pytest.mark.e2e
+
+PLUGINS = Path(__file__).parent / "plugins" / "busy"
+THRESHOLD_MS = 50
+WAIT = 60.0  # generous: the machine is shared
+
+
+def load_of(server: LiveServer) -> dict:
+    with urllib.request.urlopen(server.url + "/healthz", timeout=30) as r:
+        return json.loads(r.read())["load"]
+
+
+def until(what: str, check, timeout: float = WAIT):
+    """Poll ``check`` until it returns something true; its value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = check()
+        if found:
+            return found
+        assert time.monotonic() < deadline, f"not within {timeout:.0f} s: {what}"
+        time.sleep(0.05)
+
+
+class Tablet(Peer):
+    """A peer that remembers it was dropped, and connects again after a `server_busy` refusal
+    as the pages do (with a threshold this low the worker may be behind at any moment)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.drops: list[object] = []
+        self.refusals: list[dict] = []
+        self.sio.on("disconnect", lambda *reason: self.drops.append(reason))
+        self.sio.on("connect_error", lambda data=None: self.refusals.append((data or {}).get("data") or {}))
+
+    def try_connect(self) -> bool:
+        try:
+            self.sio.connect(self.url, auth={"token": self.token}, transports=["websocket"], wait_timeout=10)
+        except socketio.exceptions.ConnectionError:
+            return False
+        self.wait_for("snapshot", timeout=WAIT)
+        return True
+
+    def connect(self) -> Tablet:
+        until(f"{self.name} connected ({self.refusals[-1:]})", self.try_connect)
+        return self
+
+    def store(self, event: str, data: dict) -> dict:
+        """Send until it is stored, as the outbox does: `server_busy` and `rate_limited` mean later."""
+        def once():
+            ack = self.call(event, data, timeout=WAIT)
+            return ack if ack.get("ok") or ack["error"]["code"] not in ("server_busy", "rate_limited") else None
+        return until(f"{event} stored", once)
+
+
+@pytest.mark.parametrize("mode", ["eventlet", "gevent", "threading"])
+def test_a_worker_behind_sheds_new_work_and_keeps_its_sockets(tmp_path, mode):
+    server = LiveServer(instance=tmp_path / "instance", async_mode=mode, extra_env={
+        "SPIEGEL_SHED_LAG_MS": str(THRESHOLD_MS), "SPIEGEL_PLUGINS_DIR": str(PLUGINS)}).start()
+    peers: list[Tablet] = []
+    try:
+        created = server.create_meeting()
+        code = created["meeting"]["code"]
+        moderator = Tablet(server.url, created["moderator_key"], "moderator").connect()
+        listener = Tablet(server.url, server.join(code)["token"], "listener").connect()
+        newcomer = Tablet(server.url, server.join(code)["token"], "newcomer")
+        peers = [moderator, listener, newcomer]
+        assert moderator.call("phase.goto", {"key": "listening"}, timeout=WAIT)["ok"]
+        before = uid()
+        assert listener.store("note.add", {"id": before, "text": "Verzonnen notitie voor de drukte."})["ok"]
+
+        # The worker falls behind: staff events still pass (the moderator starts the hog).
+        assert moderator.call("busy.hog", {"on": True}, timeout=WAIT)["on"]
+        until("shedding", lambda: load_of(server)["shedding"])
+
+        # A new socket is refused with server_busy and a retry hint …
+        def refused():
+            if newcomer.try_connect():  # the worker caught up between two stretches: try again
+                newcomer.sio.disconnect()
+                return None
+            return newcomer.refusals and newcomer.refusals[-1].get("code") == "server_busy" and newcomer.refusals[-1]
+        refusal = until("a server_busy refusal", refused)
+        assert refusal["message"] and RETRY_MIN <= refusal["retry_after"] <= RETRY_MAX
+
+        # … a listener's write is refused, not acknowledged …
+        during = uid()
+
+        def busy_ack():
+            ack = listener.call("note.add", {"id": during, "text": "Verzonnen notitie in de drukte."}, timeout=WAIT)
+            return not ack["ok"] and ack["error"]["code"] == "server_busy" and ack
+        ack = until("a server_busy ack", busy_ack)
+        assert RETRY_MIN <= ack["error"]["retry_after"] <= RETRY_MAX and ack["error"]["message"]
+
+        # … while staff keep running the meeting and pages and /healthz are served.
+        assert moderator.call("timer.adjust", {"seconds": 60}, timeout=WAIT)["ok"]
+        with urllib.request.urlopen(f"{server.url}/join/{code}", timeout=30) as page:
+            assert page.status == 200
+        shed = load_of(server)
+        assert shed["refused"].get("connect", 0) >= 1 and shed["refused"].get("event", 0) >= 1
+
+        # The worker catches up; the tablet resends with the same id and it is stored once.
+        assert moderator.call("busy.hog", {"on": False}, timeout=WAIT)["on"] is False
+        stored = listener.store("note.add", {"id": during, "text": "Verzonnen notitie in de drukte."})
+        assert stored["ok"]
+        newcomer.connect()
+        notes = [n["id"] for n in listener.snapshot()["notes"]]
+        assert notes.count(before) == 1 and notes.count(during) == 1
+
+        # The sockets it held stayed connected through it all.
+        assert moderator.sio.connected and listener.sio.connected
+        assert not moderator.drops and not listener.drops, (moderator.drops, listener.drops)
+        assert not load_of(server)["closes"], "the server closed a socket"
+    finally:
+        close_all(peers)
+        server.stop()
+
+
+class Clock:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_shedding_engages_past_the_threshold_and_releases_after_a_calm_hold():
+    clock = Clock()
+    shed = LoadShed(0.5, clock=clock, hold=2.0)
+
+    def wake(after: float, late: float) -> bool:
+        """The monitor wakes ``after`` seconds on, ``late`` seconds late; then busy?"""
+        clock.now += after
+        shed.observe(late)
+        shed._due = clock.now + SAMPLE_EVERY  # asleep again, not overdue
+        return shed.busy()
+
+    assert not wake(0.25, 0.1)
+    assert wake(0.25, 0.8) and shed.retry_after() == RETRY_MIN
+    assert wake(1.0, 0.2)  # under half the threshold: the calm hold starts
+    assert wake(1.0, 0.3)  # over half: not calm, the hold starts again
+    assert wake(1.0, 0.1)
+    assert wake(1.5, 0.1)  # calm for 1.5 s of the 2 s hold
+    assert not wake(0.6, 0.1)  # calm for the whole hold: released
+
+
+def test_an_overdue_monitor_counts_as_lag_before_it_wakes():
+    """A hub stuck behind a backlog is seen at once, not only when the monitor finally runs."""
+    clock = Clock()
+    shed = LoadShed(1.0, clock=clock)
+    shed._due = clock.now + 0.25
+    assert not shed.busy()
+    clock.now += 20
+    assert shed.lag() >= 19 and shed.busy() and shed.retry_after() == RETRY_MAX
+
+
+def test_off_never_sheds_but_still_measures():
+    clock = Clock()
+    shed = LoadShed(0, clock=clock)
+    shed._due = clock.now
+    shed.observe(30.0)
+    assert not shed.busy() and shed.health()["worst_lag_ms"] == 30_000
+
+
+def test_deferred_work_runs_once_after_catching_up():
+    clock = Clock()
+    shed = LoadShed(0.5, clock=clock, hold=0.0)
+    shed._due = clock.now + 0.25
+    sent: list[str] = []
+    woke = threading.Event()
+
+    class Tasks:  # the two socketio calls defer uses, in threads
+        def start_background_task(self, fn):
+            threading.Thread(target=fn, daemon=True).start()
+
+        def sleep(self, _seconds):
+            woke.wait(WAIT)
+
+    assert not shed.defer("presence:m", lambda: sent.append("m"), Tasks())  # not busy: send now
+    shed.observe(0.9)
+    assert shed.defer("presence:m", lambda: sent.append("m"), Tasks())
+    assert shed.defer("presence:m", lambda: sent.append("again"), Tasks())  # folded into the first
+    shed.observe(0.0)
+    shed.observe(0.0)  # calm for the (zero) hold: released
+    woke.set()
+    until("the deferred send", lambda: sent)
+    assert sent == ["m"]
+
+
+def test_an_event_waiting_long_in_hand_counts_as_lag():
+    """A queue off the hub (transactions taking turns on the database lock) is seen too."""
+    clock = Clock()
+    shed = LoadShed(1.0, clock=clock)
+    shed._due = clock.now + SAMPLE_EVERY
+    with shed.working():
+        clock.now += 0.2
+        with shed.working():
+            pass
+        assert not shed.busy()
+        clock.now += 1.5
+        shed._due = clock.now + SAMPLE_EVERY
+        assert shed.lag() >= 1.5 and shed.busy()
+        shed.observe(0.0)  # the monitor on time, the event still waiting: shedding engages
+        assert shed.shedding
+    assert shed.lag() == 0.0
