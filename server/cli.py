@@ -148,7 +148,7 @@ def cmd_plugins(_args: argparse.Namespace) -> None:
     from .plugin_manager import describe
 
     sp = create_app().extensions["spiegel"]
-    print(json.dumps(describe(sp.pm, sp.formats, sp.registry), indent=2))
+    print(json.dumps(describe(sp.pm, sp.formats, sp.registry, sp.outcome_kinds), indent=2))
 
 
 def cmd_permissions(args: argparse.Namespace) -> None:
