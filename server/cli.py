@@ -75,6 +75,9 @@ def cmd_run(args: argparse.Namespace) -> None:
         _print_new_meeting(app, args.meeting, "common", open_now=True)
     sp.watch_timers()
     sp.shared.start(sp.socketio)  # worker heartbeat (Redis only)
+    from . import shutdown
+
+    shutdown.install(sp)  # SIGTERM: leave presence at once, then exit
     from .report.retention import start_job
 
     start_job(sp)
