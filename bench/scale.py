@@ -56,6 +56,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from helpers import LiveServer, free_port  # noqa: E402
 from realtime_latency import pct  # noqa: E402
+from spiegel.testing import stop_process, wait_until_up  # noqa: E402
 
 PRESETS = {
     "meeting": {"tablets": 25, "meetings": 1, "rate": 2.5, "change_every": 1.0, "seconds": 20},
@@ -190,17 +191,8 @@ class BareTarget(Target):
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         self.url = f"http://127.0.0.1:{port}"
         self.proc = Proc(self.popen.pid)
-        import urllib.request
-
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(self.url + "/healthz", timeout=1).read()
-                break
-            except OSError:
-                if self.popen.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the bare server did not start") from None
-                time.sleep(0.1)
+        wait_until_up(self.popen, self.url + "/healthz", 60,
+                      lambda: (self.folder / "bare.log").read_text(errors="replace"))
         self.rooms = [Room(f"m{i}", f"m{i}:moderator") for i in range(meetings)]
         self.page = "/join/m0"
 
@@ -208,12 +200,7 @@ class BareTarget(Target):
         return f"{room.code}:{uuid.uuid4()}"
 
     def stop(self) -> None:
-        self.popen.terminate()
-        try:
-            self.popen.wait(10)
-        except subprocess.TimeoutExpired:
-            self.popen.kill()
-            self.popen.wait(10)
+        stop_process(self.popen)
 
 
 # --- clients ----------------------------------------------------------------------------------------

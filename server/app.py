@@ -165,14 +165,14 @@ class Spiegel:
         if delay > 0:
             self.socketio.start_background_task(self._presence_later, meeting_id, delay)
             return
-        self._send_presence(meeting_id)
+        self.send_presence(meeting_id)
 
     def _presence_later(self, meeting_id: str, delay: float) -> None:
         self.socketio.sleep(delay)
         self.presence_pace.fired(meeting_id)
-        self._send_presence(meeting_id)
+        self.send_presence(meeting_id)
 
-    def _send_presence(self, meeting_id: str) -> None:
+    def send_presence(self, meeting_id: str) -> None:
         """Presence to staff; skipped (staff catch up at their next sync) while storage is down."""
         try:
             with self.db.transaction() as session:

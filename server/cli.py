@@ -76,6 +76,9 @@ def cmd_run(args: argparse.Namespace) -> None:
     sp.watch_timers()
     sp.load.start(sp.socketio)  # how far behind the worker is: load shedding
     sp.shared.start(sp.socketio)  # worker heartbeat (Redis only)
+    from . import shutdown
+
+    shutdown.install(sp)  # SIGTERM: leave presence at once, then exit
     from .report.retention import start_job
 
     start_job(sp)
@@ -149,7 +152,7 @@ def cmd_plugins(_args: argparse.Namespace) -> None:
     from .plugin_manager import describe
 
     sp = create_app().extensions["spiegel"]
-    print(json.dumps(describe(sp.pm, sp.formats, sp.registry), indent=2))
+    print(json.dumps(describe(sp.pm, sp.formats, sp.registry, sp.outcome_kinds), indent=2))
 
 
 def cmd_permissions(args: argparse.Namespace) -> None:

@@ -91,6 +91,11 @@ class OutcomeKind:
                 "labels": {lang: pick(self.title, lang) for lang in LANGUAGES},
                 "core": self.name in CORE_OUTCOME_NAMES}
 
+    def to_listing(self) -> dict:
+        """``spiegel plugins``' entry: the kind and its labels in every language, none picked."""
+        return {"kind": self.name, "labels": {lang: pick(self.title, lang) for lang in LANGUAGES},
+                "core": self.name in CORE_OUTCOME_NAMES}
+
     def to_report(self) -> dict:
         """The report's entry: item and section titles in both languages."""
         return {"kind": self.name, "title": {lang: pick(self.title, lang) for lang in LANGUAGES},

@@ -297,8 +297,11 @@ def _defined_in(fmt: type[MeetingFormat], module: object) -> bool:
 
 
 def describe(pm: pluggy.PluginManager, formats: dict[str, type[MeetingFormat]],
-             registry: Registry | None = None) -> list[dict]:
-    """What `spiegel plugins` prints: each plugin, where it came from and what it adds."""
+             registry: Registry | None = None,
+             outcome_kinds: dict[str, tuple[OutcomeKind, ...]] | None = None) -> list[dict]:
+    """What `spiegel plugins` prints: each plugin, where it came from and what it adds. With
+    ``outcome_kinds`` (:func:`collect_outcome_kinds`' answer) each format lists its outcome
+    kinds as a meeting of it has them: the core ones, its own and those other plugins add."""
     rows = []
     for name, module in pm.list_name_plugin():
         if module is None:
@@ -314,6 +317,9 @@ def describe(pm: pluggy.PluginManager, formats: dict[str, type[MeetingFormat]],
                                 "phases": [p.key for p in f.phases],
                                 "kinds": [k.name for k in f.all_kinds()]} for f in owned],
         }
+        if outcome_kinds is not None:
+            for detail in row["format_details"]:
+                detail["outcome_kinds"] = [k.to_listing() for k in outcome_kinds[detail["name"]]]
         if registry is not None:
             row["events"] = sorted(e for e, o in ((k.split(":", 1)[1], v) for k, v in registry.owners.items()
                                                   if k.startswith("client:")) if o == name)

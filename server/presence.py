@@ -9,6 +9,7 @@ own memory, and rewrites its sockets into Redis once Redis is back.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import defaultdict
 from typing import TYPE_CHECKING
@@ -57,6 +58,18 @@ class Presence:
                 del self._sockets[meeting_id]
         if self._mirror is not None:
             self._mirror.disconnect(meeting_id, sid)
+
+    def retire(self) -> set[str]:
+        """This worker stops (:mod:`.shutdown`): its sockets leave presence, here and in Redis,
+        at once. Returns the meetings they were in, whose staff are to be told."""
+        with self._lock:
+            meetings = set(self._sockets)
+            self._sockets.clear()
+        if self._mirror is not None:
+            # Redis away: the heartbeat key expires instead, as for a killed worker.
+            with contextlib.suppress(Unavailable):
+                self._mirror.retire()
+        return meetings
 
     def own(self) -> list[tuple[str, str, str]]:
         """(meeting, participant, sid) of every socket of this worker: what it rewrites into Redis."""

@@ -129,6 +129,7 @@ class PresenceMirror:
         self.own = lambda: []  # set by Presence: (meeting, participant, sid) of this worker's sockets
         self._touched: set[str] = set()  # meetings this worker wrote to (stale fields to clean)
         self._lock = threading.Lock()
+        self._retired = False  # set by retire(): no beat may write this worker back
 
     def _key(self, meeting_id: str) -> str:
         return f"{self._link.prefix}presence:{meeting_id}"
@@ -169,6 +170,9 @@ class PresenceMirror:
     def beat(self) -> bool:
         """Renew this worker's key; rewrite its sockets when Redis lost them. True when it rewrote."""
         with self._lock:
+            if self._retired:
+                return False
+
             def go(r):
                 renewed = r.set(self._worker_key(self.worker), "1", ex=WORKER_TTL, xx=True)
                 if renewed and not self._link.failed:
@@ -189,8 +193,7 @@ class PresenceMirror:
         self._touched |= set(by_meeting)
         pipe = r.pipeline()
         for meeting_id in self._touched:
-            stale = [k for k, v in r.hgetall(self._key(meeting_id)).items()
-                     if v.decode().startswith(self.worker + "|") and k.decode() not in by_meeting[meeting_id]]
+            stale = [sid for sid in self._fields_of_mine(r, meeting_id) if sid not in by_meeting[meeting_id]]
             if stale:
                 pipe.hdel(self._key(meeting_id), *stale)
             if by_meeting[meeting_id]:
@@ -198,6 +201,29 @@ class PresenceMirror:
         pipe.execute()
         self._touched = set(by_meeting)
         log.info("presence of this worker written to Redis (%d sockets)", len(mine))
+
+    def _fields_of_mine(self, r, meeting_id: str) -> list[str]:
+        """The socket ids this worker has in the meeting's hash, as Redis holds them."""
+        return [k.decode() for k, v in r.hgetall(self._key(meeting_id)).items()
+                if v.decode().startswith(self.worker + "|")]
+
+    def retire(self) -> None:
+        """A graceful stop: this worker's sockets leave presence now, and its heartbeat key with
+        them (not after :data:`WORKER_TTL`); no later beat writes them back."""
+        with self._lock:
+            self._retired = True
+
+            def go(r):
+                pipe = r.pipeline()
+                for meeting_id in self._touched:
+                    mine = self._fields_of_mine(r, meeting_id)
+                    if mine:
+                        pipe.hdel(self._key(meeting_id), *mine)
+                pipe.delete(self._worker_key(self.worker))
+                pipe.execute()
+
+            self._link.run(go)
+            self._touched = set()
 
 
 class QueueManager(RedisManager):

@@ -33,6 +33,10 @@ from pathlib import Path
 import pytest
 
 ADMIN_PASSWORD = "spiegel-testing-admin-password"
+#: ``SPIEGEL_SHED_LAG_MS`` of a live test server (see :meth:`LiveServer.environment`).
+TEST_SHED_LAG_MS = "30000"
+#: What a test meeting is made of unless the test says otherwise.
+MEETING = {"title": "Testbijeenkomst", "theme": "Verzonnen thema", "format": "common", "open": True}
 
 
 class Clock:
@@ -136,8 +140,7 @@ def spiegel_app(tmp_path: Path, spiegel_clock: Clock, spiegel_plugins: list[str]
 @pytest.fixture
 def spiegel_meeting(spiegel_app):
     def make(**fields) -> Meeting:
-        body = {"title": "Testbijeenkomst", "theme": "Verzonnen thema", "format": "common", "open": True, **fields}
-        r = spiegel_app.test_client().post("/api/admin/meetings", json=body,
+        r = spiegel_app.test_client().post("/api/admin/meetings", json={**MEETING, **fields},
                                            headers={"Authorization": f"Bearer {ADMIN_PASSWORD}"})
         assert r.status_code == 201, r.get_json()
         return Meeting(spiegel_app, r.get_json())
@@ -145,67 +148,96 @@ def spiegel_meeting(spiegel_app):
     return make
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
+def wait_until_up(proc: subprocess.Popen, url: str, timeout: float, log=lambda: "") -> None:
+    """Wait until ``url`` answers 200, or fail at once if ``proc`` exits first: a server that
+    crashes on start says so with its log instead of making the test wait out the timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{proc.args[0]} exited early:\n{log()}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as r:
+                if r.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer in {timeout}s:\n{log()}")
+
+
+def stop_process(proc: subprocess.Popen | None, grace: float = 10.0) -> None:
+    """SIGTERM, so the server's shutdown runs; SIGKILL only when it has not ended in ``grace`` s."""
+    if proc and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(grace)
+
+
 @dataclass
 class LiveServer:
-    """A real ``spiegel run`` process with its own instance folder."""
+    """A real ``spiegel run`` process with its own instance folder.
+
+    ``environment()`` and ``command()`` are the two places a subclass changes what is started
+    (Spiegel's own tests add a database, an async mode and another interpreter)."""
 
     instance: Path
     plugins: tuple[str, ...] = ()
-    port: int = field(default_factory=_free_port)
+    port: int = field(default_factory=free_port)
     proc: subprocess.Popen | None = None
+    admin_password: str = ADMIN_PASSWORD
+    #: The interpreter that runs ``-m spiegel``: this one, or another virtual environment's.
+    python: str = sys.executable
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 60.0) -> LiveServer:
-        env = {**os.environ, "SPIEGEL_INSTANCE_PATH": str(self.instance), "SPIEGEL_ADMIN_PASSWORD": ADMIN_PASSWORD,
-               "SPIEGEL_PUBLIC_URL": self.url, "PYTHONUNBUFFERED": "1",
-               # The test's import path, so the server finds the same installed plugins.
-               "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    def environment(self) -> dict[str, str]:
+        env = {**os.environ, "SPIEGEL_INSTANCE_PATH": str(self.instance), "SPIEGEL_ADMIN_PASSWORD": self.admin_password,
+               "SPIEGEL_PUBLIC_URL": self.url, "PYTHONUNBUFFERED": "1"}
+        if self.python == sys.executable:
+            # The test's import path, so the server finds the same installed plugins; another
+            # interpreter has its own (a fresh virtual environment must not see this one's).
+            env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
         if self.plugins:
             env["SPIEGEL_PLUGINS"] = ",".join(self.plugins)
+        # On a shared CI machine a test's server can be seconds behind, and python test clients
+        # do not resend after `server_busy` as the tablets do: shed load only far past the
+        # production default, unless the environment or a test sets it.
+        env.setdefault("SPIEGEL_SHED_LAG_MS", TEST_SHED_LAG_MS)
+        return env
+
+    def command(self) -> list[str]:
+        return [self.python, "-m", "spiegel", "run", "--host", "127.0.0.1", "--port", str(self.port)]
+
+    def start(self, timeout: float = 60.0) -> LiveServer:
         self.instance.mkdir(parents=True, exist_ok=True)
         log = open(self.instance / "server.log", "ab")  # noqa: SIM115 - closed with the process
-        self.proc = subprocess.Popen([sys.executable, "-m", "spiegel", "run", "--host", "127.0.0.1", "--port",
-                                      str(self.port)], env=env, stdout=log, stderr=subprocess.STDOUT,
+        self.proc = subprocess.Popen(self.command(), env=self.environment(), stdout=log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"spiegel run exited early:\n{self.log()}")
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as r:
-                    if r.status == 200:
-                        return self
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.1)
-        raise RuntimeError(f"spiegel run did not answer in {timeout}s:\n{self.log()}")
+        wait_until_up(self.proc, self.url + "/healthz", timeout, self.log)
+        return self
 
     def log(self) -> str:
         path = self.instance / "server.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+        stop_process(self.proc)
 
     def api(self, method: str, path: str, body: dict | None = None, admin: bool = False) -> tuple[int, dict]:
         req = urllib.request.Request(self.url + path, data=json.dumps(body).encode() if body is not None else None,
                                      method=method, headers={"Content-Type": "application/json"})
         if admin:
-            req.add_header("Authorization", f"Bearer {ADMIN_PASSWORD}")
+            req.add_header("Authorization", f"Bearer {self.admin_password}")
         try:
             with urllib.request.urlopen(req, timeout=10) as r:
                 return r.status, json.loads(r.read() or b"{}")
@@ -213,8 +245,8 @@ class LiveServer:
             return e.code, json.loads(e.read() or b"{}")
 
     def create_meeting(self, **fields) -> dict:
-        status, answer = self.api("POST", "/api/admin/meetings", {"title": "Testbijeenkomst", "open": True, **fields},
-                                  admin=True)
+        """Create a meeting through the admin API; returns the create answer (with ``moderator_key``)."""
+        status, answer = self.api("POST", "/api/admin/meetings", {**MEETING, **fields}, admin=True)
         assert status == 201, answer
         return answer
 

@@ -179,7 +179,12 @@ def join_meeting(code: str):
 @bp.get("/api/formats")
 def formats():
     language = request.args.get("lang", "nl")
-    return {"ok": True, "formats": [f.to_wire(language) for f in _sp().formats.values()]}
+    sp = _sp()
+    # The outcome kinds as a meeting of the format has them (core, its own, what plugins add),
+    # in the moderator snapshot's shape: an admin page or a tool sees them before a meeting.
+    return {"ok": True, "formats": [{**f.to_wire(language),
+                                     "outcome_kinds": [k.to_wire(language) for k in sp.outcome_kinds[name]]}
+                                    for name, f in sp.formats.items()]}
 
 
 @bp.get("/qr/<code>.<kind>")

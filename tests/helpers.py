@@ -2,132 +2,48 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from spiegel import testing
+
+# One implementation for the plugin kit and this suite; the tests import them from here.
+from spiegel.testing import Clock as FakeClock
+from spiegel.testing import call as call
+from spiegel.testing import free_port as free_port
+from spiegel.testing import received as received
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_PASSWORD = "test-admin-password-not-secret"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-#: ``SPIEGEL_SHED_LAG_MS`` of test servers (see :meth:`LiveServer.start`).
-TEST_SHED_LAG_MS = "30000"
-
-
 @dataclass
-class LiveServer:
-    """A real `spiegel run` process on 127.0.0.1 with its own instance folder."""
+class LiveServer(testing.LiveServer):
+    """``spiegel.testing``'s live server with what Spiegel's own tests add: the async mode and
+    database set per test, any other environment, this suite's admin password and a hard kill."""
 
-    instance: Path
-    port: int = field(default_factory=free_port)
+    admin_password: str = ADMIN_PASSWORD
     async_mode: str = "eventlet"
     database_url: str | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
-    proc: subprocess.Popen | None = None
-    admin_password: str = ADMIN_PASSWORD
-    #: The interpreter that runs `-m spiegel`: this one, or a fresh virtual environment's.
-    python: str = sys.executable
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, timeout: float = 30.0) -> LiveServer:
-        env = dict(os.environ)
-        env.update(
-            SPIEGEL_INSTANCE_PATH=str(self.instance),
-            SPIEGEL_ADMIN_PASSWORD=self.admin_password,
-            SPIEGEL_ASYNC_MODE=self.async_mode,
-            SPIEGEL_PUBLIC_URL=self.url,
-            PYTHONUNBUFFERED="1",
-        )
+    def environment(self) -> dict[str, str]:
+        env = {**super().environment(), "SPIEGEL_ASYNC_MODE": self.async_mode}
         if self.database_url:
             env["DATABASE_URL"] = self.database_url
-        # On a shared CI machine a test's server can be seconds behind, and these tests' python
-        # clients do not resend after `server_busy` as the tablets do: shedding only far past
-        # the default unless a test sets it (tests/test_load_shed.py does, very low).
-        env.setdefault("SPIEGEL_SHED_LAG_MS", TEST_SHED_LAG_MS)
-        env.update(self.extra_env)
-        self.instance.mkdir(parents=True, exist_ok=True)
-        log = open(self.instance / "server.log", "ab")  # noqa: SIM115 - closed with the process
-        self.proc = subprocess.Popen(
-            [self.python, "-m", "spiegel", "run", "--host", "127.0.0.1", "--port", str(self.port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited early:\n{self.log()}")
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as r:
-                    if r.status == 200:
-                        return self
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.1)
-        raise RuntimeError(f"server did not answer in {timeout}s:\n{self.log()}")
-
-    def log(self) -> str:
-        path = self.instance / "server.log"
-        return path.read_text(errors="replace") if path.exists() else ""
+        return {**env, **self.extra_env}
 
     def kill(self) -> None:
         """SIGKILL: no shutdown handler runs, like a power cut."""
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGKILL)
             self.proc.wait(10)
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-    def api(self, method: str, path: str, body: dict | None = None, admin: bool = False) -> tuple[int, dict]:
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.url + path, data=data, method=method)
-        req.add_header("Content-Type", "application/json")
-        if admin:
-            req.add_header("Authorization", f"Bearer {self.admin_password}")
-        try:
-            with urllib.request.urlopen(req, timeout=10) as r:
-                return r.status, json.loads(r.read() or b"{}")
-        except urllib.error.HTTPError as e:
-            return e.code, json.loads(e.read() or b"{}")
-
-    def create_meeting(self, **fields) -> dict:
-        """Create a meeting through the admin API; returns the create answer (with moderator_key)."""
-        body = {"title": "Testbijeenkomst", "theme": "Verzonnen thema voor tests", "format": "common", "open": True}
-        body.update(fields)
-        status, answer = self.api("POST", "/api/admin/meetings", body, admin=True)
-        assert status == 201, answer
-        return answer
-
-    def join(self, code: str, **fields) -> dict:
-        status, answer = self.api("POST", f"/api/meetings/{code}/join", fields)
-        assert status == 201, answer
-        return answer
 
 
 @pytest.fixture
@@ -146,19 +62,6 @@ def shared_live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Liv
 
 
 # --- in-process app for protocol and unit tests ---------------------------------------------------
-
-
-class FakeClock:
-    """A clock the test moves by hand: timers are checked without waiting."""
-
-    def __init__(self, now: float = 1_800_000_000.0):
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture
@@ -195,53 +98,24 @@ def app(tmp_path: Path, clock: FakeClock):
     return make_app(tmp_path / "instance", clock)
 
 
-class Room:
-    """A meeting in the in-process app, with helpers to connect Flask-SocketIO test clients."""
+class Room(testing.Meeting):
+    """``spiegel.testing``'s meeting of the in-process app, as this suite's tests use it: the
+    ids by name, and a fresh moderator connection on every call (tests compare two screens)."""
 
     def __init__(self, app, created: dict):
-        self.app = app
-        self.created = created
-        self.code = created["meeting"]["code"]
-        self.meeting_id = created["meeting"]["id"]
+        super().__init__(app, created)
+        self.meeting_id = self.id
         self.moderator_key = created["moderator_key"]
-        self.http = app.test_client()
-
-    def connect(self, token: str):
-        sio = self.app.extensions["spiegel"].socketio
-        client = sio.test_client(self.app, flask_test_client=self.http, auth={"token": token})
-        assert client.is_connected(), "connection refused"
-        return client
 
     def moderator(self):
         return self.connect(self.moderator_key)
-
-    def join(self, **fields) -> dict:
-        r = self.http.post(f"/api/meetings/{self.code}/join", json=fields)
-        assert r.status_code == 201, r.get_json()
-        return r.get_json()
-
-    def listener(self, **fields):
-        return self.connect(self.join(**fields)["token"])
-
-
-def call(client, event: str, data: dict | None = None) -> dict:
-    """Emit with an ack and return the ack (what a real client's callback gets)."""
-    return client.emit(event, data if data is not None else {}, callback=True)
-
-
-def received(client, name: str) -> list[dict]:
-    """Payloads of the events called ``name`` that reached this client since the last look."""
-    return [e["args"][0] for e in client.get_received() if e["name"] == name]
 
 
 @pytest.fixture
 def make_room(app):
     def make(**fields) -> Room:
-        body = {"title": "Testbijeenkomst", "theme": "Verzonnen thema", "format": "common", "open": True}
-        body.update(fields)
-        r = app.test_client().post(
-            "/api/admin/meetings", json=body, headers={"Authorization": f"Bearer {ADMIN_PASSWORD}"}
-        )
+        r = app.test_client().post("/api/admin/meetings", json={**testing.MEETING, **fields},
+                                   headers={"Authorization": f"Bearer {ADMIN_PASSWORD}"})
         assert r.status_code == 201, r.get_json()
         return Room(app, r.get_json())
 

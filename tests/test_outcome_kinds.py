@@ -125,6 +125,61 @@ def test_kinds_are_placed_after_their_kind_in_declaration_order():
         "well", "a", "d", "b", "improvement", "wish", "decision", "priority", "action", "c"]
 
 
+CORE_SIX = ["well", "improvement", "wish", "decision", "priority", "action"]
+#: A one-off plugin file that gives the common form a kind of its own (``register_outcome_kinds``).
+TOPIC_PLUGIN = ("from spiegel.api import OutcomeKind, hookimpl\n\n@hookimpl\ndef register_outcome_kinds(format):\n"
+                "    return [OutcomeKind('topic', {'nl': 'Verzonnen onderwerp', 'en': 'Invented topic'})]"
+                " if format.name == 'common' else []\n")
+
+
+def test_api_formats_lists_each_formats_outcome_kinds_as_a_meeting_has_them(tmp_path, clock):
+    """Before any meeting exists, `/api/formats` tells which outcome kinds a format has: the
+    core six, the format's own (UMCG's ``solution``) and what another plugin adds."""
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "topics.py").write_text(TOPIC_PLUGIN)
+    app = make_app(tmp_path / "instance", clock, PLUGINS_DIR=str(folder))
+    formats = {f["name"]: f for f in app.test_client().get("/api/formats?lang=en").get_json()["formats"]}
+    assert [k["kind"] for k in formats["umcg"]["outcome_kinds"]] == UMCG_ORDER
+    assert formats["umcg"]["outcome_kinds"][2] == {
+        "kind": "solution", "label": "Possible solution",
+        "labels": {"nl": "Oplossingsrichting", "en": "Possible solution"}, "core": False}
+    assert [k["kind"] for k in formats["common"]["outcome_kinds"]] == [*CORE_SIX, "topic"]
+    assert formats["common"]["outcome_kinds"][-1]["labels"] == {"nl": "Verzonnen onderwerp", "en": "Invented topic"}
+    assert [k["kind"] for k in formats["amc"]["outcome_kinds"]] == CORE_SIX  # left alone by the plugin
+    dutch = {f["name"]: f for f in app.test_client().get("/api/formats").get_json()["formats"]}
+    assert dutch["umcg"]["outcome_kinds"][2]["label"] == "Oplossingsrichting"
+
+
+def test_spiegel_plugins_lists_each_formats_outcome_kinds_with_both_labels(tmp_path):
+    """The real command, with a plugin file adding a kind to the common form: each format's
+    details carry its kinds, the id and the Dutch and English label, core ones marked."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "topics.py").write_text(TOPIC_PLUGIN)
+    env = {**os.environ, "SPIEGEL_INSTANCE_PATH": str(tmp_path / "instance"), "SPIEGEL_ADMIN_PASSWORD": "x",
+           "SPIEGEL_ASYNC_MODE": "threading", "SPIEGEL_PLUGINS_DIR": str(folder)}
+    listed = json.loads(subprocess.run([sys.executable, "-m", "spiegel", "plugins"], env=env, capture_output=True,
+                                       text=True, timeout=120, check=True).stdout)
+    details = {d["name"]: d for row in listed for d in row["format_details"]}
+    umcg = details["umcg"]["outcome_kinds"]
+    assert [k["kind"] for k in umcg] == UMCG_ORDER
+    assert umcg[2] == {"kind": "solution", "labels": {"nl": "Oplossingsrichting", "en": "Possible solution"},
+                       "core": False}
+    assert umcg[0] == {"kind": "well", "labels": {"nl": "Wat ging goed", "en": "What went well"}, "core": True}
+    common = details["common"]["outcome_kinds"]
+    assert [k["kind"] for k in common] == [*CORE_SIX, "topic"]
+    assert common[-1] == {"kind": "topic", "labels": {"nl": "Verzonnen onderwerp", "en": "Invented topic"},
+                          "core": False}
+    plugin = next(row for row in listed if row["name"] == "file:topics.py")
+    assert plugin["hooks"] == ["register_outcome_kinds"] and plugin["format_details"] == []
+
+
 def test_a_plugin_adding_a_kind_the_format_has_stops_the_start_naming_it(tmp_path, clock):
     folder = tmp_path / "plugins"
     folder.mkdir()

@@ -48,8 +48,11 @@ def test_the_example_plugin_installs_shows_in_spiegel_plugins_and_passes_its_own
                             capture_output=True, text=True, timeout=120, check=True).stdout
     row = next(r for r in json.loads(listed) if r["name"] == "thanks")
     assert row["source"] == "entry point"
-    assert row["format_details"] == [{"name": "thanks", "title": "Mirror meeting with a thank-you round",
-                                      "phases": ["lobby", "listening", "thanks", "ended"], "kinds": ["listener"]}]
+    [details] = row["format_details"]
+    assert [k["kind"] for k in details.pop("outcome_kinds")] == [
+        "well", "improvement", "wish", "decision", "priority", "action"]  # the core ones: it adds none
+    assert details == {"name": "thanks", "title": "Mirror meeting with a thank-you round",
+                       "phases": ["lobby", "listening", "thanks", "ended"], "kinds": ["listener"]}
     assert row["events"] == ["thanks.show", "thanks.write"]
     done = run_own_tests(EXAMPLE / "tests", site, tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -80,13 +80,19 @@ def add_questions(peer: Peer, count: int, label: str) -> list[str]:
     return ids
 
 
+def across(a: LiveServer, b: LiveServer, title: str, count: int) -> tuple[dict, Peer, list[str], list[Peer]]:
+    """A meeting made on A, its moderator connected to A and ``count`` listeners joined and
+    connected on B: (created, moderator, tokens, listeners)."""
+    created = a.create_meeting(title=title)
+    moderator = Peer(a.url, created["moderator_key"], "moderator@A").connect()
+    tokens = [b.join(created["meeting"]["code"], name=f"L{i}")["token"] for i in range(count)]
+    return created, moderator, tokens, [Peer(b.url, t, f"listener{i}@B").connect() for i, t in enumerate(tokens)]
+
+
 def test_moderator_on_a_and_listeners_on_b_see_each_other(pair):
     a, b = pair
-    created = a.create_meeting(title="Schaaltest (verzonnen)")
-    code, meeting_id = created["meeting"]["code"], created["meeting"]["id"]
-    moderator = Peer(a.url, created["moderator_key"], "moderator@A").connect()
-    tokens = [b.join(code, name=f"L{i}")["token"] for i in range(2)]
-    listeners = [Peer(b.url, t, f"listener{i}@B").connect() for i, t in enumerate(tokens)]
+    created, moderator, _, listeners = across(a, b, "Schaaltest (verzonnen)", 2)
+    meeting_id = created["meeting"]["id"]
     try:
         # Presence counts the listeners of the other worker.
         moderator.wait_for("presence", where=lambda p: p["presence"]["connected"] == 2)
@@ -149,12 +155,8 @@ def test_wrong_admin_passwords_count_in_every_worker(tmp_path, postgres_url, red
 
 def test_a_killed_worker_s_tablets_reconnect_to_the_other_with_nothing_lost(pair):
     a, b = pair
-    created = a.create_meeting(title="Uitvaltest (verzonnen)")
-    code = created["meeting"]["code"]
-    moderator = Peer(a.url, created["moderator_key"], "moderator@A").connect()
+    _, moderator, tokens, listeners = across(a, b, "Uitvaltest (verzonnen)", 3)
     assert moderator.call("phase.goto", {"key": "listening"})["ok"]
-    tokens = [b.join(code, name=f"L{i}")["token"] for i in range(3)]
-    listeners = [Peer(b.url, t, f"listener{i}@B").connect() for i, t in enumerate(tokens)]
     asked = {t: add_questions(p, 3, p.name) for t, p in zip(tokens, listeners, strict=True)}
     try:
         wait_until(lambda: connected(moderator) == 3, what="presence of B's listeners")
@@ -173,6 +175,46 @@ def test_a_killed_worker_s_tablets_reconnect_to_the_other_with_nothing_lost(pair
             assert mine == sorted(asked[token])
         assert sorted(q["id"] for q in moderator.snapshot()["questions"]) == sorted(sum(asked.values(), []))
         wait_until(lambda: connected(moderator) == 3, what="presence after the reconnect")
+    finally:
+        close_all([moderator, *listeners])
+
+
+def test_a_worker_stopped_with_sigterm_leaves_presence_at_once_and_tells_staff(pair, redis_server):
+    """A graceful stop (SIGTERM: the supervisor, systemd) takes the worker's sockets out of
+    presence before it exits, and pushes the new presence to staff on the other worker: no
+    waiting for the heartbeat key to expire as for a killed one."""
+    import redis
+
+    a, b = pair
+    created, moderator, _, listeners = across(a, b, "Stoptest (verzonnen)", 3)
+    meeting_id = created["meeting"]["id"]
+    store = redis.Redis.from_url(redis_server.url)
+    prefix = b.extra_env["SPIEGEL_REDIS_PREFIX"]
+
+    def workers_in_presence() -> dict[str, int]:
+        owners = [v.decode().split("|", 1)[0] for v in store.hvals(f"{prefix}presence:{meeting_id}")]
+        return {w: owners.count(w) for w in set(owners)}
+
+    try:
+        wait_until(lambda: connected(moderator) == 3, what="presence of B's listeners")
+        before = wait_until(lambda: len(workers_in_presence()) == 2 and workers_in_presence(),
+                            what="both workers' sockets in Redis")
+        worker_b = next(w for w, n in before.items() if n == 3)
+        assert store.exists(f"{prefix}worker:{worker_b}")
+        for peer in listeners:
+            peer.sio.reconnection = False  # they would come back to A through the proxy
+        pushed = len(moderator.of("presence"))
+        b.stop()
+        assert b.proc.returncode == 0, b.log()
+        # Done before the process ended: B's fields and its heartbeat key are gone from Redis
+        # (a killed worker's stay until the key's TTL runs out and a reader clears them).
+        assert workers_in_presence() == {w: n for w, n in before.items() if w != worker_b}
+        assert not store.exists(f"{prefix}worker:{worker_b}")
+        assert "left presence in 1 meetings" in b.log()
+        # Staff on A were told, not left to find out at their next sync.
+        told = moderator.wait_for("presence", count=pushed + 1)[pushed:]
+        assert any(p["presence"]["connected"] == 0 for p in told), told
+        assert len(moderator.snapshot()["presence"]["dropped"]) == 3
     finally:
         close_all([moderator, *listeners])
 
@@ -269,6 +311,33 @@ def test_presence_sees_every_worker_drops_a_dead_one_and_is_rewritten_after_a_re
     assert a.connected("m1") == {"p1"}
     redis_server.kill()
     assert a.connected("m1") == {"p1"}, "while Redis is away, this worker's own sockets"
+
+
+def test_a_retired_worker_leaves_presence_at_once_and_stays_out(redis_server):
+    """What a graceful stop does to presence (server/shutdown.py): this worker's sockets and
+    heartbeat key leave Redis at once, the others count without them, and no later beat of
+    the stopping worker writes them back."""
+    import redis
+    from spiegel.presence import Presence
+    from spiegel.redis_state import RedisShared
+
+    prefix = f"t{uuid.uuid4().hex[:8]}:"
+    shared = [RedisShared(redis_server.url, prefix) for _ in range(2)]
+    a, b = (Presence(s.presence_mirror()) for s in shared)
+    for s in shared:
+        assert s.presence_mirror().beat()
+    a.connect("m1", "p1", "sid-a1")
+    a.connect("m2", "p3", "sid-a2")
+    b.connect("m1", "p2", "sid-b")
+    assert b.connected("m1") == {"p1", "p2"} and b.connected("m2") == {"p3"}
+    assert a.retire() == {"m1", "m2"}
+    assert b.connected("m1") == {"p2"} and b.connected("m2") == set()
+    store = redis.Redis.from_url(redis_server.url)
+    assert {v.decode().split("|")[1] for v in store.hvals(f"{prefix}presence:m1")} == {"p2"}
+    assert not store.exists(f"{prefix}presence:m2")
+    assert not store.exists(f"{prefix}worker:{shared[0].presence_mirror().worker}")
+    assert shared[0].presence_mirror().beat() is False
+    assert b.connected("m1") == {"p2"} and a.connected("m1") == {"p2"}
 
 
 # --- the timer-expiry watcher: every worker runs it, one announces -------------------------------

@@ -22,6 +22,13 @@ def tablet_context(browser, landscape: bool = False, **kwargs):
     return browser.new_context(viewport=size, has_touch=True, **kwargs)
 
 
+def phone_context(browser, **kwargs):
+    """A small phone (360x740 CSS px) with touch, Dutch by default: the narrowest screen a
+    listener or a parent is expected to bring."""
+    kwargs.setdefault("locale", "nl-NL")
+    return browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True, **kwargs)
+
+
 def expect_image_loaded(image, timeout: float = 15000) -> None:
     """Wait until an <img> has finished loading and check it decoded.
 

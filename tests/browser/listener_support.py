@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import socketio
 from chromium import tablet_context
@@ -63,6 +64,27 @@ def new_meeting(server, **fields) -> tuple[dict, Moderator]:
 
 def code_of(created: dict) -> str:
     return created["meeting"]["code"]
+
+
+class Listening(NamedTuple):
+    """A meeting in its first phase with notes and questions, and one tablet joined to it."""
+
+    code: str
+    mod: Moderator
+    ctx: object
+    page: object
+
+
+def listening_tablet(browser, server, no_third_party, name: str = "", discipline: str = "",
+                     **meeting) -> Listening:
+    """Where most listener tests start: a new meeting (``meeting`` are its fields) moved to the
+    phase where listeners write notes and park questions, and one tablet joined by its link."""
+    created, mod = new_meeting(server, **meeting)
+    code = code_of(created)
+    mod.goto(mod.phase_key("note", "question"))
+    ctx, page = listener_page(browser, no_third_party)
+    join(page, server, code, name, discipline)
+    return Listening(code, mod, ctx, page)
 
 
 def listener_page(browser, no_third_party=None, landscape=False, **kw):

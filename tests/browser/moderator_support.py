@@ -125,3 +125,17 @@ def admin_page(browser, server, no_third_party, **context):
     ctx, page = _watched_page(browser, ADMIN_LAPTOP, no_third_party, **context)
     page.goto(f"{server.url}/admin")
     return ctx, page
+
+
+def sign_in(page, server) -> None:
+    """Sign in on the admin page's form with the server's password, and wait for the app."""
+    page.locator("#password").fill(server.admin_password)
+    page.locator("#login-form button[type=submit]").click()
+    expect(page.locator("#app")).to_be_visible()
+
+
+def signed_in_admin(browser, server, no_third_party, **context):
+    """The admin page, signed in."""
+    ctx, page = admin_page(browser, server, no_third_party, **context)
+    sign_in(page, server)
+    return ctx, page

@@ -36,7 +36,7 @@ from listener_support import (
     wait_all_stored,
     write_note,
 )
-from moderator_support import Listener, admin_page, moderator_page, next_phase, open_display
+from moderator_support import Listener, admin_page, moderator_page, next_phase, open_display, sign_in
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -349,9 +349,7 @@ def test_admin_and_print_pages(browser, shared_live_server, no_third_party, audi
     expect(page.locator("#login-error")).to_have_text("Dat wachtwoord klopt niet.")
     audit(page, "admin wrong password")
 
-    page.locator("#password").fill(server.admin_password)
-    page.locator("#login-form button[type=submit]").click()
-    expect(page.locator("#app")).to_be_visible()
+    sign_in(page, server)
     expect(page.locator(".format-card")).not_to_have_count(0)
     audit(page, "admin create form")
     page.locator("#save-draft").click()

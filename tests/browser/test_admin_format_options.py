@@ -9,18 +9,10 @@ import re
 import uuid
 
 import pytest
-from moderator_support import admin_page
+from moderator_support import admin_page, sign_in, signed_in_admin
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
-
-
-def signed_in(browser, server, no_third_party):
-    ctx, page = admin_page(browser, server, no_third_party)
-    page.locator("#password").fill(server.admin_password)
-    page.locator("#login-form button[type=submit]").click()
-    expect(page.locator("#app")).to_be_visible()
-    return ctx, page
 
 
 def created_meeting(page, server) -> dict:
@@ -34,7 +26,7 @@ def created_meeting(page, server) -> dict:
 
 def test_a_formats_options_are_drawn_checked_sent_and_edited(browser, shared_live_server, no_third_party):
     server = shared_live_server
-    ctx, page = signed_in(browser, server, no_third_party)
+    ctx, page = signed_in_admin(browser, server, no_third_party)
     box = page.locator("#options-box")
     expect(box).to_be_hidden()  # the common form has no options of its own
 
@@ -89,7 +81,7 @@ def test_a_formats_options_are_drawn_checked_sent_and_edited(browser, shared_liv
 
 def test_the_koos_library_of_question_sets_is_kept_and_picked(browser, shared_live_server, no_third_party):
     server = shared_live_server
-    ctx, page = signed_in(browser, server, no_third_party)
+    ctx, page = signed_in_admin(browser, server, no_third_party)
     library = page.locator("#koos-library")
     expect(library.get_by_role("heading", name="Vragensets (KOOS)")).to_be_visible()
     name = f"Verzonnen set {uuid.uuid4().hex[:6]}"
@@ -160,7 +152,7 @@ def test_the_koos_library_of_question_sets_is_kept_and_picked(browser, shared_li
 
 def test_nik_series_are_kept_and_a_meeting_is_put_in_one(browser, shared_live_server, no_third_party):
     server = shared_live_server
-    ctx, page = signed_in(browser, server, no_third_party)
+    ctx, page = signed_in_admin(browser, server, no_third_party)
     library = page.locator("#nik-library")
     expect(library.get_by_role("heading", name="Reeksen (NIK)")).to_be_visible()
     region = f"Utrecht-{uuid.uuid4().hex[:5]}"
@@ -224,9 +216,7 @@ def test_what_was_typed_stays_when_the_formats_admin_modules_come_in_late(browse
     held = []
     ctx, page = admin_page(browser, server, no_third_party)
     page.route(re.compile(r"/plugins/[a-z]+/admin\.js$"), lambda route: held.append(route), times=2)
-    page.locator("#password").fill(server.admin_password)
-    page.locator("#login-form button[type=submit]").click()
-    expect(page.locator("#app")).to_be_visible()
+    sign_in(page, server)
     page.locator("#fmt-amc").check()
     inner = page.get_by_label("Cliënten in de binnenkring")
     expect(inner).to_have_value("0")

@@ -9,17 +9,11 @@ from urllib.parse import urlencode
 
 import pytest
 from chromium import expect_image_loaded
-from moderator_support import admin_page, moderator_page
+from moderator_support import admin_page, moderator_page, sign_in
 from playwright.sync_api import expect
 from test_moderator_admin import decode_qr
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, server) -> None:
-    page.locator("#password").fill(server.admin_password)
-    page.locator("#login-form button[type=submit]").click()
-    expect(page.locator("#app")).to_be_visible()
 
 
 def test_a_missing_title_is_said_next_to_the_field(browser, shared_live_server, no_third_party):

@@ -8,6 +8,7 @@ import re
 import uuid
 
 import pytest
+from chromium import phone_context
 from listener_support import code_of, join, listener_page, new_meeting, wait_all_stored, write_note
 from playwright.sync_api import expect
 
@@ -16,8 +17,7 @@ WAIT = 20_000
 
 
 def phone(browser, no_third_party):
-    ctx = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True,
-                              locale="nl-NL")
+    ctx = phone_context(browser)
     page = ctx.new_page()
     no_third_party(page)
     return ctx, page

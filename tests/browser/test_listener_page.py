@@ -20,6 +20,7 @@ from listener_support import (
     join,
     listener_page,
     listener_snapshot,
+    listening_tablet,
     new_meeting,
     note_items,
     park_question,
@@ -181,11 +182,7 @@ def test_listening_is_private_and_quiet(browser, shared_live_server, no_third_pa
 
 def test_reload_keeps_identity_notes_and_drafts(browser, shared_live_server, no_third_party):
     server = shared_live_server
-    created, mod = new_meeting(server)
-    code = code_of(created)
-    mod.goto(mod.phase_key("note", "question"))
-    ctx, page = listener_page(browser, no_third_party)
-    join(page, server, code, "Carla", "pedagogisch medewerker")
+    code, mod, ctx, page = listening_tablet(browser, server, no_third_party, "Carla", "pedagogisch medewerker")
     write_note(page, "Eerste notitie voor herladen")
     write_note(page, "Tweede notitie voor herladen")
     wait_all_stored(page, 2)
@@ -236,11 +233,7 @@ def test_reload_keeps_identity_notes_and_drafts(browser, shared_live_server, no_
 def test_unknown_token_rejoins_and_resends_every_local_note(browser, shared_live_server, no_third_party):
     """The server no longer knows this tablet (token revoked, other server): join again, lose nothing."""
     server = shared_live_server
-    created, mod = new_meeting(server)
-    code = code_of(created)
-    mod.goto(mod.phase_key("note", "question"))
-    ctx, page = listener_page(browser, no_third_party)
-    join(page, server, code, "Hanna")
+    code, mod, ctx, page = listening_tablet(browser, server, no_third_party, "Hanna")
     write_note(page, "Notitie die de server straks niet meer kent")
     park_question(page, "Vraag die mee moet verhuizen")
     wait_all_stored(page, 1)
@@ -273,13 +266,9 @@ def test_unknown_token_rejoins_and_resends_every_local_note(browser, shared_live
 
 def test_refusals_keep_the_draft(browser, shared_live_server, no_third_party, artifacts):
     server = shared_live_server
-    created, mod = new_meeting(server)
-    code = code_of(created)
+    code, mod, ctx, page = listening_tablet(browser, server, no_third_party)
     listening = mod.phase_key("note", "question")
     no_notes = mod.phase_key(without=("note",))
-    mod.goto(listening)
-    ctx, page = listener_page(browser, no_third_party)
-    join(page, server, code)
 
     # 1. Too long: shown before the server would refuse; nothing is cut off.
     long_text = "x" * (NOTE_LIMIT + 7)
@@ -336,12 +325,9 @@ def test_refusals_keep_the_draft(browser, shared_live_server, no_third_party, ar
 
 def test_later_phases_questions_share_export(browser, shared_live_server, no_third_party, artifacts):
     server = shared_live_server
-    created, mod = new_meeting(server, title="Spiegelgesprek jeugdzorg")
-    code = code_of(created)
+    code, mod, ctx, page = listening_tablet(browser, server, no_third_party, "Dirk", "jeugdzorgwerker",
+                                            title="Spiegelgesprek jeugdzorg")
     listening = mod.phase_key("note", "question")
-    mod.goto(listening)
-    ctx, page = listener_page(browser, no_third_party)
-    join(page, server, code, "Dirk", "jeugdzorgwerker")
     write_note(page, "Notitie om te delen in het verslag", ("improvement",))
     write_note(page, "Notitie die privé blijft")
     park_question(page, "Vraag die gekozen wordt")

@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from chromium import phone_context
 from listener_support import (
     NOTE_LIMIT,
     code_of,
     join,
     listener_page,
     listener_snapshot,
+    listening_tablet,
     new_meeting,
     note_items,
     park_question,
@@ -30,11 +32,7 @@ WIDEST_RIGHT = """() => Math.max(...[...document.querySelectorAll('body *')]
 
 def test_after_parking_a_question_the_composer_is_private_again(browser, shared_live_server, no_third_party):
     server = shared_live_server
-    created, mod = new_meeting(server)
-    code = code_of(created)
-    mod.goto(mod.phase_key("note", "question"))
-    ctx, page = listener_page(browser, no_third_party)
-    join(page, server, code, "Iris")
+    code, mod, ctx, page = listening_tablet(browser, server, no_third_party, "Iris")
     park_question(page, "Wat bedoelde u met de tweede opname?")
     # back on the private note, said in words, and the cursor is there to write on
     expect(page.locator("#mode-note")).to_be_checked()
@@ -65,7 +63,7 @@ def test_a_360px_phone_at_200_percent_text_scrolls_only_down(browser, shared_liv
     )
     code = code_of(created)
     mod.goto(mod.phase_key("note", "question"))
-    ctx = browser.new_context(viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True, locale="nl-NL")
+    ctx = phone_context(browser)
     page = ctx.new_page()
     no_third_party(page)
     page.add_init_script(
@@ -104,11 +102,7 @@ def test_a_360px_phone_at_200_percent_text_scrolls_only_down(browser, shared_liv
 
 def test_sharing_is_explained_on_screen_with_a_big_enough_box(browser, shared_live_server, no_third_party, artifacts):
     server = shared_live_server
-    created, mod = new_meeting(server)
-    code = code_of(created)
-    mod.goto(mod.phase_key("note", "question"))
-    ctx, page = listener_page(browser, no_third_party)
-    join(page, server, code)
+    code, mod, ctx, page = listening_tablet(browser, server, no_third_party)
     write_note(page, "Deze notitie mag anoniem in het verslag.")
     wait_all_stored(page, 1)
     expect(page.locator("#share-help")).to_be_hidden()  # no sharing while listening
@@ -138,12 +132,7 @@ def test_sharing_is_explained_on_screen_with_a_big_enough_box(browser, shared_li
 
 def test_warnings_look_like_warnings_and_point_the_right_way(browser, shared_live_server, no_third_party):
     server = shared_live_server
-    created, mod = new_meeting(server)
-    code = code_of(created)
-    listening = mod.phase_key("note", "question")
-    mod.goto(listening)
-    ctx, page = listener_page(browser, no_third_party)
-    join(page, server, code)
+    code, mod, ctx, page = listening_tablet(browser, server, no_third_party)
     status = page.locator("#note-status")
     hint_colour = page.locator("#note-hint").evaluate("e => getComputedStyle(e).color")
     warn_colour = page.evaluate(
@@ -181,11 +170,7 @@ def test_warnings_look_like_warnings_and_point_the_right_way(browser, shared_liv
 
 def test_a_question_kept_for_later_is_told_so_kindly(browser, shared_live_server, no_third_party, artifacts):
     server = shared_live_server
-    created, mod = new_meeting(server)
-    code = code_of(created)
-    mod.goto(mod.phase_key("note", "question"))
-    ctx, page = listener_page(browser, no_third_party)
-    join(page, server, code, "Joost")
+    code, mod, ctx, page = listening_tablet(browser, server, no_third_party, "Joost")
     park_question(page, "Kunnen we het ook over de wachtlijsten hebben?")
     item = page.locator("#question-list > li").first
     expect(item.locator(".item-status")).to_have_text("Opgeslagen")

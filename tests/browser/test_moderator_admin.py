@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from chromium import expect_image_loaded
 from moderator_support import ADMIN_LAPTOP as LAPTOP
-from moderator_support import admin_page
+from moderator_support import admin_page, sign_in
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -32,9 +32,7 @@ def test_admin_creates_a_meeting_of_the_common_form(browser, shared_live_server,
     page.locator("#password").fill("not the password")
     page.locator("#login-form button[type=submit]").click()
     expect(page.locator("#login-error")).to_have_text("Dat wachtwoord klopt niet.")
-    page.locator("#password").fill(server.admin_password)
-    page.locator("#login-form button[type=submit]").click()
-    expect(page.locator("#app")).to_be_visible()
+    sign_in(page, server)
 
     # the format picker shows each loaded format with its description and phase plan
     card = page.locator(".format-card", has=page.locator("input[value=common]"))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import socketio
-from moderator_support import ADMIN_LAPTOP, LAPTOP, Listener, _watched_page, moderator_page
+from moderator_support import ADMIN_LAPTOP, LAPTOP, Listener, _watched_page, moderator_page, sign_in
 from playwright.sync_api import expect
 from test_accessibility import AXE, Audit
 
@@ -220,9 +220,7 @@ def test_the_follow_up_page_shows_the_board_and_a_series(browser, shared_live_se
     page.goto(f"{server.url}/admin/followup")
     expect(page.locator("#fatal")).to_contain_text("Log eerst in")
     page.goto(f"{server.url}/admin")
-    page.locator("#password").fill(server.admin_password)
-    page.locator("#login-form button[type=submit]").click()
-    expect(page.locator("#app")).to_be_visible()
+    sign_in(page, server)
     page.get_by_role("link", name="Opvolging").click()
     expect(page.locator("#board")).to_contain_text(ACTION)
     page.locator("#f-series").select_option(sid)
@@ -261,9 +259,7 @@ def test_the_report_pages_pass_axe(browser, shared_live_server, no_third_party, 
     expect(page.locator("#document")).to_contain_text("Beste deelnemer")
     audit(page, "printable letter")
     page.goto(f"{server.url}/admin")
-    page.locator("#password").fill(server.admin_password)
-    page.locator("#login-form button[type=submit]").click()
-    expect(page.locator("#app")).to_be_visible()
+    sign_in(page, server)
     page.goto(f"{server.url}/admin/followup")
     expect(page.locator("#board")).to_contain_text(ACTION)
     audit(page, "follow-up page")
