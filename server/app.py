@@ -141,10 +141,11 @@ class Spiegel:
         through the message queue)."""
         for name, body, room in ctx.outbox.messages:
             self.socketio.emit(name, body, to=room)
-        if self.timer_watch is not None:
-            self.timer_watch.saw(deadline_of(ctx.meeting))
+        # A meeting row the handler never loaded was not changed through it: its deadline stands.
+        if self.timer_watch is not None and ctx.loaded_meeting is not None:
+            self.timer_watch.saw(deadline_of(ctx.loaded_meeting))
         for participant_id in ctx.revoked:
-            for sid in self.presence.sockets(ctx.meeting.id, participant_id):
+            for sid in self.presence.sockets(ctx.meeting_id, participant_id):
                 self.socketio.server.disconnect(sid)
 
     def broadcast_presence(self, meeting_id: str) -> None:
