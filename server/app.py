@@ -18,6 +18,7 @@ from .capacity import Capacity
 from .catch_up import catch_up
 from .config import admin_password, load_config
 from .context import Ctx
+from .cookie_sessions import SigningOnce
 from .db import Database, migrate
 from .formats import MeetingFormat, ParticipantKind
 from .guard import ScreenedPacket
@@ -253,6 +254,7 @@ def _no_delay(wsgi_app):
 def create_app(config: dict | None = None, clock: Callable[[], float] = time.time) -> Flask:
     """Defaults, then the environment, then ``config`` (tests)."""
     app = Flask(__name__, static_folder=None)
+    app.session_interface = SigningOnce()
     settings = load_config(config)
     app.config.update(settings)
     app.config.update(
