@@ -79,3 +79,11 @@ def test_the_reused_serializer_signs_as_flask_and_follows_a_new_key():
     assert mine.get_signing_serializer(app).loads(flasks.get_signing_serializer(app).dumps({"b": 2})) == {"b": 2}
     with pytest.raises(BadSignature):
         mine.get_signing_serializer(app).loads(signed)  # signed with the old key
+
+
+@pytest.mark.parametrize("data", [None, "x", 1, [], {}, ["note", {"a": [1, {"b": "c"}]}], [{"a": [{"b": b"\x00"}]}],
+                                  {"k": bytearray(b"1")}, ("tuple", b"not looked into"), [[[[]]], {"x": {}}]])
+def test_the_packets_binary_check_answers_as_python_socketio(data):
+    from socketio import packet
+    from spiegel.guard import ScreenedPacket
+    assert ScreenedPacket.data_is_binary(data) == packet.Packet.data_is_binary(data)
