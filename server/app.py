@@ -18,6 +18,7 @@ from .capacity import Capacity
 from .catch_up import catch_up
 from .config import admin_password, load_config
 from .context import Ctx
+from .cookie_sessions import SigningOnce
 from .db import Database, migrate
 from .formats import MeetingFormat, ParticipantKind
 from .guard import ScreenedPacket
@@ -147,10 +148,11 @@ class Spiegel:
         through the message queue)."""
         for name, body, room in ctx.outbox.messages:
             self.socketio.emit(name, body, to=room)
-        if self.timer_watch is not None:
-            self.timer_watch.saw(deadline_of(ctx.meeting))
+        # A meeting row the handler never loaded was not changed through it: its deadline stands.
+        if self.timer_watch is not None and ctx.loaded_meeting is not None:
+            self.timer_watch.saw(deadline_of(ctx.loaded_meeting))
         for participant_id in ctx.revoked:
-            for sid in self.presence.sockets(ctx.meeting.id, participant_id):
+            for sid in self.presence.sockets(ctx.meeting_id, participant_id):
                 self.socketio.server.disconnect(sid)
 
     def broadcast_presence(self, meeting_id: str) -> None:
@@ -261,6 +263,7 @@ def _no_delay(wsgi_app):
 def create_app(config: dict | None = None, clock: Callable[[], float] = time.time) -> Flask:
     """Defaults, then the environment, then ``config`` (tests)."""
     app = Flask(__name__, static_folder=None)
+    app.session_interface = SigningOnce()
     settings = load_config(config)
     app.config.update(settings)
     app.config.update(

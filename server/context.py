@@ -8,7 +8,6 @@ methods are part of the plugin API (``spiegel.api``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from sqlalchemy import bindparam, func, inspect, select
@@ -41,9 +40,25 @@ _meetings = Meeting.__table__
 #: become the meeting's committed state, so the ORM neither rebuilds it nor writes it again.
 _BUMP = (_meetings.update().where(_meetings.c.id == bindparam("meeting_id"))
          .values(version=_meetings.c.version + 1, updated_at=bindparam("now")).returning(_meetings.c.version))
+#: The sender's and meeting's ORM rows, in one query (two ``session.get`` were 16% of an event).
+_ROWS = (select(Participant, Meeting).join(Meeting, Meeting.id == Participant.meeting_id)
+         .where(Participant.id == bindparam("participant_id")))
 _INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 _insert_once_statements: dict[tuple[str, str], Any] = {}
 _exists_statements: dict[str, Any] = {}
+
+
+class Sender(Protocol):
+    """What a socket's event starts from: the sender's and its meeting's columns that every
+    event's checks read, one Core row (``realtime.SENDER``), no ORM rows."""
+
+    participant_id: str
+    meeting_id: str
+    role: str
+    revoked: bool
+    format: str
+    state: str
+    phase_key: str
 
 
 class Runtime(Protocol):
@@ -66,34 +81,95 @@ class Runtime(Protocol):
     def start_timer(self, ctx: Ctx, seconds: float | None) -> None: ...
 
 
-@dataclass
 class Ctx:
-    spiegel: Runtime
-    session: Session
-    meeting: Meeting
-    participant: Participant | None
-    fmt: type[MeetingFormat]
-    now: float
-    outbox: Outbox = field(init=False)
-    #: Participants whose sockets are closed once the change is committed (revoked links).
-    revoked: list[str] = field(default_factory=list)
-    _version: int | None = None
-    #: (model, id) pairs :meth:`resent` found absent in this transaction: the dispatcher's replay
-    #: check and the handler's ask the same question, and the answer holds until an insert fails.
-    _absent: set = field(default_factory=set)
+    """One event's transaction, meeting and sender.
 
-    def __post_init__(self) -> None:
-        self.outbox = Outbox(allows=self.spiegel.allows)
+    ``meeting`` and ``participant`` are ORM rows, loaded on first use: an event dispatched from
+    a socket starts from :class:`Sender` (one Core row of the columns every event's checks read)
+    and most events from tablets (a note, a question) never need the rows themselves, whose ORM
+    load was a fifth of such an event. Loaded later in the transaction, they hold what the
+    transaction wrote before (the version bump included).
+    """
+
+    def __init__(self, spiegel: Runtime, session: Session, meeting: Meeting | None = None,
+                 participant: Participant | None = None, fmt: type[MeetingFormat] | None = None,
+                 now: float = 0.0, sender: Sender | None = None):
+        if meeting is None and sender is None:
+            raise ValueError("a context needs its meeting or its sender")
+        self.spiegel, self.session, self.now = spiegel, session, now
+        self._meeting, self._participant, self._sender = meeting, participant, sender
+        self.meeting_id: str = meeting.id if meeting is not None else sender.meeting_id
+        self.participant_id: str | None = (participant.id if participant is not None
+                                           else sender.participant_id if sender is not None else None)
+        self.fmt: type[MeetingFormat] = fmt if fmt is not None else spiegel.formats[self._of_meeting("format")]
+        self.outbox = Outbox(allows=spiegel.allows)
+        #: Participants whose sockets are closed once the change is committed (revoked links).
+        self.revoked: list[str] = []
+        self._version: int | None = None
+        #: (model, id) pairs :meth:`resent` found absent in this transaction: the dispatcher's replay
+        #: check and the handler's ask the same question, and the answer holds until an insert fails.
+        self._absent: set = set()
+
+    @property
+    def meeting(self) -> Meeting:
+        """The meeting's row (loaded on first use)."""
+        if self._meeting is None:
+            self._load_rows()
+        return self._meeting
+
+    @property
+    def loaded_meeting(self) -> Meeting | None:
+        """The meeting's row if this context loaded it (what a handler may have changed), else None."""
+        return self._meeting
+
+    @property
+    def participant(self) -> Participant | None:
+        """The sender's row (loaded on first use); None outside a sender's event."""
+        if self._participant is None and self.participant_id is not None:
+            self._load_rows()
+        return self._participant
+
+    def _load_rows(self) -> None:
+        """Load the meeting's and the sender's rows, both in one query when neither is loaded
+        (what one needs, the other mostly does: a snapshot, a moderator's change)."""
+        if self._meeting is None and self._participant is None and self.participant_id is not None:
+            self._participant, self._meeting = self.session.execute(
+                _ROWS, {"participant_id": self.participant_id}).one()
+        elif self._meeting is None:
+            self._meeting = self.session.get(Meeting, self.meeting_id)
+        else:
+            self._participant = self.session.get(Participant, self.participant_id)
+
+    @participant.setter
+    def participant(self, participant: Participant | None) -> None:
+        self._participant = participant
+        self.participant_id = participant.id if participant is not None else None
+
+    def _of_meeting(self, column: str):
+        """A meeting column: from the row once loaded (a handler may have changed it), else the sender row."""
+        return getattr(self._meeting if self._meeting is not None else self._sender, column)
+
+    @property
+    def role(self) -> str | None:
+        """The sender's role, None outside a sender's event (read without loading the row)."""
+        if self._participant is not None or self.participant_id is None:
+            return self._participant.role if self._participant is not None else None
+        return self._sender.role
+
+    @property
+    def state(self) -> str:
+        """The meeting's state (``draft``, ``open``, …), read without loading the row."""
+        return self._of_meeting("state")
 
     @property
     def phase(self) -> Phase:
-        phase = self.fmt.phase(self.meeting.phase_key)
+        phase = self.fmt.phase(self._of_meeting("phase_key"))
         assert phase is not None, "meeting phase missing from its format"
         return phase
 
     @property
     def is_staff(self) -> bool:
-        return self.participant is not None and self.participant.role in STAFF_ROLES
+        return self.role in STAFF_ROLES
 
     @property
     def outcome_kinds(self) -> tuple[OutcomeKind, ...]:
@@ -103,9 +179,10 @@ class Ctx:
     @property
     def kind(self) -> ParticipantKind | None:
         """The sender's participant kind (``listener``, or one the format declares); None for staff."""
-        if self.participant is None or self.is_staff or self.participant.role == "display":
+        role = self.role
+        if role is None or role in STAFF_ROLES or role == "display":
             return None
-        return self.spiegel.kind(self.fmt, self.participant.role)
+        return self.spiegel.kind(self.fmt, role)
 
     def label_of(self, p: Participant) -> str:
         """How ``p`` is named to staff: their name if they gave one, else their kind's numbered
@@ -118,29 +195,30 @@ class Ctx:
     def label(self, participant_id: str) -> str:
         """The staff-facing label of a participant of this meeting, by id (public API)."""
         p = self.session.get(Participant, participant_id)
-        if p is None or p.meeting_id != self.meeting.id:
+        if p is None or p.meeting_id != self.meeting_id:
             raise SpiegelError("not_found", "No participant with that id in this meeting.")
         return self.label_of(p)
 
     def count(self, kind: str = "listener") -> int:
         """How many participants of ``kind`` have joined this meeting (links not revoked)."""
         return int(self.session.scalar(select(func.count()).select_from(Participant).where(
-            Participant.meeting_id == self.meeting.id, Participant.role == kind,
+            Participant.meeting_id == self.meeting_id, Participant.role == kind,
             Participant.revoked.is_(False))) or 0)
 
     def version(self) -> int:
         """The meeting's new version for this change (bumped once per transaction)."""
         if self._version is None:
             self._version = self.session.connection().execute(
-                _BUMP, {"meeting_id": self.meeting.id, "now": self.now}).scalar_one()
-            set_committed_value(self.meeting, "version", self._version)
-            set_committed_value(self.meeting, "updated_at", self.now)
+                _BUMP, {"meeting_id": self.meeting_id, "now": self.now}).scalar_one()
+            if self._meeting is not None:  # a row loaded later reads the bumped one
+                set_committed_value(self._meeting, "version", self._version)
+                set_committed_value(self._meeting, "updated_at", self.now)
         return self._version
 
     def item(self, model, item_id: str, own: bool = False):
         """A row of this meeting (and with ``own``, of the sender), or a ``not_found`` refusal."""
         row = self.session.get(model, item_id)
-        if row is None or row.meeting_id != self.meeting.id or (own and row.participant_id != self.participant.id):
+        if row is None or row.meeting_id != self.meeting_id or (own and row.participant_id != self.participant_id):
             what = model.__tablename__[:-1]
             raise SpiegelError("not_found", f"You have no {what} with that id." if own
                                else f"No {what} with that id in this meeting.")
@@ -161,7 +239,7 @@ class Ctx:
         if row is None:
             self._absent.add((model, item_id))
             return None
-        mine = row.participant_id == self.participant.id if per_participant else row.meeting_id == self.meeting.id
+        mine = row.participant_id == self.participant_id if per_participant else row.meeting_id == self.meeting_id
         if not mine:
             raise SpiegelError("id_conflict")
         return row
@@ -173,17 +251,20 @@ class Ctx:
         answer is whether a row came back (psycopg reports rowcount -1 for ON CONFLICT). The
         row is then in the session as if loaded, so later changes to it are saved as usual.
         """
-        model = type(row)
-        self._absent.discard((model, row.id))
-        if self.session.new or self.session.dirty or self.session.deleted:
-            self.session.flush()  # rows this one may refer to go first
-        values = _column_values(row)
-        inserted = self.session.connection().execute(_insert_once(model, self.session), values).first()
-        if inserted is None:
+        if not self.insert_values(type(row), _column_values(row)):
             return False
         make_transient_to_detached(row)
         self.session.add(row)
         return True
+
+    def insert_values(self, model, values: dict) -> bool:
+        """:meth:`insert_once` of a row given as every column's value, with no ORM row made: for
+        a row nothing changes later in the transaction (a new note), whose ORM bookkeeping (the
+        object, its state, the unit of work at commit) cost more than the INSERT."""
+        self._absent.discard((model, values["id"]))
+        if self.session.new or self.session.dirty or self.session.deleted:
+            self.session.flush()  # rows this one may refer to go first
+        return self.session.connection().execute(_insert_once(model, self.session), values).first() is not None
 
     def start_timer(self, seconds: float | None = None) -> None:
         """Start the meeting's timer with ``seconds`` (default: the current phase's duration)."""
@@ -197,9 +278,9 @@ class Ctx:
         """Queue ``event`` for ``audience`` (``author``, ``participant`` with ``participant_id``,
         ``staff``, ``meeting`` or ``kind:<name>``). Refused when the event's declaration does
         not list that audience."""
-        m = self.meeting.id
+        m = self.meeting_id
         if audience == AUTHOR:
-            room = participant_room(self.participant.id)
+            room = participant_room(self.participant_id)
         elif audience == PARTICIPANT:
             if participant_id is None:
                 raise ValueError("the participant audience needs participant_id")
@@ -222,7 +303,7 @@ class Ctx:
         self.emit(event, payload, AUTHOR)
 
     def to_participant(self, participant_id: str, event: str, payload: dict) -> None:
-        if self.participant is not None and participant_id == self.participant.id:
+        if self.participant_id is not None and participant_id == self.participant_id:
             self.emit(event, payload, AUTHOR)
         else:
             self.emit(event, payload, PARTICIPANT, participant_id)

@@ -12,7 +12,7 @@ selected, dismissed → parked, and merged → the status the question had befor
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from .context import Ctx
 from .errors import SpiegelError
@@ -40,6 +40,10 @@ STAFF_TRANSITIONS = {
     # Undoing a merge: the question comes back on its own, with its old place in the order.
     "merged": {"parked", "selected", "dismissed"},
 }
+
+#: One participant's own questions (ORM rows: a merged one's view looks up its target), built once.
+_OWN_QUESTIONS = (select(Question).where(Question.participant_id == bindparam("participant_id"))
+                  .order_by(Question.created_at))
 
 #: The meeting setting that holds the question put up as "now asking" (no schema change).
 ASKING = "asking_id"
@@ -76,8 +80,7 @@ def staff_question(ctx: Ctx, q: Question, place: int | None = None) -> dict:
 
 def own_questions(ctx: Ctx, participant_id: str) -> list[dict]:
     """One participant's own questions, as their author sees them."""
-    rows = ctx.session.scalars(
-        select(Question).where(Question.participant_id == participant_id).order_by(Question.created_at)).all()
+    rows = ctx.session.scalars(_OWN_QUESTIONS, {"participant_id": participant_id}).all()
     pos = positions(ctx) if any(q.status == "selected" for q in rows) else {}  # most tablets: none selected
     return [question_view(q, pos.get(q.id)) for q in rows]
 

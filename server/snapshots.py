@@ -7,8 +7,9 @@ one listener's writing on another listener's socket, whatever the page does. The
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
+from . import wire_views
 from .context import Ctx
 from .models import Note
 from .outcomes import all_outcomes
@@ -19,11 +20,14 @@ from .views import meeting_view, ms, note_view, poll_view, prompt_view
 
 #: Which page of the client a role opens (the plugin modules it loads are per page).
 PAGE_OF_ROLE = {"moderator": "moderator", "assistant": "moderator", "display": "display"}
+#: A tablet's own notes, as plain rows (``note_view`` reads columns): built once, no ORM rows.
+_OWN_NOTES = (select(*Note.__table__.c).where(Note.__table__.c.participant_id == bindparam("participant_id"))
+              .order_by(Note.__table__.c.created_at))
 
 
 def phase_view(ctx: Ctx) -> dict:
     phase = ctx.phase
-    view = phase.to_wire(ctx.meeting.language, ctx.duration_of(phase))
+    view = wire_views.phase_view(ctx.fmt, phase, ctx.meeting.language, ctx.duration_of(phase))
     view.update(index=ctx.fmt.index(phase.key), started_at=ms(ctx.meeting.phase_started_at))
     return view
 
@@ -78,12 +82,11 @@ def snapshot(ctx: Ctx) -> dict:
         role=p.role,
         me={"id": p.id, "role": p.role, "name": p.name, "discipline": p.discipline,
             "label": label_of(ctx, p), "rights": list(p.rights or [])},
-        format=ctx.fmt.to_wire(ctx.meeting.language, ctx.meeting.durations),
+        format=wire_views.format_view(ctx.fmt, ctx.meeting.language, ctx.meeting.durations),
         client=client_part(ctx, page),
     )
     if page == "participant":
-        notes = ctx.session.scalars(
-            select(Note).where(Note.participant_id == p.id).order_by(Note.created_at)).all()
+        notes = ctx.session.execute(_OWN_NOTES, {"participant_id": p.id}).all()
         snap.update(
             kind=p.role,
             notes=[note_view(n) for n in notes],
