@@ -16,14 +16,17 @@ const { t, el } = S;
  *   fields?: OptionField[]}} OptionField
  */
 
+/** @typedef {{value: string|boolean, error: string|null}} Typed a field as typed, and its message */
+
 /**
  * Draw `fields` into `container` and return a reader.
  * @param {HTMLElement} container
  * @param {OptionField[]} fields
- * @param {{prefix: string, values?: Record<string, any>, typed?: Record<string, string|boolean>}} opts
- *   `prefix` keeps ids unique per form; `typed` is what an earlier drawing's fields held
- *   (its `typed()`), put back as it was, so a redraw keeps half-typed and invalid input too
- * @returns {{read: () => {values: Record<string, any>, ok: boolean}, typed: () => Record<string, string|boolean>, showErrors: (details: {field: string}[]) => boolean}}
+ * @param {{prefix: string, values?: Record<string, any>, typed?: Record<string, Typed>}} opts
+ *   `prefix` keeps ids unique per form; `typed` is what an earlier drawing's fields held and
+ *   said (its `typed()`), put back as it was, so a redraw keeps half-typed and invalid input
+ *   and the message beside it
+ * @returns {{read: () => {values: Record<string, any>, ok: boolean}, typed: () => Record<string, Typed>, showErrors: (details: {field: string}[]) => boolean}}
  */
 export function optionsForm(container, fields, opts) {
   /** @type {{path: string[], field: OptionField, input: HTMLInputElement|HTMLSelectElement, error: HTMLElement}[]} */
@@ -107,19 +110,24 @@ export function optionsForm(container, fields, opts) {
   container.replaceChildren(...fields.map((f) => one(f, [f.name], values[f.name])));
   for (const it of inputs) {
     const was = opts.typed && opts.typed[it.path.join('.')];
-    if (was === undefined) continue;
-    if (typeof was === 'boolean') /** @type {HTMLInputElement} */ (it.input).checked = was;
-    else it.input.value = was;
+    if (!was) continue;
+    if (typeof was.value === 'boolean') /** @type {HTMLInputElement} */ (it.input).checked = was.value;
+    else it.input.value = was.value;
+    if (was.error) fail(it, was.error);
   }
 
   return {
-    /** What each field holds as typed, unchecked, by its path (`series.round`). */
+    /** What each field holds as typed, unchecked, and the message shown beside it, by its
+     * path (`series.round`). */
     typed() {
-      /** @type {Record<string, string|boolean>} */
+      /** @type {Record<string, Typed>} */
       const out = {};
       for (const it of inputs) {
         const box = it.input instanceof HTMLInputElement && it.input.type === 'checkbox';
-        out[it.path.join('.')] = box ? /** @type {HTMLInputElement} */ (it.input).checked : it.input.value;
+        out[it.path.join('.')] = {
+          value: box ? /** @type {HTMLInputElement} */ (it.input).checked : it.input.value,
+          error: it.error.hidden ? null : it.error.textContent,
+        };
       }
       return out;
     },

@@ -208,10 +208,11 @@ def test_nik_series_are_kept_and_a_meeting_is_put_in_one(browser, shared_live_se
 
 def test_what_was_typed_stays_when_the_formats_admin_modules_come_in_late(browser, shared_live_server,
                                                                          no_third_party):
-    """The KOOS and NIK admin modules load after the form is drawn; when they came in while the
-    organiser was typing, the options were drawn again from what parsed, so a number out of
-    range went back to its default and the form sent that instead of saying what was wrong
-    (seen on a busy machine). Here the modules are held back until after the typing."""
+    """The KOOS and NIK admin modules load after the form is drawn, and the options are drawn
+    again when they come in. That redraw kept only what parsed: a number out of range typed
+    before it went back to its default and the form sent that, and a message already shown
+    beside the field vanished (both seen on a busy machine). Here the modules are held back
+    until the organiser has typed and tried to save."""
     server = shared_live_server
     held = []
     ctx, page = admin_page(browser, server, no_third_party)
@@ -222,12 +223,18 @@ def test_what_was_typed_stays_when_the_formats_admin_modules_come_in_late(browse
     expect(inner).to_have_value("0")
     inner.fill("140")
     page.locator("#f-title").fill("AMC spiegelgesprek (verzonnen, laat geladen)")
+    page.locator("#save-draft").click()
+    expect(page.locator("#opt-inner_circle-error")).to_have_text("Hoogstens 100.")
     expect(page.get_by_role("region", name="Vragensets (KOOS)")).to_have_count(0)  # still held back
     assert held, "the admin modules were never asked for"
     for route in held:
         route.fallback()  # on to the page's other routes (no_third_party's check)
     expect(page.get_by_role("region", name="Vragensets (KOOS)")).to_be_visible()
+    # drawn again: the number and the message beside it are as they were
     expect(inner).to_have_value("140")
+    expect(page.locator("#opt-inner_circle-error")).to_have_text("Hoogstens 100.")
+    expect(inner).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#created")).to_be_hidden()
     page.locator("#save-draft").click()
     expect(page.locator("#opt-inner_circle-error")).to_have_text("Hoogstens 100.")
     expect(page.locator("#created")).to_be_hidden()
