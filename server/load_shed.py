@@ -95,7 +95,7 @@ class LoadShed:
         that lateness or the oldest event's wait, whichever is longer)."""
         now = self.clock()
         self._late = late
-        late = max(late, now - next(iter(self._working.values()), now))
+        late = max(late, self._oldest_wait(now))
         self.worst = max(self.worst, late)
         if not self.threshold:
             return
@@ -132,8 +132,11 @@ class LoadShed:
         overdue or the oldest event in hand has waited longer."""
         now = self.clock()
         overdue = now - self._due if self._due is not None else 0.0
-        oldest = next(iter(self._working.values()), now)
-        return max(self._late, overdue, now - oldest)
+        return max(self._late, overdue, self._oldest_wait(now))
+
+    def _oldest_wait(self, now: float) -> float:
+        """How long the oldest event or connect in hand has waited (insertion order is age order)."""
+        return now - next(iter(self._working.values()), now)
 
     # Deciding -----------------------------------------------------------------------------------
     def busy(self) -> bool:
