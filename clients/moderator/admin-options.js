@@ -107,6 +107,10 @@ export function optionsForm(container, fields, opts) {
     return [raw, null];
   }
 
+  // A redraw must not take the focus away from the field the admin was in (or was sent to by
+  // a message): the new field with the same id gets it back.
+  const active = document.activeElement;
+  const focusedId = active && active.id && container.contains(active) ? active.id : null;
   container.replaceChildren(...fields.map((f) => one(f, [f.name], values[f.name])));
   for (const it of inputs) {
     const was = opts.typed && opts.typed[it.path.join('.')];
@@ -114,6 +118,10 @@ export function optionsForm(container, fields, opts) {
     if (typeof was.value === 'boolean') /** @type {HTMLInputElement} */ (it.input).checked = was.value;
     else it.input.value = was.value;
     if (was.error) fail(it, was.error);
+  }
+  if (focusedId) {
+    const again = inputs.find((it) => it.input.id === focusedId);
+    if (again) again.input.focus({ preventScroll: true });
   }
 
   return {

@@ -3,6 +3,7 @@
 import { Spiegel as S } from '/static/moderator/common.js';
 import { optionsForm } from '/static/moderator/admin-options.js';
 import { adminPanels } from '/static/moderator/admin-panels.js';
+import { pickedBeforeStart } from '/static/shared/i18n.js';
 
 // One function around the page, as before: its early returns (no key, no code) end the page's start.
 (function () {
@@ -24,7 +25,9 @@ import { adminPanels } from '/static/moderator/admin-panels.js';
     S.applyI18n(document);
     document.title = `Spiegel · ${t('admin.title')}`;
   }
-  setLang(localStorage.getItem(LANG_STORE) || 'nl');
+  const early = pickedBeforeStart(/** @type {HTMLSelectElement} */ ($('lang')));
+  if (early) try { localStorage.setItem(LANG_STORE, early); } catch (err) { /* private mode */ }
+  setLang(early || localStorage.getItem(LANG_STORE) || 'nl');
   $('lang').addEventListener('change', async (e) => {
     try { localStorage.setItem(LANG_STORE, e.target.value); } catch (err) { /* ignore */ }
     setLang(e.target.value);
@@ -100,7 +103,15 @@ import { adminPanels } from '/static/moderator/admin-panels.js';
     renderPrepared();
     if (!panels) {
       panels = adminPanels({ format: () => currentFormat().name, formats: () => formats, api });
-      await panels.load(formats);
+      // The formats' own fields are still coming: the form says so until it is drawn with them.
+      $('create').setAttribute('aria-busy', 'true');
+      try {
+        await panels.load(formats);
+      } finally {
+        renderOptions();
+        $('create').removeAttribute('aria-busy');
+      }
+      return;
     }
     renderOptions();
   }

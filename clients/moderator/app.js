@@ -20,6 +20,7 @@
 //   run/keys.js        keyboard shortcuts
 
 import { pagePanels } from '/static/moderator/plugins.js';
+import { pickedBeforeStart } from '/static/shared/i18n.js';
 import { connect, fatal, pickLang, renderConn } from './run/connection.js';
 import dialogs from './run/dialogs.js';
 import invite from './run/invite.js';
@@ -42,14 +43,21 @@ const CORE = [dialogs, phase, timer, invite, prompter, tabs, queue, outcomes, li
 /** Where panels draw: the page's own places, and #slot-side for plugin panels. */
 const SLOTS = { main: '#main', tools: '.topbar-tools', left: '.col-left', right: '.col-right', side: '#slot-side' };
 
+/** The language chosen on this device: kept for next time and used from now on. @param {string} lang */
+function chooseLang(lang) {
+  ui.userLang = lang;
+  try {
+    localStorage.setItem(LANG_STORE, lang);
+  } catch {
+    /* private mode */
+  }
+}
+
 function start() {
+  const early = pickedBeforeStart(/** @type {HTMLSelectElement} */ ($('lang')));
+  if (early) chooseLang(early);
   $('lang').addEventListener('change', (/** @type {Event} */ e) => {
-    ui.userLang = /** @type {HTMLSelectElement} */ (e.target).value;
-    try {
-      localStorage.setItem(LANG_STORE, ui.userLang);
-    } catch {
-      /* private mode */
-    }
+    chooseLang(/** @type {HTMLSelectElement} */ (e.target).value);
     pickLang();
     hooks.renderAll();
     renderConn();

@@ -136,3 +136,15 @@ export function pickText(value, lang, fallback = 'nl') {
   }
   return String(value);
 }
+
+/** The option picked in a language `<select>` before the page's code ran, or null. A page's
+ * module waits for its catalogues before it listens, while the picker is already on screen:
+ * a choice made in that moment fired no `change` the page heard, and must not be undone when
+ * the page starts in its stored or default language.
+ * @param {HTMLSelectElement|null} select */
+export function pickedBeforeStart(select) {
+  if (!select) return null;
+  const shown = select.selectedOptions[0];
+  const first = [...select.options].find((o) => o.defaultSelected) || select.options[0];
+  return shown && first && shown !== first ? shown.value : null;
+}

@@ -121,9 +121,14 @@ def next_phase(page, title: str) -> None:
 
 
 def admin_page(browser, server, no_third_party, **context):
-    """The admin page, signed out; `context` goes to browser.new_context."""
+    """The admin page, signed out and started; `context` goes to browser.new_context.
+
+    The page's code waits for its catalogues before it listens (a module's top-level await,
+    which the load event does not wait for): the sign-in form, shown by that code, says it
+    has started."""
     ctx, page = _watched_page(browser, ADMIN_LAPTOP, no_third_party, **context)
     page.goto(f"{server.url}/admin")
+    expect(page.locator("#login")).to_be_visible()
     return ctx, page
 
 

@@ -211,7 +211,8 @@ def test_what_was_typed_stays_when_the_formats_admin_modules_come_in_late(browse
     """The KOOS and NIK admin modules load after the form is drawn, and the options are drawn
     again when they come in. That redraw kept only what parsed: a number out of range typed
     before it went back to its default and the form sent that, and a message already shown
-    beside the field vanished (both seen on a busy machine). Here the modules are held back
+    beside the field vanished, and so did the focus the message had put there (all seen on a
+    busy machine). Here the modules are held back
     until the organiser has typed and tried to save."""
     server = shared_live_server
     held = []
@@ -225,15 +226,19 @@ def test_what_was_typed_stays_when_the_formats_admin_modules_come_in_late(browse
     page.locator("#f-title").fill("AMC spiegelgesprek (verzonnen, laat geladen)")
     page.locator("#save-draft").click()
     expect(page.locator("#opt-inner_circle-error")).to_have_text("Hoogstens 100.")
+    expect(inner).to_be_focused()  # the message sent the admin there
     expect(page.get_by_role("region", name="Vragensets (KOOS)")).to_have_count(0)  # still held back
+    expect(page.locator("#create")).to_have_attribute("aria-busy", "true")
     assert held, "the admin modules were never asked for"
     for route in held:
         route.fallback()  # on to the page's other routes (no_third_party's check)
     expect(page.get_by_role("region", name="Vragensets (KOOS)")).to_be_visible()
+    expect(page.locator("#create")).not_to_have_attribute("aria-busy", "true")  # drawn with them
     # drawn again: the number and the message beside it are as they were
     expect(inner).to_have_value("140")
     expect(page.locator("#opt-inner_circle-error")).to_have_text("Hoogstens 100.")
     expect(inner).to_have_attribute("aria-invalid", "true")
+    expect(inner).to_be_focused()  # and the redraw did not take the admin away from it
     expect(page.locator("#created")).to_be_hidden()
     page.locator("#save-draft").click()
     expect(page.locator("#opt-inner_circle-error")).to_have_text("Hoogstens 100.")
