@@ -182,26 +182,30 @@ def test_every_admin_screen_in_one_language(browser, live_server, no_third_party
     ctx.close()
 
 
-def test_a_language_picked_while_the_admin_page_starts_is_kept(browser, shared_live_server, no_third_party):
+@pytest.mark.parametrize("screen", ["admin", "moderator"])
+def test_a_language_picked_while_a_staff_page_starts_is_kept(browser, shared_live_server, no_third_party, screen):
     """The picker is on screen before the page's code listens (it waits for its catalogues);
     English picked in that moment used to be undone when the page started in Dutch (a
     fresh-clone run on a busy machine). The catalogue is held back until the pick is made."""
     server = shared_live_server
+    if screen == "admin":
+        url, started = f"{server.url}/admin", "#login"
+    else:
+        url, started = server.create_meeting(title="Taal bij het laden (verzonnen)")["moderator_url"], "#main"
     held = []
     ctx = browser.new_context(locale="nl-NL")
     page = no_third_party(ctx.new_page())
     page.route(re.compile(r"/static/moderator/i18n/en\.json$"), lambda route: held.append(route), times=1)
-    page.goto(f"{server.url}/admin", wait_until="domcontentloaded")
+    page.goto(url, wait_until="domcontentloaded")
     page.locator("#lang").select_option("en")
     for _ in range(600):  # until the page asks for the catalogue (a condition, bounded by ~30 s)
         if held:
             break
         page.wait_for_timeout(50)
     assert held, "the page never asked for its English catalogue"
-    expect(page.locator("#login")).to_be_hidden()  # not started yet: the pick came first
+    expect(page.locator(started)).to_be_hidden()  # not started yet: the pick came first
     held[0].fallback()
-    expect(page.locator("#login")).to_be_visible()
+    expect(page.locator(started)).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("#lang")).to_have_value("en")
-    expect(page.locator("#login-h")).to_have_text(re.compile(r"[Ss]ign in"))
     ctx.close()

@@ -113,18 +113,12 @@ export async function archiveMeeting() {
   if (ok) await send('meeting.archive', {});
 }
 
-/** The phase bar sticks under the top bar; when the page scrolls it folds its step list away
- * (two thresholds, so folding, which moves the page, never flips it back). */
+/** The phase bar sticks right under the top bar, whose height changes with its contents. */
 function stickUnderTopbar() {
   const topbar = /** @type {HTMLElement} */ (document.querySelector('.topbar'));
   const measureTop = () => document.documentElement.style.setProperty('--topbar-h', `${topbar.offsetHeight}px`);
   if (window.ResizeObserver) new ResizeObserver(measureTop).observe(topbar);
   measureTop();
-  window.addEventListener('scroll', () => {
-    const y = window.scrollY;
-    if (y > 160) document.body.classList.add('scrolled');
-    else if (y < 24) document.body.classList.remove('scrolled');
-  }, { passive: true });
 }
 
 /** @param {any} manager */
