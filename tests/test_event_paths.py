@@ -5,6 +5,8 @@ cookie sessions' reused serializer signs and checks as Flask's."""
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
@@ -87,3 +89,44 @@ def test_the_packets_binary_check_answers_as_python_socketio(data):
     from socketio import packet
     from spiegel.guard import ScreenedPacket
     assert ScreenedPacket.data_is_binary(data) == packet.Packet.data_is_binary(data)
+
+
+def test_no_event_changes_a_shared_view(app, monkeypatch):
+    """The cached views are handed to every snapshot and state unfrozen (freezing them would cost
+    what caching saves, and JSON cannot encode a frozen mapping). This walks every built-in
+    format's meeting through all its phases, with snapshots for staff and a tablet, and then asks
+    whether each view the events shared still equals what its format builds afresh: a caller that
+    changed one in place would have changed it for everyone."""
+    used: set[tuple] = set()
+
+    def recorded(cached):
+        def look(*key):
+            used.add((cached, *key))
+            return cached(*key)
+        return look
+
+    formats_cache = functools.lru_cache(maxsize=None)(wire_views._format_view.__wrapped__)
+    phases_cache = functools.lru_cache(maxsize=None)(wire_views._phase_view.__wrapped__)
+    monkeypatch.setattr(wire_views, "_format_view", recorded(formats_cache))
+    monkeypatch.setattr(wire_views, "_phase_view", recorded(phases_cache))
+    sp = app.extensions["spiegel"]
+    client = app.test_client()
+    for name, fmt in sp.formats.items():
+        created = client.post("/api/admin/meetings", headers=ADMIN,
+                              json={"title": f"Verzonnen {name}", "format": name, "open": True})
+        assert created.status_code in (200, 201), (name, created.get_json())
+        room = Room(app, created.get_json())
+        mod = room.moderator()
+        tablet = room.connect(room.join()["token"])
+        for phase in fmt.phases[1:]:
+            assert call(mod, "phase.goto", {"key": phase.key})["ok"], (name, phase.key)
+            room.moderator().get_received()  # a fresh snapshot in this phase
+            tablet.get_received()
+    assert {key[0] for key in used} == {formats_cache, phases_cache}, "both views were shared"
+    for cached, fmt, *rest in used:
+        if cached is formats_cache:
+            language, durations = rest
+            assert cached(fmt, *rest) == fmt.to_wire(language, dict(durations)), fmt.name
+        else:
+            key, language, duration = rest
+            assert cached(fmt, *rest) == fmt.phase(key).to_wire(language, duration), (fmt.name, key)
