@@ -37,13 +37,14 @@ Pages, joins over HTTP and ``/healthz`` are served as before (``/healthz`` repor
 from __future__ import annotations
 
 import contextlib
-import itertools
 import logging
 import math
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+
+from .in_flight import InFlight
 
 log = logging.getLogger("spiegel.load")
 
@@ -68,8 +69,7 @@ class LoadShed:
         self._calm_since: float | None = None
         self._deferred: set[str] = set()
         #: Events and connects being handled, by when they began (insertion order is age order).
-        self._working: dict[int, float] = {}
-        self._ids = itertools.count()
+        self._working = InFlight(clock)
         self._lock = threading.Lock()
         #: Refusals by kind (``connect``, ``event``): how much was shed.
         self.refused: Counter[str] = Counter()
@@ -95,7 +95,7 @@ class LoadShed:
         that lateness or the oldest event's wait, whichever is longer)."""
         now = self.clock()
         self._late = late
-        late = max(late, self._oldest_wait(now))
+        late = max(late, self._working.oldest_wait(now))
         self.worst = max(self.worst, late)
         if not self.threshold:
             return
@@ -120,23 +120,15 @@ class LoadShed:
         The hub's lateness misses a queue that is not on the hub: transactions take turns on
         one lock (server/db.py), so at 100 notes/s on a starved core the notes waited there
         30 s while the hub was a few seconds late (bench/RESULTS.md, session 9)."""
-        key = next(self._ids)
-        self._working[key] = self.clock()
-        try:
+        with self._working.track():
             yield
-        finally:
-            self._working.pop(key, None)
 
     def lag(self) -> float:
         """Seconds the worker is behind: the last wake's lateness, or more if the next wake is
         overdue or the oldest event in hand has waited longer."""
         now = self.clock()
         overdue = now - self._due if self._due is not None else 0.0
-        return max(self._late, overdue, self._oldest_wait(now))
-
-    def _oldest_wait(self, now: float) -> float:
-        """How long the oldest event or connect in hand has waited (insertion order is age order)."""
-        return now - next(iter(self._working.values()), now)
+        return max(self._late, overdue, self._working.oldest_wait(now))
 
     # Deciding -----------------------------------------------------------------------------------
     def busy(self) -> bool:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import itertools
 import logging
 import os
 import socket
@@ -28,6 +27,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy import exc as sa_exc
 
 from .errors import SpiegelError
+from .in_flight import InFlight
 
 log = logging.getLogger("spiegel.storage")
 
@@ -104,8 +104,7 @@ class Watchdog:
     def __init__(self, engine: Engine, seconds: float):
         self.seconds = seconds
         self._connections: weakref.WeakSet = weakref.WeakSet()
-        self._active: dict[int, float] = {}
-        self._ids = itertools.count()
+        self._active = InFlight()
         self._lock = threading.Lock()
         self._started = False
         event.listen(engine, "connect", self._remember)
@@ -117,12 +116,8 @@ class Watchdog:
     def watch(self):
         """Around one transaction."""
         self._start()
-        key = next(self._ids)
-        self._active[key] = time.monotonic()
-        try:
+        with self._active.track():
             yield
-        finally:
-            self._active.pop(key, None)
 
     def _start(self) -> None:
         with self._lock:
@@ -135,11 +130,8 @@ class Watchdog:
         while True:
             time.sleep(0.5)
             now = time.monotonic()
-            overdue = [key for key, started in list(self._active.items()) if now - started > self.seconds]
-            if overdue:
+            if self._active.forget_older_than(self.seconds, now):
                 log.warning("the database did not answer for %.0f s; closing its connections", self.seconds)
-                for key in overdue:
-                    self._active.pop(key, None)
                 self.cut()
 
     def cut(self) -> None:

@@ -19,6 +19,7 @@ import pytest
 import socketio
 from helpers import LiveServer, uid
 from realtime_clients import Peer, close_all
+from spiegel.in_flight import InFlight
 from spiegel.load_shed import RETRY_MAX, RETRY_MIN, SAMPLE_EVERY, LoadShed
 
 pytestmark = pytest.mark.e2e
@@ -224,3 +225,19 @@ def test_an_event_waiting_long_in_hand_counts_as_lag():
         shed.observe(0.0)  # the monitor on time, the event still waiting: shedding engages
         assert shed.shedding
     assert shed.lag() == 0.0
+
+
+def test_work_in_hand_is_aged_by_its_oldest_and_forgotten_once_overdue():
+    """What the load shed and the storage watchdog both ask (server/in_flight.py)."""
+    clock = Clock()
+    hand = InFlight(clock)
+    assert hand.oldest_wait(clock.now) == 0.0
+    with hand.track():
+        clock.now += 3.0
+        with hand.track():
+            clock.now += 1.0
+            assert hand.oldest_wait(clock.now) == 4.0
+            assert hand.forget_older_than(3.5, clock.now) == 1, "only the first is overdue"
+            assert hand.forget_older_than(3.5, clock.now) == 0, "and it is acted on once"
+            assert hand.oldest_wait(clock.now) == 1.0
+        assert hand.oldest_wait(clock.now) == 0.0  # leaving the forgotten one is harmless
