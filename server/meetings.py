@@ -36,6 +36,19 @@ def format_options(fmt, values: dict, current: dict | None = None) -> dict:
     return validate(fmt.options, {**(current or {}), **values}).model_dump(mode="json")
 
 
+def refuse_create_only_changes(fmt, before: dict, after: dict) -> None:
+    """An option the format's ``configure`` reads once (``create_only``) keeps its value: a
+    question set already copied into the prepared questions, a series the meeting was put in.
+    Changing it later would store a value nothing acts on, so the change is refused by name."""
+    fixed = [name for name, info in (fmt.options.model_fields.items() if fmt.options else ())
+             if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("create_only")]
+    wrong = [{"field": f"options.{name}", "problem": "create_only"} for name in fixed
+             if before.get(name) != after.get(name)]
+    if wrong:
+        raise SpiegelError("invalid_payload", "This option is set when the meeting is made and cannot change.",
+                           wrong)
+
+
 def create_meeting(spiegel, session: Session, data: MeetingCreate, now: float) -> tuple[Meeting, str]:
     """A new meeting and its moderator key (returned once, stored hashed)."""
     fmt = spiegel.formats.get(data.format)
@@ -101,7 +114,9 @@ def update_meeting(ctx: Ctx, data: MeetingUpdate) -> dict:
             m.settings = {**(m.settings or {}), setting: fields.pop(setting)}
     if "options" in fields:
         current = (m.settings or {}).get("options") or {}
-        m.settings = {**(m.settings or {}), "options": format_options(ctx.fmt, fields.pop("options"), current)}
+        changed = format_options(ctx.fmt, fields.pop("options"), current)
+        refuse_create_only_changes(ctx.fmt, format_options(ctx.fmt, {}, current), changed)
+        m.settings = {**(m.settings or {}), "options": changed}
     if "scheduled_for" in fields:
         value = fields.pop("scheduled_for")
         m.scheduled_for = value.isoformat() if value else None

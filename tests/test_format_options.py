@@ -91,3 +91,25 @@ def test_a_series_is_corrected_and_keeps_its_rounds(app):
     assert http.patch(f"/api/admin/series/{sid}", headers=admin, json={"organisation": ""}).status_code == 400
     assert http.patch("/api/admin/series/nope", headers=admin, json={"organisation": "x"}).status_code == 404
     assert http.patch(f"/api/admin/series/{sid}", json={"organisation": "x"}).status_code == 401
+
+
+def test_an_option_configure_read_once_cannot_change_later_and_the_others_can(app):
+    """The meeting dialog leaves ``create_only`` options out; the API refuses them too, by name:
+    ``configure`` acted on them once (the series the meeting was put in), and a changed value
+    would be stored with nothing acting on it."""
+    from helpers import ADMIN_PASSWORD
+
+    admin = {"Authorization": f"Bearer {ADMIN_PASSWORD}"}
+    http = app.test_client()
+    series = {"organisation": "Verzonnen NIK", "region": "Zeeland", "round": 1, "year": 2024}
+    made = http.post("/api/admin/meetings", headers=admin, json={"title": "t", "format": "nik", "options": {
+        "series": series, "focus": "nazorg"}}).get_json()["meeting"]
+    url = f"/api/admin/meetings/{made['id']}"
+    moved = http.patch(url, headers=admin, json={"options": {"series": {**series, "round": 2}}})
+    assert moved.status_code == 400
+    assert moved.get_json()["error"]["details"] == [{"field": "options.series", "problem": "create_only"}]
+    same = http.patch(url, headers=admin, json={"options": {"series": series, "focus": "overdracht"}})
+    assert same.status_code == 200, same.get_json()
+    [meeting] = [m for m in http.get("/api/admin/meetings", headers=admin).get_json()["meetings"]
+                 if m["id"] == made["id"]]
+    assert meeting["options"]["focus"] == "overdracht" and meeting["options"]["series"]["round"] == 1
