@@ -63,17 +63,16 @@ def received(client, event: str) -> list[dict]:
 
 
 def make_app(instance: Path, clock: Clock, plugins: list[str] | tuple[str, ...] = (), **config):
-    """An app with Spiegel's built-ins and only the installed plugins named in ``plugins``."""
+    """An in-process app on its own SQLite file, threading mode, a known admin password, with
+    Spiegel's built-ins and the installed plugins named in ``plugins`` (none named: every
+    installed one, as ``spiegel run`` without ``SPIEGEL_PLUGINS``). ``config`` overrides any
+    setting; the environment's ``SPIEGEL_*`` values never reach it past these."""
     from .app import create_app
 
     settings = {"INSTANCE_PATH": str(instance), "ASYNC_MODE": "threading", "ADMIN_PASSWORD": ADMIN_PASSWORD,
                 "PUBLIC_URL": "http://spiegel.test", "DATABASE_URL": None, "PLUGINS_DIR": None,
-                # An empty restriction would load every installed plugin: name a plugin that
-                # cannot exist instead of none, so "only these" holds.
                 "PLUGINS": ",".join(plugins) if plugins else None}
     settings.update(config)
-    if not plugins:
-        os.environ.pop("SPIEGEL_PLUGINS", None)
     app = create_app(settings, clock=clock)
     app.extensions["spiegel"].joins.limit = 100_000  # a test joins far faster than a room
     return app

@@ -80,17 +80,9 @@ def uid() -> str:
 
 
 def make_app(instance: Path, clock: FakeClock, **config):
-    """An in-process app on its own SQLite file, threading mode, a known admin password."""
-    from spiegel.app import create_app
-
-    settings = {"INSTANCE_PATH": str(instance), "ASYNC_MODE": "threading", "ADMIN_PASSWORD": ADMIN_PASSWORD,
-                "PUBLIC_URL": "http://spiegel.test", "DATABASE_URL": None, "PLUGINS_DIR": None, "PLUGINS": None}
-    settings.update(config)
-    app = create_app(settings, clock=clock)
-    # One test module joins far faster from one address than a real room; the limit itself is
-    # tested on its own (test_protocol.py).
-    app.extensions["spiegel"].joins.limit = 100_000
-    return app
+    """``spiegel.testing.make_app`` with this suite's admin password: the suite's apps are made
+    as a plugin's tests make theirs."""
+    return testing.make_app(instance, clock, **{"ADMIN_PASSWORD": ADMIN_PASSWORD, **config})
 
 
 @pytest.fixture
