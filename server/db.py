@@ -9,7 +9,8 @@ gets connect and statement timeouts, and a watchdog (:mod:`.storage`) bounds eac
 
 A socket event runs in a :class:`Unit`: a Core connection's transaction, with an ORM Session made
 only when a handler first asks for one, inside that same transaction. A tablet's note needs no
-Session at all, whose begin, commit and close were an eighth of such an event.
+Session at all, whose begin, commit and close were 13–18% of a note (bench/RESULTS.md, sessions
+9 and 10).
 """
 
 from __future__ import annotations
