@@ -4,18 +4,23 @@ Handlers change rows through ``ctx.session`` and queue messages with ``ctx.emit`
 ``to_*`` shorthands); the dispatcher commits first and sends after, so nobody hears of a
 change that was not stored. This is the object a plugin's handler receives: its public
 methods are part of the plugin API (``spiegel.api``).
+
+The transaction is a :class:`.db.Unit`: the context's own steps (the version bump, the resend
+check, a new row's insert) run on its Core ``ctx.connection``, and the ORM Session is made only
+when something asks for ``ctx.session``, inside the same transaction: a note makes none.
 """
 
 from __future__ import annotations
 
 from typing import Any, Protocol
 
-from sqlalchemy import bindparam, func, inspect, select
+from sqlalchemy import Connection, bindparam, func, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from .db import Unit
 from .errors import SpiegelError
 from .formats import MeetingFormat, OutcomeKind, ParticipantKind, Phase, kinds_of
 from .models import Meeting, Participant
@@ -91,12 +96,16 @@ class Ctx:
     transaction wrote before (the version bump included).
     """
 
-    def __init__(self, spiegel: Runtime, session: Session, meeting: Meeting | None = None,
+    def __init__(self, spiegel: Runtime, session: Session | None = None, meeting: Meeting | None = None,
                  participant: Participant | None = None, fmt: type[MeetingFormat] | None = None,
-                 now: float = 0.0, sender: Sender | None = None):
+                 now: float = 0.0, sender: Sender | None = None, unit: Unit | None = None):
         if meeting is None and sender is None:
             raise ValueError("a context needs its meeting or its sender")
-        self.spiegel, self.session, self.now = spiegel, session, now
+        if (session is None) == (unit is None):
+            raise ValueError("a context runs in a session's transaction or a unit, one of them")
+        self.spiegel, self.now = spiegel, now
+        #: The transaction: a socket event's :class:`.db.Unit`, or the one of a Session given.
+        self.unit: Unit = unit if unit is not None else Unit.of(session)
         self._meeting, self._participant, self._sender = meeting, participant, sender
         self.meeting_id: str = meeting.id if meeting is not None else sender.meeting_id
         self.participant_id: str | None = (participant.id if participant is not None
@@ -109,6 +118,17 @@ class Ctx:
         #: (model, id) pairs :meth:`resent` found absent in this transaction: the dispatcher's replay
         #: check and the handler's ask the same question, and the answer holds until an insert fails.
         self._absent: set = set()
+
+    @property
+    def session(self) -> Session:
+        """The ORM Session of this event's transaction (made on first use)."""
+        return self.unit.session
+
+    @property
+    def connection(self) -> Connection:
+        """The transaction's Core connection: statements that need no ORM rows run here, and open
+        no Session. The Session's unflushed changes are not on it yet (``ctx.session.flush()``)."""
+        return self.unit.connection
 
     @property
     def meeting(self) -> Meeting:
@@ -208,7 +228,7 @@ class Ctx:
     def version(self) -> int:
         """The meeting's new version for this change (bumped once per transaction)."""
         if self._version is None:
-            self._version = self.session.connection().execute(
+            self._version = self.connection.execute(
                 _BUMP, {"meeting_id": self.meeting_id, "now": self.now}).scalar_one()
             if self._meeting is not None:  # a row loaded later reads the bumped one
                 set_committed_value(self._meeting, "version", self._version)
@@ -232,7 +252,7 @@ class Ctx:
         """
         if (model, item_id) in self._absent:
             return None
-        if not _may_hold(self.session, model, item_id):
+        if not _may_hold(self.unit, model, item_id):
             self._absent.add((model, item_id))
             return None
         row = self.session.get(model, item_id)
@@ -262,9 +282,11 @@ class Ctx:
         a row nothing changes later in the transaction (a new note), whose ORM bookkeeping (the
         object, its state, the unit of work at commit) cost more than the INSERT."""
         self._absent.discard((model, values["id"]))
-        if self.session.new or self.session.dirty or self.session.deleted:
-            self.session.flush()  # rows this one may refer to go first
-        return self.session.connection().execute(_insert_once(model, self.session), values).first() is not None
+        session = self.unit.opened
+        if session is not None and (session.new or session.dirty or session.deleted):
+            session.flush()  # rows this one may refer to go first
+        connection = self.connection
+        return connection.execute(_insert_once(model, connection.dialect.name), values).first() is not None
 
     def start_timer(self, seconds: float | None = None) -> None:
         """Start the meeting's timer with ``seconds`` (default: the current phase's duration)."""
@@ -318,9 +340,8 @@ class Ctx:
         return state
 
 
-def _insert_once(model, session: Session):
+def _insert_once(model, dialect: str):
     """The prebuilt ``INSERT … ON CONFLICT DO NOTHING RETURNING`` of ``model`` for this database."""
-    dialect = session.get_bind().dialect.name
     key = (model.__tablename__, dialect)
     statement = _insert_once_statements.get(key)
     if statement is None:
@@ -331,18 +352,21 @@ def _insert_once(model, session: Session):
     return statement
 
 
-def _may_hold(session: Session, model, item_id: str) -> bool:
-    """Whether ``item_id`` may be stored, asked as a one-column Core ``SELECT``: nearly every
-    id a sender writes is new, and the ORM's ``session.get`` of a missing row cost as much as
-    the insert. Rows the session holds or has yet to write go the ORM's way (True)."""
-    if session.new or session.dirty or session.deleted or identity_key(model, item_id) in session.identity_map:
+def _may_hold(unit: Unit, model, item_id: str) -> bool:
+    """Whether ``item_id`` may be stored, asked as a one-column Core ``SELECT`` on the unit's
+    connection (no Session made): nearly every id a sender writes is new, and the ORM's
+    ``session.get`` of a missing row cost as much as the insert. Rows a Session holds or has yet
+    to write go the ORM's way (True)."""
+    session = unit.opened
+    if session is not None and (session.new or session.dirty or session.deleted
+                                or identity_key(model, item_id) in session.identity_map):
         return True
     statement = _exists_statements.get(model.__tablename__)
     if statement is None:
         key = model.__table__.c.id
         statement = select(key).where(key == bindparam("item_id"))
         _exists_statements[model.__tablename__] = statement
-    return session.connection().execute(statement, {"item_id": item_id}).first() is not None
+    return unit.connection.execute(statement, {"item_id": item_id}).first() is not None
 
 
 def _column_values(row) -> dict:

@@ -1,4 +1,4 @@
-"""Engine, sessions and migrations.
+"""Engine, transactions and migrations.
 
 SQLite gets WAL (readers never wait for the writer) and a busy timeout, so twenty tablets
 saving at once queue instead of failing. Migrations run at every start: an upgraded server
@@ -6,6 +6,11 @@ finds its schema ready. Parameters are hidden from SQLAlchemy's error messages: 
 what people wrote, and error messages end up in logs. SQLite overwrites deleted content
 (``secure_delete``) and an erase checkpoints the WAL, so erased text leaves the files. PostgreSQL
 gets connect and statement timeouts, and a watchdog (:mod:`.storage`) bounds each transaction.
+
+A socket event runs in a :class:`Unit`: a Core connection's transaction, with an ORM Session made
+only when a handler first asks for one, inside that same transaction. A tablet's note needs no
+Session at all, whose begin, commit and close were 13–18% of a note (bench/RESULTS.md, sessions
+9 and 10).
 """
 
 from __future__ import annotations
@@ -13,12 +18,12 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, Transaction, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import offload
@@ -105,12 +110,36 @@ class Database:
         # write lock, whose busy wait would block the hub. Threads wait in SQLite by themselves.
         self._turns = threading.RLock() if self.engine.dialect.name == "sqlite" and offload.green() else None
 
+    def _bounded(self) -> AbstractContextManager:
+        """What every transaction holds: SQLite's turn under a green hub, PostgreSQL's time limit."""
+        stack = ExitStack()
+        if self._turns is not None:
+            stack.enter_context(self._turns)
+        if self.watchdog is not None:
+            stack.enter_context(self.watchdog.watch())
+        return stack
+
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One unit of work: committed on success, rolled back on any exception; bounded in time."""
-        with self._turns or nullcontext(), self.watchdog.watch() if self.watchdog else nullcontext(), \
-                self._sessions() as session, session.begin():
+        with self._bounded(), self._sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def unit(self) -> Iterator[Unit]:
+        """One event's transaction on a Core connection, held and bounded as :meth:`transaction`:
+        committed once on success (through the Session when one was made), rolled back on any
+        exception (the Session's rows with it)."""
+        with self._bounded(), self.engine.connect() as connection:
+            unit = Unit(connection, connection.begin())
+            try:
+                yield unit
+                unit.commit()
+            except BaseException:
+                unit.rollback()
+                raise
+            finally:
+                unit.close()
 
     def ping(self) -> None:
         """Raise when the database does not answer (for /healthz); reads only, so it waits for no writer's turn."""
@@ -122,3 +151,62 @@ class Database:
         if self.engine.dialect.name == "sqlite":
             with self.engine.connect() as connection:
                 connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+class Unit:
+    """One transaction on one Core connection; the ORM Session is made on first use, inside it.
+
+    The hot path of an event (the sender row, the resend check, the version bump, a note's
+    insert) runs on :attr:`connection`; a handler that asks for :attr:`session` gets one bound
+    to that connection with ``join_transaction_mode="control_fully"``: it sees what ran before
+    on the connection, its flush goes into the same transaction, and its commit or rollback is
+    the transaction's own. So an event commits once, whichever of the two it used.
+    """
+
+    def __init__(self, connection: Connection | None, transaction: Transaction | None = None,
+                 session: Session | None = None):
+        self._connection = connection
+        self._transaction = transaction
+        self._session = session
+
+    @classmethod
+    def of(cls, session: Session) -> Unit:
+        """The unit of a Session's own transaction (work that starts from the ORM: a web route, the
+        timer); its owner commits it."""
+        return cls(None, session=session)
+
+    @property
+    def connection(self) -> Connection:
+        """The transaction's Core connection (a Session's own, for a unit made :meth:`of` one)."""
+        if self._connection is None:
+            self._connection = self._session.connection()
+        return self._connection
+
+    @property
+    def session(self) -> Session:
+        """The ORM Session of this transaction, made on first use."""
+        if self._session is None:
+            self._session = Session(bind=self.connection, join_transaction_mode="control_fully",
+                                    expire_on_commit=False)
+        return self._session
+
+    @property
+    def opened(self) -> Session | None:
+        """The Session if one was made (what may hold unflushed rows), else None."""
+        return self._session
+
+    def commit(self) -> None:
+        if self._session is not None:
+            self._session.commit()  # flushes, then commits the connection's transaction
+        else:
+            self._transaction.commit()
+
+    def rollback(self) -> None:
+        if self._session is not None:
+            self._session.rollback()
+        elif self._transaction.is_active:
+            self._transaction.rollback()
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()

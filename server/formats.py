@@ -21,6 +21,7 @@ class Ctx(Protocol):
     here by shape, so that formats sit below the context and never import it)."""
 
     session: Any
+    connection: Any
     meeting: Any
     participant: Any
     now: float

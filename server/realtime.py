@@ -57,7 +57,9 @@ def run(event: str, data: object, sp=None, conn: tuple[str, str] | None = None) 
     """Handle one event for the current socket and return its ack (never raises).
 
     Every event, core or plugin, takes the same path: look up its declaration → validate →
-    load sender and meeting → replay or check the rule → handler → commit → send.
+    load sender and meeting → replay or check the rule → handler → commit → send. The
+    transaction is a :class:`.db.Unit`: one commit, through the ORM Session if the handler made
+    one, and a rollback of everything on any exception.
     """
     sp = sp or _spiegel()
     conn = conn or _connection()
@@ -72,11 +74,11 @@ def run(event: str, data: object, sp=None, conn: tuple[str, str] | None = None) 
         if spec is None:
             raise SpiegelError("unknown_event", "No event has that name.")  # never echo what was sent
         payload = s.validate(spec.schema, data)
-        with sp.db.transaction() as session:
-            sender = session.connection().execute(SENDER, {"participant_id": conn[0]}).first()
+        with sp.db.unit() as unit:  # a Core transaction; the ORM Session only if the handler asks
+            sender = unit.connection.execute(SENDER, {"participant_id": conn[0]}).first()
             if sender is None or sender.meeting_id != conn[1] or sender.revoked:
                 raise SpiegelError("token_unknown")
-            ctx = Ctx(spiegel=sp, session=session, fmt=sp.formats[sender.format], now=sp.clock(), sender=sender)
+            ctx = Ctx(spiegel=sp, unit=unit, fmt=sp.formats[sender.format], now=sp.clock(), sender=sender)
             if spec.formats and sender.format not in spec.formats:
                 raise SpiegelError("not_this_format", f"Meetings of the format {sender.format!r} do not take "
                                    f"{event!r}.")
@@ -105,8 +107,8 @@ def authenticate(sp, auth: object) -> Sender:
     token = auth.get("token") if isinstance(auth, dict) else None
     if not isinstance(token, str) or not token:
         raise SpiegelError("not_authenticated", "Connect with auth: {token}.")
-    with sp.db.transaction() as session:
-        connection = session.connection()
+    with sp.db.unit() as unit:
+        connection = unit.connection
         sender = connection.execute(_SIGN_IN, {"token_hash": hash_token(token)}).first()
         if sender is None or sender.revoked:
             raise SpiegelError("token_unknown")

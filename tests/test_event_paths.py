@@ -1,21 +1,27 @@
-"""The cheaper paths of an event (bench/RESULTS.md, "Cost per event", session 9) keep what the
-slower ones did: a context started from the sender's Core row loads the ORM rows on first use
-and sees its own changes; the shared format and phase views equal what the format builds; the
-cookie sessions' reused serializer signs and checks as Flask's."""
+"""The cheaper paths of an event (bench/RESULTS.md, "Cost per event", sessions 9 and 10) keep what
+the slower ones did: a context started from the sender's Core row loads the ORM rows on first use
+and sees its own changes; a socket event runs in one Core transaction (``db.Unit``) whose ORM
+Session is made only on first use, inside it, with one commit and one rollback for both; the
+shared format and phase views equal what the format builds; the cookie sessions' reused
+serializer signs and checks as Flask's."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 import pytest
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
-from helpers import ADMIN_PASSWORD, Room, call, uid
+from helpers import ADMIN_PASSWORD, FakeClock, Room, call, make_app, uid
 from itsdangerous import BadSignature
 from spiegel import wire_views
 from spiegel.context import Ctx
 from spiegel.cookie_sessions import SigningOnce
+from spiegel.models import Meeting, Note
 from spiegel.realtime import SENDER
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_PASSWORD}"}
 
@@ -25,22 +31,148 @@ def _room(app) -> Room:
     return Room(app, created.get_json())
 
 
-def test_a_context_from_the_sender_row_loads_both_rows_on_first_use_with_its_own_bump(app):
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_app(request, tmp_path):
+    """An app on SQLite (the default) and on the local PostgreSQL server."""
+    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
+    app = make_app(tmp_path / "instance", FakeClock(), DATABASE_URL=url)
+    yield app
+    app.extensions["spiegel"].db.engine.dispose()
+
+
+class Counts:
+    """ORM Sessions made and commits issued on the app's engine while a test looks."""
+
+    def __init__(self, monkeypatch, engine):
+        self.sessions = self.commits = 0
+        made = Session.__init__
+
+        def counting(session, *args, **kwargs):
+            self.sessions += 1
+            made(session, *args, **kwargs)
+
+        monkeypatch.setattr(Session, "__init__", counting)
+        event.listen(engine, "commit", self._commit)
+        self._engine = engine
+
+    def _commit(self, _connection) -> None:
+        self.commits += 1
+
+    def stop(self) -> None:
+        event.remove(self._engine, "commit", self._commit)
+
+
+def _listening(app) -> tuple[Room, object]:
+    room = _room(app)
+    assert call(room.moderator(), "phase.goto", {"key": "listening"})["ok"]
+    return room, room.connect(room.join()["token"])
+
+
+def _stored(app, model, **where) -> int:
+    with app.extensions["spiegel"].db.transaction() as session:
+        return session.scalar(select(func.count()).select_from(model).filter_by(**where))
+
+
+def test_a_context_from_the_sender_row_loads_both_rows_on_first_use_with_its_own_bump(db_app):
+    app = db_app
     room = _room(app)
     joined = room.join()
     sp = app.extensions["spiegel"]
-    with sp.db.transaction() as session:
-        sender = session.connection().execute(SENDER, {"participant_id": joined["participant"]["id"]}).first()
-        ctx = Ctx(spiegel=sp, session=session, now=1.0, sender=sender)
+    with sp.db.unit() as unit:
+        sender = unit.connection.execute(SENDER, {"participant_id": joined["participant"]["id"]}).first()
+        ctx = Ctx(spiegel=sp, unit=unit, now=1.0, sender=sender)
         assert ctx.loaded_meeting is None and ctx.role == "listener" and ctx.state == "open"
         version = ctx.version()
+        assert unit.opened is None, "the bump runs on the connection"
         assert ctx.meeting.version == version, "a row loaded after the bump holds it"
+        assert ctx.session.connection() is unit.connection, "the Session is in the unit's transaction"
         assert ctx.participant.id == sender.participant_id and ctx.participant.role == "listener"
         ctx.meeting.title = "Verzonnen anders"
     with sp.db.transaction() as session:
         ctx = Ctx(spiegel=sp, session=session, now=2.0, sender=sender)
         assert ctx.meeting.title == "Verzonnen anders", "a change to a lazily loaded row is saved"
         assert ctx.meeting.version == version
+        assert ctx.connection is session.connection(), "a context of a Session runs on its connection"
+
+
+def test_a_note_opens_no_session_and_commits_once(db_app, monkeypatch):
+    room, tablet = _listening(db_app)
+    counts = Counts(monkeypatch, db_app.extensions["spiegel"].db.engine)
+    note_id = uid()
+    ack = call(tablet, "note.add", {"id": note_id, "text": "Verzonnen zin"})
+    assert ack["ok"] and not ack["duplicate"]
+    assert (counts.sessions, counts.commits) == (0, 1)
+    again = call(tablet, "note.add", {"id": note_id, "text": "Verzonnen zin"})
+    assert again["duplicate"] and again["note"] == ack["note"], "a resend gets the stored note"
+    assert counts.commits == 2, "a resend is its own event: one commit (of nothing new)"
+    counts.stop()
+    assert _stored(db_app, Note, id=note_id) == 1
+
+
+def test_a_handler_that_uses_the_orm_gets_its_session_in_the_same_transaction_and_one_commit(db_app, monkeypatch):
+    room, tablet = _listening(db_app)
+    note_id = uid()
+    assert call(tablet, "note.add", {"id": note_id, "text": "Verzonnen zin"})["ok"]
+    counts = Counts(monkeypatch, db_app.extensions["spiegel"].db.engine)
+    ack = call(tablet, "note.edit", {"id": note_id, "text": "Verzonnen andere zin"})  # ctx.item: the ORM
+    assert ack["ok"] and ack["note"]["text"] == "Verzonnen andere zin"
+    assert (counts.sessions, counts.commits) == (1, 1)
+    counts.stop()
+    with db_app.extensions["spiegel"].db.transaction() as session:
+        note = session.get(Note, note_id)
+        meeting = session.get(Meeting, note.meeting_id)
+        assert note.text == "Verzonnen andere zin" and note.version == meeting.version, \
+            "the ORM's change and the Core bump were committed together"
+
+
+def test_a_failing_handler_rolls_back_what_the_connection_and_the_session_wrote(db_app, monkeypatch):
+    room, tablet = _listening(db_app)
+    sp = db_app.extensions["spiegel"]
+    kept = uid()
+    assert call(tablet, "note.add", {"id": kept, "text": "Verzonnen zin"})["ok"]
+    with sp.db.transaction() as session:
+        before = session.get(Meeting, room.meeting_id).version
+    lost = uid()
+
+    def failing(ctx, data):
+        ctx.version()  # Core, on the connection
+        ctx.insert_values(Note, {"id": lost, "meeting_id": ctx.meeting_id, "participant_id": ctx.participant_id,
+                                 "text": "Verzonnen", "tags": [], "prompt_id": None, "shared": False,
+                                 "version": ctx.version(), "created_at": ctx.now, "updated_at": ctx.now})
+        ctx.item(Note, kept, own=True).text = "Verzonnen anders"  # the ORM: a Session made and changed
+        ctx.session.flush()
+        raise RuntimeError("a bug in the handler")
+
+    spec = sp.registry.client["note.edit"]
+    monkeypatch.setitem(sp.registry.client, "note.edit", dataclasses.replace(spec, handler=failing))
+    ack = call(tablet, "note.edit", {"id": kept, "text": "Verzonnen derde"})
+    assert ack["error"]["code"] == "internal_error"
+    assert _stored(db_app, Note, id=lost) == 0
+    with sp.db.transaction() as session:
+        assert session.get(Meeting, room.meeting_id).version == before
+        assert session.get(Note, kept).text == "Verzonnen zin"
+    monkeypatch.undo()
+    assert call(tablet, "note.edit", {"id": kept, "text": "Verzonnen vierde"})["ok"], "the next event goes on"
+
+
+def test_a_unit_rolls_back_both_and_commits_once_through_its_session(db_app):
+    sp = db_app.extensions["spiegel"]
+    room = _room(db_app)
+    table = Meeting.__table__
+    with pytest.raises(RuntimeError), sp.db.unit() as unit:
+        unit.connection.execute(table.update().where(table.c.id == room.meeting_id).values(title="Verzonnen Core"))
+        assert unit.session.get(Meeting, room.meeting_id).title == "Verzonnen Core", "the Session sees the Core write"
+        unit.session.get(Meeting, room.meeting_id).language = "en"
+        unit.session.flush()
+        raise RuntimeError("verzonnen")
+    with sp.db.unit() as unit:
+        meeting = unit.session.get(Meeting, room.meeting_id)
+        assert (meeting.title, meeting.language) == ("Verzonnen", "nl")
+        meeting.language = "en"
+        unit.connection.execute(table.update().where(table.c.id == room.meeting_id).values(title="Verzonnen twee"))
+    with sp.db.transaction() as session:
+        meeting = session.get(Meeting, room.meeting_id)
+        assert (meeting.title, meeting.language) == ("Verzonnen twee", "en")
 
 
 def test_a_note_from_the_fast_path_reads_back_as_stored(app):
