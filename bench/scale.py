@@ -231,6 +231,17 @@ class DropCauses(logging.Handler):
 DROPS = DropCauses()
 
 
+def handshake_retry_after(exc: BaseException | None) -> float | None:
+    """The ``Retry-After`` of a websocket handshake refused with 503 (``server_busy`` before the
+    session exists, server/load_shed.py). python-socketio says only "Connection error"; the
+    aiohttp error behind it (in the exception's chain) has the status and the headers."""
+    while exc is not None:
+        if getattr(exc, "status", None) == 503 and (retry := (getattr(exc, "headers", None) or {}).get("Retry-After")):
+            return float(retry)
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
 class Client:
     """One tablet's socket: notes the time each meeting version's ``state`` reached it."""
 
@@ -265,8 +276,14 @@ class Client:
         self.dropped = str(reason or "disconnected")  # e.g. ping timeout, transport close
 
     async def connect(self) -> None:
-        await self.sio.connect(self.url, auth={"token": self.token}, transports=["websocket"],
-                               wait_timeout=CALL_TIMEOUT)
+        try:
+            await self.sio.connect(self.url, auth={"token": self.token}, transports=["websocket"],
+                                   wait_timeout=CALL_TIMEOUT)
+        except socketio.exceptions.ConnectionError as exc:
+            retry_after = handshake_retry_after(exc)
+            if retry_after is not None:  # refused at the handshake: no connect_error data over a websocket
+                self.refusal, self.retry_after = "server_busy", retry_after
+            raise
         await asyncio.wait_for(self.ready.wait(), CALL_TIMEOUT)
         self.connected_at = time.perf_counter()
 

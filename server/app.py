@@ -23,7 +23,7 @@ from .db import Database, migrate
 from .formats import MeetingFormat, ParticipantKind
 from .guard import ScreenedPacket
 from .limits import Window
-from .load_shed import LoadShed
+from .load_shed import LoadShed, refuse_handshakes
 from .models import Meeting
 from .outbox import staff_room
 from .pace import Pace
@@ -294,6 +294,8 @@ def create_app(config: dict | None = None, clock: Callable[[], float] = time.tim
     )
     register(spiegel.socketio)
 
+    # Inside the security headers (they go on the refusal too), around Engine.IO's middleware.
+    app.wsgi_app = refuse_handshakes(app.wsgi_app, spiegel.load, spiegel.socketio.sockio_mw.engineio_path)
     app.wsgi_app = _no_delay(app.wsgi_app)
     http_guard.install(app, int(settings["TRUSTED_PROXIES"]))
 

@@ -22,7 +22,11 @@ one queue), but the same number to compare with the threshold.
 While the lag is over ``SPIEGEL_SHED_LAG_MS`` (and until it has stayed under half of it for
 :data:`HOLD` seconds: no flapping), the worker
 
-- refuses *new* Socket.IO connections with ``server_busy`` before looking at the token;
+- refuses *new* Engine.IO sessions at the HTTP handshake (:func:`refuse_handshakes`: 503,
+  ``Retry-After``, ``server_busy``), before Engine.IO makes a session or upgrades a
+  websocket, so a reconnect storm costs a short answer per try and no more; a socket whose
+  handshake slipped through as the lag rose is refused at connect, before its token is looked
+  at (staff too: neither the handshake nor the connect tells who is asking before the token);
 - refuses events from listener and display sockets with ``server_busy`` (nothing stored,
   nothing acknowledged: the tablet's outbox keeps the item and resends it after
   ``retry_after`` seconds, with the same id, so it is stored once);
@@ -37,13 +41,16 @@ Pages, joins over HTTP and ``/healthz`` are served as before (``/healthz`` repor
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import math
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from urllib.parse import parse_qs
 
+from .errors import SpiegelError
 from .in_flight import InFlight
 
 log = logging.getLogger("spiegel.load")
@@ -71,7 +78,7 @@ class LoadShed:
         #: Events and connects being handled, by when they began (insertion order is age order).
         self._working = InFlight(clock)
         self._lock = threading.Lock()
-        #: Refusals by kind (``connect``, ``event``): how much was shed.
+        #: Refusals by kind (``handshake``, ``connect``, ``event``): how much was shed.
         self.refused: Counter[str] = Counter()
         #: Socket closes by Engine.IO's reason (``ping timeout``, ``transport close``, …).
         self.closes: Counter[str] = Counter()
@@ -174,3 +181,30 @@ class LoadShed:
         return {"lag_ms": round(self.lag() * 1000), "worst_lag_ms": round(self.worst * 1000),
                 "shedding": self.busy(), "threshold_ms": round(self.threshold * 1000),
                 "refused": dict(self.refused), "closes": dict(self.closes)}
+
+
+def refuse_handshakes(wsgi_app, load: LoadShed, path: str):
+    """WSGI middleware around Engine.IO's (``path``: its prefix, ``/socket.io/``): while ``load``
+    is busy, a request for a *new* Engine.IO session (a GET without ``sid``, either transport)
+    is answered 503 with ``Retry-After`` and ``{ok: false, error: {code: "server_busy", …,
+    retry_after}}``, counted as a ``handshake`` refusal.
+
+    Why here: refused in the Socket.IO ``connect`` handler, a socket has already cost its
+    handshake (a session, its open packet, maybe a websocket upgrade and its reader) and the
+    round trips of its connect; in a reconnect storm that is the load. Engine.IO's own
+    ``connect`` hook runs only after the session exists and can answer only 401. Requests of
+    existing sessions (with ``sid``: polls, posts, upgrades) and everything outside ``path``
+    pass untouched."""
+
+    def middleware(environ, start_response):
+        if (environ.get("REQUEST_METHOD") == "GET" and environ.get("PATH_INFO", "").startswith(path)
+                and load.busy() and "sid" not in parse_qs(environ.get("QUERY_STRING", ""))):
+            retry = load.refuse("handshake")
+            body = json.dumps(SpiegelError("server_busy", retry_after=retry).to_ack()).encode()
+            start_response("503 Service Unavailable", [
+                ("Content-Type", "application/json"), ("Content-Length", str(len(body))),
+                ("Retry-After", str(retry))])
+            return [body]
+        return wsgi_app(environ, start_response)
+
+    return middleware

@@ -1,6 +1,7 @@
-"""Load shedding (server/load_shed.py): a worker that falls behind refuses new sockets and
-listeners' events with `server_busy`, keeps the sockets it holds, lets staff run the meeting,
-and stores every refused note once its tablet resends it after the worker caught up.
+"""Load shedding (server/load_shed.py): a worker that falls behind refuses new sockets (at the
+HTTP handshake: 503, `Retry-After`, `server_busy`) and listeners' events with `server_busy`,
+keeps the sockets it holds, lets staff run the meeting, and stores every refused note once
+its tablet resends it after the worker caught up.
 
 On real `spiegel run` processes in each async mode, with real Socket.IO clients: the lag is
 real (the `busy.hog` test plugin keeps the worker busy in long stretches), the threshold is
@@ -12,12 +13,13 @@ from __future__ import annotations
 import json
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 import socketio
-from helpers import LiveServer, uid
+from helpers import FakeClock, LiveServer, make_app, uid
 from realtime_clients import Peer, close_all
 from spiegel.in_flight import InFlight
 from spiegel.load_shed import RETRY_MAX, RETRY_MIN, SAMPLE_EVERY, LoadShed
@@ -32,6 +34,29 @@ WAIT = 60.0  # generous: the machine is shared
 def load_of(server: LiveServer) -> dict:
     with urllib.request.urlopen(server.url + "/healthz", timeout=30) as r:
         return json.loads(r.read())["load"]
+
+
+HANDSHAKE = "/socket.io/?EIO=4&transport=polling"
+
+
+def get(url: str) -> tuple[int, dict, bytes]:
+    """A raw GET: (status, headers, body), whatever the status."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
+def assert_busy_answer(status: int, headers: dict, body: bytes) -> None:
+    """The handshake refusal: 503, `Retry-After` and the JSON error with the same hint."""
+    assert status == 503, (status, body[:200])
+    retry = int(headers["Retry-After"])
+    assert RETRY_MIN <= retry <= RETRY_MAX
+    assert headers["Content-Type"] == "application/json"
+    answer = json.loads(body)
+    assert answer["ok"] is False and answer["error"]["code"] == "server_busy" and answer["error"]["message"]
+    assert answer["error"]["retry_after"] == retry
 
 
 def until(what: str, check, timeout: float = WAIT):
@@ -49,16 +74,23 @@ class Tablet(Peer):
     """A peer that remembers it was dropped, and connects again after a `server_busy` refusal
     as the pages do (with a threshold this low the worker may be behind at any moment)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, transport: str = "websocket", **kwargs):
         super().__init__(*args, **kwargs)
+        self.transport = transport
         self.drops: list[object] = []
         self.refusals: list[dict] = []
         self.sio.on("disconnect", lambda *reason: self.drops.append(reason))
-        self.sio.on("connect_error", lambda data=None: self.refusals.append((data or {}).get("data") or {}))
+        self.sio.on("connect_error", self._refused)
+
+    def _refused(self, data=None) -> None:
+        """A refused connect's ``{code, …}``: in CONNECT_ERROR's ``data``, or (polling) in the body
+        of a refused handshake, ``{ok: false, error}``; a refused websocket handshake tells nothing."""
+        data = data if isinstance(data, dict) else {}
+        self.refusals.append(data.get("data") or data.get("error") or {})
 
     def try_connect(self) -> bool:
         try:
-            self.sio.connect(self.url, auth={"token": self.token}, transports=["websocket"], wait_timeout=10)
+            self.sio.connect(self.url, auth={"token": self.token}, transports=[self.transport], wait_timeout=10)
         except socketio.exceptions.ConnectionError:
             return False
         self.wait_for("snapshot", timeout=WAIT)
@@ -86,8 +118,11 @@ def test_a_worker_behind_sheds_new_work_and_keeps_its_sockets(tmp_path, mode):
         code = created["meeting"]["code"]
         moderator = Tablet(server.url, created["moderator_key"], "moderator").connect()
         listener = Tablet(server.url, server.join(code)["token"], "listener").connect()
-        newcomer = Tablet(server.url, server.join(code)["token"], "newcomer")
-        peers = [moderator, listener, newcomer]
+        # An open socket on long-polling: each of its requests names its session (`sid`).
+        poller = Tablet(server.url, server.join(code)["token"], "poller", transport="polling").connect()
+        newcomer = Tablet(server.url, server.join(code)["token"], "newcomer", transport="polling")
+        ws_newcomer = Tablet(server.url, server.join(code)["token"], "ws-newcomer")
+        peers = [moderator, listener, poller, newcomer, ws_newcomer]
         assert moderator.call("phase.goto", {"key": "listening"}, timeout=WAIT)["ok"]
         before = uid()
         assert listener.store("note.add", {"id": before, "text": "Verzonnen notitie voor de drukte."})["ok"]
@@ -96,46 +131,89 @@ def test_a_worker_behind_sheds_new_work_and_keeps_its_sockets(tmp_path, mode):
         assert moderator.call("busy.hog", {"on": True}, timeout=WAIT)["on"]
         until("shedding", lambda: load_of(server)["shedding"])
 
-        # A new socket is refused with server_busy and a retry hint …
-        def refused():
-            if newcomer.try_connect():  # the worker caught up between two stretches: try again
-                newcomer.sio.disconnect()
+        # A new Engine.IO session is refused at its first request: 503, Retry-After, server_busy …
+        def refused_handshake():
+            answer = get(server.url + HANDSHAKE)
+            return answer[0] != 200 and answer  # 200: the worker caught up between two stretches
+        assert_busy_answer(*until("a refused handshake", refused_handshake))
+
+        # … so a client's new socket is refused, with the hint (polling: in the body) …
+        def refused(tablet: Tablet) -> dict | None:
+            """Connect: the refusal's ``{code, …}`` (``{}`` from a websocket handshake), or None
+            when the worker caught up between two stretches and let it in."""
+            if tablet.try_connect():
+                tablet.sio.disconnect()
                 return None
-            return newcomer.refusals and newcomer.refusals[-1].get("code") == "server_busy" and newcomer.refusals[-1]
-        refusal = until("a server_busy refusal", refused)
+            return tablet.refusals[-1] if tablet.refusals else {}
+
+        refusal = until("a server_busy refusal", lambda: (refused(newcomer) or {}).get("code") == "server_busy"
+                        and newcomer.refusals[-1])
         assert refusal["message"] and RETRY_MIN <= refusal["retry_after"] <= RETRY_MAX
+        until("a refused websocket", lambda: refused(ws_newcomer) is not None)
 
-        # … a listener's write is refused, not acknowledged …
-        during = uid()
+        # … a listener's write is refused, not acknowledged (on either transport) …
+        during, polled = uid(), uid()
 
-        def busy_ack():
-            ack = listener.call("note.add", {"id": during, "text": "Verzonnen notitie in de drukte."}, timeout=WAIT)
-            return not ack["ok"] and ack["error"]["code"] == "server_busy" and ack
-        ack = until("a server_busy ack", busy_ack)
+        def busy_ack(tablet: Tablet, note_id: str):
+            def once():
+                ack = tablet.call("note.add", {"id": note_id, "text": "Verzonnen notitie in de drukte."}, timeout=WAIT)
+                return not ack["ok"] and ack["error"]["code"] == "server_busy" and ack
+            return once
+        ack = until("a server_busy ack", busy_ack(listener, during))
         assert RETRY_MIN <= ack["error"]["retry_after"] <= RETRY_MAX and ack["error"]["message"]
+        until("a server_busy ack over polling", busy_ack(poller, polled))
 
         # … while staff keep running the meeting and pages and /healthz are served.
         assert moderator.call("timer.adjust", {"seconds": 60}, timeout=WAIT)["ok"]
-        with urllib.request.urlopen(f"{server.url}/join/{code}", timeout=30) as page:
-            assert page.status == 200
+        assert get(f"{server.url}/join/{code}")[0] == 200
         shed = load_of(server)
-        assert shed["refused"].get("connect", 0) >= 1 and shed["refused"].get("event", 0) >= 1
+        assert shed["refused"].get("handshake", 0) >= 3 and shed["refused"].get("event", 0) >= 2, shed
 
-        # The worker catches up; the tablet resends with the same id and it is stored once.
+        # The worker catches up; the tablets resend with the same id and it is stored once.
         assert moderator.call("busy.hog", {"on": False}, timeout=WAIT)["on"] is False
-        stored = listener.store("note.add", {"id": during, "text": "Verzonnen notitie in de drukte."})
-        assert stored["ok"]
+        assert listener.store("note.add", {"id": during, "text": "Verzonnen notitie in de drukte."})["ok"]
+        assert poller.store("note.add", {"id": polled, "text": "Verzonnen notitie in de drukte."})["ok"]
         newcomer.connect()
+        ws_newcomer.connect()
         notes = [n["id"] for n in listener.snapshot()["notes"]]
         assert notes.count(before) == 1 and notes.count(during) == 1
+        assert [n["id"] for n in poller.snapshot()["notes"]].count(polled) == 1
 
         # The sockets it held stayed connected through it all.
-        assert moderator.sio.connected and listener.sio.connected
-        assert not moderator.drops and not listener.drops, (moderator.drops, listener.drops)
+        held = (moderator, listener, poller)
+        assert all(t.sio.connected for t in held) and not any(t.drops for t in held), [t.drops for t in held]
         assert not load_of(server)["closes"], "the server closed a socket"
     finally:
         close_all(peers)
         server.stop()
+
+
+def test_a_new_session_is_refused_at_the_handshake_and_nothing_else(tmp_path):
+    """While shedding, only a request for a new Engine.IO session (a GET on the Socket.IO path
+    without `sid`, either transport) is answered 503; requests of sessions, other methods, pages
+    and `/healthz` reach what they always reached. In process, the WSGI stack as served."""
+    app = make_app(tmp_path / "instance", FakeClock(), SHED_LAG_MS=THRESHOLD_MS)
+    load, http = app.extensions["spiegel"].load, app.test_client()
+    load._due = time.monotonic() + 3600  # no monitor in process: never overdue
+    assert http.get(HANDSHAKE).status_code == 200  # not shedding: a session as usual
+
+    load.shedding = True
+    polling = http.get(HANDSHAKE)
+    assert_busy_answer(polling.status_code, dict(polling.headers), polling.data)
+    assert polling.headers["X-Content-Type-Options"] == "nosniff"  # the security headers too
+    upgrade = http.get("/socket.io/?EIO=4&transport=websocket",
+                       headers={"Upgrade": "websocket", "Connection": "Upgrade", "Sec-WebSocket-Version": "13",
+                                "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="})
+    assert_busy_answer(upgrade.status_code, dict(upgrade.headers), upgrade.data)
+    # A session's own requests get Engine.IO's answers (here: no such session), never 503.
+    assert http.get(HANDSHAKE + "&sid=onbekend").status_code == 400
+    assert http.post(HANDSHAKE, data="1").status_code == 400
+    assert http.get("/").status_code == 200
+    health = http.get("/healthz")
+    assert health.status_code == 200 and health.get_json()["load"]["refused"] == {"handshake": 2}
+
+    load.shedding = False
+    assert http.get(HANDSHAKE).status_code == 200
 
 
 class Clock:

@@ -1493,6 +1493,11 @@ def test_error_server_busy(app, make_room):
     try:
         ack = call(listener, "note.add", note)
         assert err(ack) == "server_busy" and ack["error"]["retry_after"] >= 3 and ack["error"]["message"]
+        # A new session is refused at its HTTP handshake (the real servers: tests/test_load_shed.py) …
+        refused = app.test_client().get("/socket.io/?EIO=4&transport=polling")
+        assert refused.status_code == 503 and int(refused.headers["Retry-After"]) >= 3
+        assert refused.get_json()["error"]["code"] == "server_busy"
+        # … and one whose handshake came just before is refused at connect.
         probe = connect_probe(app, {"token": token})
         assert not probe.is_connected()
         assert probe.refusal["data"]["code"] == "server_busy" and probe.refusal["data"]["retry_after"] >= 3

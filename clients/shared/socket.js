@@ -34,6 +34,8 @@ export function whenIo() {
  */
 export function connectErrorCode(err) {
   if (err?.data?.code) return err.data.code;
+  const refused = handshakeRefusal(err);
+  if (refused) return refused.code;
   const m = /\b(not_authenticated|token_unknown)\b/.exec(err?.message || '');
   return m ? m[1] : null;
 }
@@ -52,16 +54,49 @@ export function retryAfterMs(error) {
 }
 
 /**
- * After the server refused a connect (err.data set): socket.io does not retry by itself then,
- * so try again after a few seconds, spread so a full server's refused tablets do not all come
- * back in the same instant. Identity refusals are the caller's (they never come back).
+ * The refusal in a failed Engine.IO handshake: a server that is behind answers a new session's
+ * first request with HTTP 503, `Retry-After` and {ok: false, error: {code: 'server_busy',
+ * retry_after}}. socket.io-client reports that as a transport error (no err.data) whose
+ * `context` is the request (an XMLHttpRequest, still readable while connect_error runs).
+ * Null for any other failure, and for a 503 that names no wait (a proxy's: socket.io's own
+ * retries are right then). @param {any} err @returns {{code: string, retry_after: number}|null}
+ */
+export function handshakeRefusal(err) {
+  const xhr = err?.type === 'TransportError' ? err.context : null;
+  if (xhr?.status !== 503) return null;
+  let error = null;
+  try {
+    error = JSON.parse(xhr.responseText).error;
+  } catch {
+    // not Spiegel's answer: the header alone may still say how long to wait
+  }
+  let header = null;
+  try {
+    header = xhr.getResponseHeader?.('Retry-After');
+  } catch {
+    // not an XMLHttpRequest after all
+  }
+  const seconds = Number(error?.retry_after ?? header);
+  return seconds > 0 ? { code: error?.code || 'server_busy', retry_after: seconds } : null;
+}
+
+/**
+ * After the server refused a connect (err.data set), or a new session at its handshake: try
+ * again after the wait it asked for (`retry_after`) or a few seconds, spread so refused tablets
+ * do not all come back in the same instant. socket.io does not retry a refused connect by
+ * itself; a refused handshake it would retry within a few seconds (reconnectionDelayMax), so
+ * that is stopped first. Identity refusals are the caller's (they never come back). Nothing the
+ * page keeps is touched: its outbox waits for the next connection.
  * @param {any} socket @param {any} err @param {() => boolean} [stillWanted] false: give up
  * @returns {boolean} whether a retry was planned
  */
 export function retryRefused(socket, err, stillWanted = () => true) {
-  if (!err?.data || socket.active) return false;
+  const busy = handshakeRefusal(err);
+  if (busy && !socket.connected) socket.disconnect(); // stops socket.io's own quick retries
+  const refused = err?.data || busy;
+  if (!refused || socket.active) return false;
   const [low, high] = REFUSED_RETRY_MS;
-  const wait = retryAfterMs(err.data) ?? low + Math.random() * (high - low);
+  const wait = retryAfterMs(refused) ?? low + Math.random() * (high - low);
   setTimeout(() => stillWanted() && !socket.connected && socket.connect(), wait);
   return true;
 }
