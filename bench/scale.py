@@ -662,6 +662,7 @@ async def soak(target: Target, args, addresses: Addresses) -> None:
     samples: list[Sample] = []
     reconnects: list[float] = []
     background: list[asyncio.Task] = []
+    leaving: asyncio.Task | None = None
     try:
         await run.open()
         await run.add_tablets(args.tablets, connected)
@@ -680,18 +681,25 @@ async def soak(target: Target, args, addresses: Addresses) -> None:
                 sample()
                 await asyncio.sleep(args.sample_every)
 
+        stopping = asyncio.Event()
+
         async def leaver() -> None:
+            """A tablet away and back every ``reconnect_every``; asked to stop, it ends the one in
+            hand first (cancelled between leaving and coming back, a tablet was counted nowhere)."""
             rng = random.Random(31)
             while True:
-                await asyncio.sleep(args.reconnect_every)
+                try:
+                    await asyncio.wait_for(stopping.wait(), args.reconnect_every)
+                    return
+                except TimeoutError:
+                    pass
                 if run.tablets:
                     took = await run.reconnect(rng.choice(run.tablets), errors)
                     if took is not None:
                         reconnects.append(took)
 
         background.append(asyncio.create_task(sampler()))
-        if args.reconnect_every:
-            background.append(asyncio.create_task(leaver()))
+        leaving = asyncio.create_task(leaver()) if args.reconnect_every else None
         print(f"  {'minutes':>11s} {'notes':>6s} {'ack p50':>8s} {'ack p99':>8s} {'fan p99':>8s} {'page p99':>8s} "
               f"{'RSS MB':>7s} {'sockets':>7s} {'load':>5s}  errors")
         done = 0.0
@@ -711,6 +719,9 @@ async def soak(target: Target, args, addresses: Addresses) -> None:
                   f"{ms(window.acks, 50):8.1f} {ms(window.acks, 99):8.1f} {ms(window.fanout, 99):8.1f} "
                   f"{ms(window.pages, 99):8.1f} {last.rss_kb / 1024:7.1f} {last.sockets:7d} "
                   f"{window.load_average:5.1f}  {dict(window.errors) or 'none'}", flush=True)
+        stopping.set()
+        if leaving is not None:
+            await leaving
         for task in background:
             task.cancel()
         sample()
@@ -728,7 +739,7 @@ async def soak(target: Target, args, addresses: Addresses) -> None:
               f"load average (1 min) mean {statistics.fmean(loads):.1f}, max {max(loads):.1f}")
         print(f"  errors {sum(errors.values())}: {dict(errors.most_common()) or 'none'}", flush=True)
     finally:
-        for task in background:
+        for task in [*background, *([leaving] if leaving else [])]:
             task.cancel()
         await run.close()
 
