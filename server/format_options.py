@@ -49,6 +49,14 @@ def _limits(metadata: list) -> dict:
     return out
 
 
+def create_only(info: Any) -> bool:
+    """Whether an option is read once, by the format's ``configure`` when the meeting is made
+    (``json_schema_extra={"create_only": True}``): forms leave it out afterwards, and the API
+    refuses to change it."""
+    extra = info.json_schema_extra
+    return isinstance(extra, dict) and bool(extra.get("create_only", False))
+
+
 def field_wire(name: str, info: Any, language: str) -> dict:
     """``{name, type, title, default, nullable, editable, help?, min?, max?, max_length?,
     choices?, fields?}``: ``type`` is ``integer``, ``boolean``, ``text``, ``choice`` (with
@@ -61,7 +69,7 @@ def field_wire(name: str, info: Any, language: str) -> dict:
                   "nullable": nullable, "required": info.is_required(),
                   # Options the format reads once, when the meeting is made (``configure``):
                   # changing them later would not do what the form says.
-                  "editable": not extra.get("create_only", False)}
+                  "editable": not create_only(info)}
     if extra.get("help"):
         wire["help"] = _pick(extra["help"], language)
     wire.update(_limits([*metadata, *info.metadata]))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from .access import hash_token, new_code, new_id, new_token
 from .context import Ctx
 from .errors import SpiegelError
+from .format_options import create_only
 from .hookspecs import hookimpl
 from .models import Meeting, Participant
 from .outbox import AUTHOR, MEETING, STAFF
@@ -40,8 +41,7 @@ def refuse_create_only_changes(fmt, before: dict, after: dict) -> None:
     """An option the format's ``configure`` reads once (``create_only``) keeps its value: a
     question set already copied into the prepared questions, a series the meeting was put in.
     Changing it later would store a value nothing acts on, so the change is refused by name."""
-    fixed = [name for name, info in (fmt.options.model_fields.items() if fmt.options else ())
-             if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("create_only")]
+    fixed = [name for name, info in (fmt.options.model_fields.items() if fmt.options else ()) if create_only(info)]
     wrong = [{"field": f"options.{name}", "problem": "create_only"} for name in fixed
              if before.get(name) != after.get(name)]
     if wrong:

@@ -65,8 +65,8 @@ def received(client, event: str) -> list[dict]:
 def make_app(instance: Path, clock: Clock, plugins: list[str] | tuple[str, ...] = (), **config):
     """An in-process app on its own SQLite file, threading mode, a known admin password, with
     Spiegel's built-ins and the installed plugins named in ``plugins`` (none named: every
-    installed one, as ``spiegel run`` without ``SPIEGEL_PLUGINS``). ``config`` overrides any
-    setting; the environment's ``SPIEGEL_*`` values never reach it past these."""
+    installed one, as ``spiegel run`` without ``SPIEGEL_PLUGINS``). These settings and ``config``
+    win over the environment's ``SPIEGEL_*`` values; the others are read from it as usual."""
     from .app import create_app
 
     settings = {"INSTANCE_PATH": str(instance), "ASYNC_MODE": "threading", "ADMIN_PASSWORD": ADMIN_PASSWORD,
