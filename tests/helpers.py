@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +78,18 @@ def uid() -> str:
     import uuid
 
     return str(uuid.uuid4())
+
+
+def until(what: str, check, timeout: float = 60.0):
+    """Poll ``check`` until it returns something true, and return that; fail after ``timeout``
+    seconds (generous: the machine is shared) naming ``what`` was awaited."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = check()
+        if found:
+            return found
+        assert time.monotonic() < deadline, f"not within {timeout:.0f} s: {what}"
+        time.sleep(0.05)
 
 
 def make_app(instance: Path, clock: FakeClock, **config):

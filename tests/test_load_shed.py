@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 import socketio
-from helpers import FakeClock, LiveServer, make_app, uid
+from helpers import FakeClock, LiveServer, make_app, uid, until
 from realtime_clients import Peer, close_all
 from spiegel.in_flight import InFlight
 from spiegel.load_shed import RETRY_MAX, RETRY_MIN, SAMPLE_EVERY, LoadShed
@@ -57,17 +57,6 @@ def assert_busy_answer(status: int, headers: dict, body: bytes) -> None:
     answer = json.loads(body)
     assert answer["ok"] is False and answer["error"]["code"] == "server_busy" and answer["error"]["message"]
     assert answer["error"]["retry_after"] == retry
-
-
-def until(what: str, check, timeout: float = WAIT):
-    """Poll ``check`` until it returns something true; its value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = check()
-        if found:
-            return found
-        assert time.monotonic() < deadline, f"not within {timeout:.0f} s: {what}"
-        time.sleep(0.05)
 
 
 class Tablet(Peer):
