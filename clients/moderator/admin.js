@@ -106,7 +106,7 @@ import { pickedBeforeStart } from '/static/shared/i18n.js';
       // The formats' own fields are still coming: the form says so until it is drawn with them.
       $('create').setAttribute('aria-busy', 'true');
       try {
-        await panels.load(formats);
+        await panels.load(formats, ans); // the formats' admin modules, then other plugins'
       } finally {
         renderOptions();
         $('create').removeAttribute('aria-busy');
