@@ -62,7 +62,7 @@ export function adminPanels(opts) {
     /**
      * Import every format's admin modules, then the other plugins' (once each).
      * @param {any[]} formats
-     * @param {{admin_modules?: string[], admin_styles?: string[]}} [plugins] `/api/formats`'s own
+     * @param {{admin_modules?: string[], admin_styles?: string[], [key: string]: any}} [plugins] `/api/formats`'s own
      */
     async load(formats, plugins = {}) {
       /** @param {any} list @returns {string[]} */
