@@ -8,6 +8,7 @@ PYTHON ?= python3
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 AXE    := $(VENV)/axe/node_modules/axe-core/axe.min.js
+TSC    := $(VENV)/tsc/node_modules/typescript/bin/tsc
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lint bench bench-scale soak chromium postgres redis nginx
@@ -15,7 +16,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 run: $(VENV)/.installed
 	$(VENV)/bin/spiegel run
 
-test: $(VENV)/.installed-test $(AXE) chromium postgres redis nginx
+test: $(VENV)/.installed-test $(AXE) $(TSC) chromium postgres redis nginx
 	$(VENV)/bin/ruff check server tests bench
 	$(PY) -m pytest
 
@@ -57,6 +58,11 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 # from the npm registry into the virtual environment, never committed.
 $(AXE):
 	npm install --prefix $(VENV)/axe --no-audit --no-fund --silent axe-core@4
+
+# TypeScript, the checker behind the clients' `// @ts-check` (clients/jsconfig.json,
+# tests/test_client_files.py); from the npm registry into the virtual environment, never committed.
+$(TSC):
+	npm install --prefix $(VENV)/tsc --no-audit --no-fund --silent typescript@5
 
 # Debian's chromium for the browser tests; never a browser download of Playwright's own.
 chromium:

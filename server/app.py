@@ -29,6 +29,7 @@ from .outbox import staff_room
 from .pace import Pace
 from .plugin_manager import (
     collect_admin_actions,
+    collect_admin_modules,
     collect_formats,
     collect_migrations,
     collect_outcome_kinds,
@@ -67,6 +68,8 @@ class Spiegel:
         self.migrations = collect_migrations(self.pm)
         self.static = collect_static(self.pm)
         self.admin_actions = collect_admin_actions(self.pm)
+        #: The admin page's panels of plugins besides the formats' (``register_admin_modules``).
+        self.admin_modules = collect_admin_modules(self.pm)
         # Presence, the join/look-up/password limits and admin sessions are shared by every
         # worker when SPIEGEL_MESSAGE_QUEUE names Redis (server/shared_state.py); the sid →
         # participant map and the per-event limits stay per process (a socket lives in one).

@@ -108,6 +108,16 @@ def page_modules(page, meeting, format):
 
 
 @hookspec
+def register_admin_modules():
+    """Return same-origin URLs (``/plugins/<name>/…``, from ``register_static``) the admin page
+    loads besides every format's own ``modules["admin"]``: ES modules that register panels in
+    its ``options`` and ``library`` slots, exactly as a format's do, from any plugin (a library
+    of the organisation's that is no format's). A URL ending in ``.css`` is a stylesheet the
+    page links. Called once at start; a URL with a scheme or a host stops the server naming
+    the plugin."""
+
+
+@hookspec
 def snapshot_part(ctx):
     """Return a dict (or None) added to the snapshot of ``ctx.participant`` under
     ``plugins.<your plugin name>``. Built per recipient: give a listener only what that

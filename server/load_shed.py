@@ -83,6 +83,8 @@ class LoadShed:
         #: Socket closes by Engine.IO's reason (``ping timeout``, ``transport close``, …).
         self.closes: Counter[str] = Counter()
         self.worst = 0.0
+        #: Other periodic looks that ride on the monitor's wakes (:meth:`on_wake`).
+        self._riders: list[Callable[[], None]] = []
 
     # Measuring ----------------------------------------------------------------------------------
     def start(self, socketio) -> None:
@@ -91,11 +93,28 @@ class LoadShed:
             self._due = self.clock() + SAMPLE_EVERY
             socketio.start_background_task(self._watch, socketio.sleep)
 
+    def on_wake(self, check: Callable[[], None]) -> None:
+        """Run ``check`` after every wake of the monitor (every :data:`SAMPLE_EVERY` seconds,
+        once :meth:`start` ran). Why: another look that must come round a few times a second
+        (the stop signal, :mod:`.shutdown`) rides on this loop instead of waking the hub with a
+        loop of its own; the two loops had raised an idle server's CPU from 30 to 140 ms a
+        minute (bench/RESULTS.md, session 10)."""
+        self._riders.append(check)
+
     def _watch(self, sleep: Callable[[float], None]) -> None:
         while True:
             self._due = self.clock() + SAMPLE_EVERY
             sleep(SAMPLE_EVERY)
             self.observe(max(0.0, self.clock() - self._due))
+            self._ride()
+
+    def _ride(self) -> None:
+        """The riders' turn; one that fails is logged, and the monitor goes on measuring."""
+        for check in self._riders:
+            try:
+                check()
+            except Exception:  # noqa: BLE001 - the load monitor must outlive a rider's bug
+                log.exception("a check riding on the load monitor failed")
 
     def observe(self, late: float) -> None:
         """One wake of the monitor, ``late`` seconds after it was due: engage or release (by

@@ -35,6 +35,7 @@ from .formats import (
     check_format,
     check_outcome_kinds,
     ordered_outcome_kinds,
+    same_origin,
 )
 from .permissions import CORE_RIGHTS
 from .registry import Registry, RegistryError
@@ -223,6 +224,35 @@ def collect_outcome_kinds(pm: pluggy.PluginManager,
             declared.extend(extra)
         kinds[name] = ordered_outcome_kinds(declared)
     return kinds
+
+
+@dataclass(frozen=True)
+class AdminModules:
+    """What plugins add to the admin page (``register_admin_modules``), besides the formats'
+    own ``modules["admin"]``: module and stylesheet URLs, each once, in plugin order."""
+
+    modules: tuple[str, ...] = ()
+    styles: tuple[str, ...] = ()
+
+
+def collect_admin_modules(pm: pluggy.PluginManager) -> AdminModules:
+    """The admin page's modules of every plugin, checked as a format's ``modules`` are: paths on
+    this server only (the page's Content-Security-Policy loads scripts and styles from 'self'),
+    so a mistake stops the start naming the plugin instead of a panel silently missing."""
+    modules: list[str] = []
+    styles: list[str] = []
+    for owner, urls in each(pm, "register_admin_modules"):
+        if isinstance(urls, str) or not isinstance(urls, list | tuple):
+            raise PluginError(f"plugin {owner}: register_admin_modules must return a list of URLs, not {urls!r}")
+        strange = [u for u in urls if not same_origin(u)]
+        if strange:
+            raise PluginError(f"plugin {owner}: register_admin_modules returns same-origin URLs "
+                              f"(starting with one /); got {strange!r}")
+        for url in urls:
+            into = styles if url.split("?")[0].endswith(".css") else modules
+            if url not in into:
+                into.append(url)
+    return AdminModules(tuple(modules), tuple(styles))
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,10 @@ drops out by the heartbeat's TTL.
 
 The signal handler only notes the signal: under eventlet or gevent it may run inside the event
 loop, where nothing may block, and a task it spawned would wait for the loop's next timer
-(eventlet's hub sleeps through a signal: seconds when the server is idle). A background task
-looks for the note every :data:`POLL` seconds and does the work. A second signal ends the
-process at once.
+(eventlet's hub sleeps through a signal: seconds when the server is idle). The load monitor's
+loop (:meth:`.load_shed.LoadShed.on_wake`, every ``SAMPLE_EVERY`` = 0.25 s: the longest a stop
+waits to begin) looks for the note and does the work; a loop of its own would wake the idle hub
+as often again. A second signal ends the process at once.
 """
 
 from __future__ import annotations
@@ -29,9 +30,6 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger("spiegel.shutdown")
 
 SIGNALS = (signal.SIGTERM, signal.SIGINT)
-#: How often the stop task looks for a signal: the longest a stop waits to begin.
-POLL = 0.25
-
 
 def install(sp: Spiegel) -> None:
     """Stop gracefully on SIGTERM and SIGINT (call it in the main thread, before serving)."""
@@ -42,14 +40,14 @@ def install(sp: Spiegel) -> None:
             _exit(128 + signum)
         stopping.append(signum)
 
-    def watch() -> None:
-        while not stopping:
-            sp.socketio.sleep(POLL)
-        stop(sp, stopping[0])
+    def look() -> None:
+        if stopping:
+            stop(sp, stopping[0])
 
     for signum in SIGNALS:
         signal.signal(signum, on_signal)
-    sp.socketio.start_background_task(watch)
+    sp.load.on_wake(look)
+    sp.load.start(sp.socketio)  # started already by ``spiegel run``; once either way
 
 
 def stop(sp: Spiegel, signum: int) -> None:

@@ -182,9 +182,11 @@ def formats():
     sp = _sp()
     # The outcome kinds as a meeting of the format has them (core, its own, what plugins add),
     # in the moderator snapshot's shape: an admin page or a tool sees them before a meeting.
+    # Beside the formats' own admin modules, those of any plugin (``register_admin_modules``).
     return {"ok": True, "formats": [{**f.to_wire(language),
                                      "outcome_kinds": [k.to_wire(language) for k in sp.outcome_kinds[name]]}
-                                    for name, f in sp.formats.items()]}
+                                    for name, f in sp.formats.items()],
+            "admin_modules": list(sp.admin_modules.modules), "admin_styles": list(sp.admin_modules.styles)}
 
 
 @bp.get("/qr/<code>.<kind>")

@@ -308,3 +308,76 @@ def test_work_in_hand_is_aged_by_its_oldest_and_forgotten_once_overdue():
             assert hand.forget_older_than(3.5, clock.now) == 0, "and it is acted on once"
             assert hand.oldest_wait(clock.now) == 1.0
         assert hand.oldest_wait(clock.now) == 0.0  # leaving the forgotten one is harmless
+
+
+class _Stop(Exception):
+    """Ends a monitor loop in a test after a few wakes."""
+
+
+class _Tasks:
+    """The socketio calls the monitor and the stop check use, recorded, run by the test."""
+
+    def __init__(self) -> None:
+        self.started: list[tuple] = []
+
+    def start_background_task(self, fn, *args):
+        self.started.append((fn, args))
+
+    def sleep(self, _seconds):
+        raise AssertionError("the monitor sleeps with the function it was started with")
+
+
+def _run_wakes(fn, args, clock: Clock, wakes: int, late: float) -> None:
+    """Run a started monitor loop for ``wakes`` wakes, each ``late`` seconds late."""
+    count = 0
+
+    def sleep(seconds: float) -> None:
+        nonlocal count
+        if count == wakes:
+            raise _Stop
+        count += 1
+        clock.now += seconds + late
+
+    with pytest.raises(_Stop):
+        fn(sleep, *args[1:])
+
+
+def test_checks_ride_on_every_wake_of_the_one_monitor_and_a_failing_one_stops_nothing():
+    clock = Clock()
+    shed = LoadShed(0.5, clock=clock)
+    seen: list[float] = []
+    shed.on_wake(lambda: 1 / 0)
+    shed.on_wake(lambda: seen.append(clock.now))
+    tasks = _Tasks()
+    shed.start(tasks)
+    shed.start(tasks)
+    assert len(tasks.started) == 1, "one loop however often started"
+    fn, args = tasks.started[0]
+    _run_wakes(fn, args, clock, wakes=3, late=0.9)
+    assert len(seen) == 3, "the second check ran on every wake, after the first failed"
+    assert shed.shedding, "and the monitor still measured"
+
+
+def test_the_stop_signal_check_rides_on_the_load_monitor(monkeypatch):
+    """``shutdown.install`` starts no loop of its own (two loops cost an idle server twice the
+    wakes, bench/RESULTS.md session 11): the signal is looked for on the monitor's wakes."""
+    from types import SimpleNamespace
+
+    from spiegel import shutdown
+
+    clock = Clock()
+    handlers: dict = {}
+    monkeypatch.setattr(shutdown.signal, "signal", lambda signum, fn: handlers.__setitem__(signum, fn))
+    stopped: list[int] = []
+    monkeypatch.setattr(shutdown, "stop", lambda _sp, signum: stopped.append(signum))
+    tasks = _Tasks()
+    sp = SimpleNamespace(load=LoadShed(0.5, clock=clock), socketio=tasks)
+    sp.load.start(tasks)  # as `spiegel run` does, before installing the stop
+    shutdown.install(sp)
+    assert len(tasks.started) == 1, "the stop check started no loop of its own"
+    fn, args = tasks.started[0]
+    _run_wakes(fn, args, clock, wakes=2, late=0.0)
+    assert not stopped
+    handlers[shutdown.signal.SIGTERM](shutdown.signal.SIGTERM, None)
+    _run_wakes(fn, args, clock, wakes=1, late=0.0)
+    assert stopped == [shutdown.signal.SIGTERM]

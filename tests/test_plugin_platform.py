@@ -234,6 +234,29 @@ def test_an_admin_action_declared_twice_stops_the_start(probe, tmp_path, clock):
         make_app(tmp_path / "instance", clock, PLUGINS_DIR=str(folder))
 
 
+def test_a_plugin_adds_admin_page_modules_besides_its_formats(papp):
+    """``register_admin_modules``: the probe's own admin panel (not its format's), listed beside
+    the formats in ``/api/formats``, its ``.css`` a stylesheet; the format's stay its own."""
+    body = papp.test_client().get("/api/formats?lang=en").get_json()
+    assert body["admin_modules"] == ["/plugins/probe/admin.js"]
+    assert body["admin_styles"] == ["/plugins/probe/admin.css"]
+    probe_format = next(f for f in body["formats"] if f["name"] == "probe")
+    assert probe_format["admin_modules"] == [] and probe_format["admin_styles"] == []
+    assert papp.test_client().get("/plugins/probe/admin.js").status_code == 200
+
+
+@pytest.mark.parametrize("urls", ['["https://cdn.example/panel.js"]', '["//cdn.example/panel.js"]',
+                                  '["plugins/other/panel.js"]', '"/plugins/other/panel.js"'])
+def test_an_admin_module_from_another_origin_stops_the_start(tmp_path, clock, urls):
+    """Checked as a format's ``modules`` are: the admin page's CSP loads from this server only."""
+    folder = tmp_path / "plugins"
+    folder.mkdir()
+    (folder / "elsewhere.py").write_text(
+        f"from spiegel.api import hookimpl\n\n@hookimpl\ndef register_admin_modules():\n    return {urls}\n")
+    with pytest.raises(PluginError, match=r"plugin file:elsewhere.py: register_admin_modules"):
+        make_app(tmp_path / "instance", clock, PLUGINS_DIR=str(folder))
+
+
 # --- format behaviour ---------------------------------------------------------------------------------
 
 
@@ -446,6 +469,7 @@ def test_every_hook_is_called_and_exercised(papp, probe, tmp_path, clock):
         "meeting_erased": test_erasing_a_meeting_erases_the_plugins_rows_too,
         "register_actions": test_broken_declarations_stop_the_start_naming_the_plugin,
         "register_admin_actions": test_an_admin_action_of_a_plugin_is_served_to_the_administrator_only,
+        "register_admin_modules": test_a_plugin_adds_admin_page_modules_besides_its_formats,
         "register_outcome_kinds": test_a_plugin_outcome_kind_is_captured_in_its_format_and_reported_in_every_export,
     }
     assert set(exercised) == set(_hookspecs()), "name the test that covers each hook"

@@ -22,23 +22,13 @@ import uuid
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, FakeClock, LiveServer, free_port, make_app, uid
+from helpers import ROOT, FakeClock, LiveServer, free_port, make_app, uid, until
 from realtime_clients import Peer, close_all
 from redis_server import RedisServer
 
 pytestmark = pytest.mark.e2e
 
 SECRET_KEY = "verzonnen-geheime-sleutel-voor-de-schaaltest"
-
-
-def wait_until(condition, timeout: float = 20.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture
@@ -108,7 +98,7 @@ def test_moderator_on_a_and_listeners_on_b_see_each_other(pair):
         # A revoked link closes its socket in the other worker.
         status, _ = a.api("POST", f"/api/admin/meetings/{meeting_id}/moderator-link", {}, admin=True)
         assert status == 200
-        wait_until(lambda: not moderator.sio.connected, what="the old moderator link's socket to close")
+        until("the old moderator link's socket to close", lambda: not moderator.sio.connected)
 
         # The admin session and the wrong-password limit hold across workers.
         assert _admin_cookie_works_on_other_worker(a, b)
@@ -118,7 +108,7 @@ def test_moderator_on_a_and_listeners_on_b_see_each_other(pair):
         assert status == 200
         for peer in listeners:
             peer.wait_for("meeting.erased")
-        wait_until(lambda: not any(p.sio.connected for p in listeners), what="the erased meeting's sockets to close")
+        until("the erased meeting's sockets to close", lambda: not any(p.sio.connected for p in listeners))
     finally:
         close_all([moderator, *listeners])
 
@@ -159,13 +149,13 @@ def test_a_killed_worker_s_tablets_reconnect_to_the_other_with_nothing_lost(pair
     assert moderator.call("phase.goto", {"key": "listening"})["ok"]
     asked = {t: add_questions(p, 3, p.name) for t, p in zip(tokens, listeners, strict=True)}
     try:
-        wait_until(lambda: connected(moderator) == 3, what="presence of B's listeners")
+        until("presence of B's listeners", lambda: connected(moderator) == 3)
         b.kill()
         killed = time.monotonic()
         for peer in listeners:
             peer.sio.reconnection = False
         # B's sockets drop out of presence once its heartbeat is gone (about 10 s).
-        wait_until(lambda: connected(moderator) == 0, timeout=30, what="a dead worker's sockets to drop out")
+        until("a dead worker's sockets to drop out", lambda: connected(moderator) == 0, timeout=30)
         print(f"a dead worker's sockets dropped out of presence after {time.monotonic() - killed:.1f} s")
         # The tablets come back through the proxy, which now sends them to A.
         close_all(listeners)
@@ -174,7 +164,7 @@ def test_a_killed_worker_s_tablets_reconnect_to_the_other_with_nothing_lost(pair
             mine = sorted(q["id"] for q in peer.of("snapshot")[0]["questions"])
             assert mine == sorted(asked[token])
         assert sorted(q["id"] for q in moderator.snapshot()["questions"]) == sorted(sum(asked.values(), []))
-        wait_until(lambda: connected(moderator) == 3, what="presence after the reconnect")
+        until("presence after the reconnect", lambda: connected(moderator) == 3)
     finally:
         close_all([moderator, *listeners])
 
@@ -196,9 +186,9 @@ def test_a_worker_stopped_with_sigterm_leaves_presence_at_once_and_tells_staff(p
         return {w: owners.count(w) for w in set(owners)}
 
     try:
-        wait_until(lambda: connected(moderator) == 3, what="presence of B's listeners")
-        before = wait_until(lambda: len(workers_in_presence()) == 2 and workers_in_presence(),
-                            what="both workers' sockets in Redis")
+        until("presence of B's listeners", lambda: connected(moderator) == 3)
+        before = until("both workers' sockets in Redis",
+                       lambda: len(workers_in_presence()) == 2 and workers_in_presence())
         worker_b = next(w for w, n in before.items() if n == 3)
         assert store.exists(f"{prefix}worker:{worker_b}")
         for peer in listeners:
@@ -227,13 +217,13 @@ def test_redis_restarted_mid_meeting_service_back_within_five_seconds(pair, redi
     tokens = [b.join(code, name=f"L{i}")["token"] for i in range(2)]
     listeners = [Peer(b.url, t, f"listener{i}@B").connect() for i, t in enumerate(tokens)]
     try:
-        wait_until(lambda: connected(moderator) == 2, what="presence before the restart")
+        until("presence before the restart", lambda: connected(moderator) == 2)
         assert moderator.call("phase.goto", {"key": "listening"})["ok"]
         before = add_questions(listeners[0], 2, "voor")
         status, health = a.api("GET", "/healthz")
         assert (status, health["ok"], health["database"], health["redis"]) == (200, True, "up", "up")
         redis_server.kill()
-        assert wait_until(lambda: a.api("GET", "/healthz")[1].get("redis") == "down", what="/healthz to say so")
+        assert until("/healthz to say so", lambda: a.api("GET", "/healthz")[1].get("redis") == "down")
         # Without Redis each worker still serves its own sockets, and stores what they send.
         during = add_questions(listeners[1], 2, "tijdens")
         assert moderator.call("timer.start", {"seconds": 600})["ok"]
@@ -247,11 +237,11 @@ def test_redis_restarted_mid_meeting_service_back_within_five_seconds(pair, redi
             ids = {p.get("question", p).get("id") for p in moderator.of("question")}
             return probe[-1] in ids or any(pid in ids for pid in probe)
 
-        wait_until(lambda: delivered(), timeout=5, what="cross-worker delivery after the Redis restart")
+        until("cross-worker delivery after the Redis restart", lambda: delivered(), timeout=5)
         print(f"service back {time.monotonic() - back:.2f} s after Redis answered again")
         # Presence is rewritten by each worker's next heartbeat (eventually consistent, like a
         # dead worker's sockets leaving it): a condition, not part of the five seconds.
-        wait_until(lambda: connected(moderator) == 2, what="presence rewritten after the Redis restart")
+        until("presence rewritten after the Redis restart", lambda: connected(moderator) == 2)
         print(f"presence rewritten {time.monotonic() - back:.2f} s after Redis answered again")
         stored = {q["id"] for q in moderator.snapshot()["questions"]}
         assert set(before) | set(during) | set(probe) <= stored, "an acknowledged question was lost"
@@ -454,14 +444,14 @@ def test_run_workers_starts_both_and_restarts_a_killed_one(tmp_path, postgres_ur
     port = _consecutive_ports()
     proc = start_supervisor(tmp_path, postgres_url, redis_server.url, port)
     try:
-        wait_until(lambda: _healthy(port) and _healthy(port + 1), timeout=60, what="both workers")
+        until("both workers", lambda: _healthy(port) and _healthy(port + 1))
         workers = _children(proc.pid)
         assert len(workers) == 2, workers
         second = next(pid for pid, cmd in workers.items() if f"--port {port + 1}" in cmd)
         os.kill(second, signal.SIGKILL)
-        wait_until(lambda: any(f"--port {port + 1}" in cmd and pid != second
-                               for pid, cmd in _children(proc.pid).items()), timeout=30, what="a new worker")
-        wait_until(lambda: _healthy(port + 1), timeout=60, what="the restarted worker to answer")
+        until("a new worker", lambda: any(f"--port {port + 1}" in cmd and pid != second
+                                          for pid, cmd in _children(proc.pid).items()), timeout=30)
+        until("the restarted worker to answer", lambda: _healthy(port + 1))
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(30) == 0
         assert not _children(proc.pid)
@@ -490,7 +480,7 @@ def nginx_config(tmp_path: Path, http_port: int, https_port: int, workers: list[
     (tmp_path / "spiegel.conf").write_text(site)
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
                     "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")],
-                   check=True, capture_output=True, timeout=60)
+                   check=True, capture_output=True)
     temp = {name: tmp_path / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
     for path in temp.values():
         path.mkdir(exist_ok=True)
@@ -527,7 +517,7 @@ def nginx(tmp_path):
                        capture_output=True, timeout=30)
         procs.append(subprocess.Popen([nginx_bin, "-c", str(conf), "-p", str(tmp_path / "nginx")],
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        wait_until(lambda: _answers(f"https://127.0.0.1:{https_port}/healthz"), what="nginx")
+        until("nginx", lambda: _answers(f"https://127.0.0.1:{https_port}/healthz"))
         return http_port, https_port
 
     yield start
@@ -585,7 +575,7 @@ def test_the_nginx_recipe_serves_https_websockets_and_fails_over(tmp_path, postg
         for peer in peers[1:]:
             peer.wait_for("snapshot", count=2, timeout=30)
         # The snapshot can arrive a moment before the client counts itself connected.
-        wait_until(lambda: all(p.sio.connected for p in peers), what="the reconnected clients")
+        until("the reconnected clients", lambda: all(p.sio.connected for p in peers))
         assert set(asked) <= {q["id"] for q in moderator.snapshot()["questions"]}
         assert peers[1].call("question.add", {"id": asked[0], "text": "Verzonnen vraag proxy.0"})["duplicate"] is True
         access = (tmp_path / "nginx" / "spiegel.access.log").read_text()

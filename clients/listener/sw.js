@@ -1,8 +1,15 @@
+// @ts-check
 // Service worker for the listener page: lets a tablet reload /join/<code> while the Wi-Fi is
 // down. It caches only the page shell (HTML, scripts, styles), never anything a person wrote:
 // notes and questions live in the page's own storage and go to the server over the socket.
 //
 // Network first: a connected tablet always gets the current page; the cache is the fallback.
+
+// The worker's own global and events, typed here: TypeScript's "webworker" library cannot share
+// one program with the pages' "dom" (clients/jsconfig.json).
+/** @typedef {Event & {waitUntil(promise: Promise<any>): void}} ExtendableEvent */
+/** @typedef {ExtendableEvent & {request: Request, respondWith(response: Response | Promise<Response>): void}} FetchEvent */
+const worker = /** @type {typeof globalThis & {skipWaiting(): Promise<void>, clients: {claim(): Promise<void>}}} */ (/** @type {unknown} */ (self));
 
 const CACHE = 'spiegel-listener-shell-v2';
 const PAGE_KEY = '/join/';
@@ -49,22 +56,22 @@ const SHELL = [
 // A plugin's page modules and stylesheets (`client.modules`, `client.styles`) are kept as they pass, after the first visit.
 const PLUGIN_ASSETS = /^\/plugins\/[^/]+\/static\//;
 
-self.addEventListener('install', (event) => {
+self.addEventListener('install', (/** @type {ExtendableEvent} */ event) => {
   event.waitUntil(
     caches.open(CACHE).then(async (cache) => {
       await cache.addAll(SHELL);
       // Every /join/<code> serves the same page; keep one copy under a fixed key.
       const page = await fetch('/join/SHELL', { cache: 'no-store' });
       if (page.ok) await cache.put(PAGE_KEY, page);
-    }).then(() => self.skipWaiting()),
+    }).then(() => worker.skipWaiting()),
   );
 });
 
-self.addEventListener('activate', (event) => {
+self.addEventListener('activate', (/** @type {ExtendableEvent} */ event) => {
   event.waitUntil(
     caches.keys()
       .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
-      .then(() => self.clients.claim()),
+      .then(() => worker.clients.claim()),
   );
 });
 
@@ -74,7 +81,7 @@ function cacheKey(url) {
   return null; // the API, the socket and everything else pass straight through
 }
 
-self.addEventListener('fetch', (event) => {
+self.addEventListener('fetch', (/** @type {FetchEvent} */ event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== 'GET' || url.origin !== self.location.origin) return;
   const key = cacheKey(url);

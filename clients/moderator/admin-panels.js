@@ -1,5 +1,6 @@
 // @ts-check
-// The admin page's panel registry: where a format's `admin` modules (`/api/formats`,
+// The admin page's panel registry: where a format's `admin` modules (`/api/formats`, each
+// format's `admin_modules`) and any plugin's (`register_admin_modules`: the answer's own
 // `admin_modules`) draw, through the same manager as the other pages (../shared/README.md).
 // Two slots: `options`, under the format cards of the new-meeting form (a picker for one of
 // the format's options), and `library`, a section of the page for the organisation's own data
@@ -58,10 +59,16 @@ export function adminPanels(opts) {
   return {
     manager: registry.manager,
     render,
-    /** Import every format's admin modules (once each). @param {any[]} formats */
-    async load(formats) {
-      loadStyles(formats.flatMap((f) => (Array.isArray(f.admin_styles) ? f.admin_styles : [])), linked);
-      const urls = formats.flatMap((f) => (Array.isArray(f.admin_modules) ? f.admin_modules : []));
+    /**
+     * Import every format's admin modules, then the other plugins' (once each).
+     * @param {any[]} formats
+     * @param {{admin_modules?: string[], admin_styles?: string[], [key: string]: any}} [plugins] `/api/formats`'s own
+     */
+    async load(formats, plugins = {}) {
+      /** @param {any} list @returns {string[]} */
+      const urlsOf = (list) => (Array.isArray(list) ? list : []);
+      loadStyles([...formats.flatMap((f) => urlsOf(f.admin_styles)), ...urlsOf(plugins.admin_styles)], linked);
+      const urls = [...formats.flatMap((f) => urlsOf(f.admin_modules)), ...urlsOf(plugins.admin_modules)];
       if (urls.length) await loadModules(urls, registry.manager, loaded);
       render();
     },

@@ -21,7 +21,7 @@ import { pickedBeforeStart } from '/static/shared/i18n.js';
 
   function setLang(l) {
     S.setLang(l);
-    $('lang').value = S.lang();
+    /** @type {HTMLSelectElement} */ ($('lang')).value = S.lang();
     S.applyI18n(document);
     document.title = `Spiegel · ${t('admin.title')}`;
   }
@@ -29,8 +29,8 @@ import { pickedBeforeStart } from '/static/shared/i18n.js';
   if (early) try { localStorage.setItem(LANG_STORE, early); } catch (err) { /* private mode */ }
   setLang(early || localStorage.getItem(LANG_STORE) || 'nl');
   $('lang').addEventListener('change', async (e) => {
-    try { localStorage.setItem(LANG_STORE, e.target.value); } catch (err) { /* ignore */ }
-    setLang(e.target.value);
+    try { localStorage.setItem(LANG_STORE, /** @type {HTMLSelectElement} */ (e.target).value); } catch (err) { /* ignore */ }
+    setLang(/** @type {HTMLSelectElement} */ (e.target).value);
     if ($('app').hidden) return;
     renderMeetings(); // the page's own words at once; the server's (formats) follow below
     // Format cards, phase names and durations come from the server in one language: fetch
@@ -42,6 +42,11 @@ import { pickedBeforeStart } from '/static/shared/i18n.js';
 
   const { toast } = S;
 
+  /**
+   * The server's JSON answer with its HTTP status; `{ok: false, error}` when none came.
+   * @param {string} method @param {string} path @param {any} [body]
+   * @returns {Promise<{status: number, ok?: boolean, error?: any, [key: string]: any}>}
+   */
   async function api(method, path, body) {
     try {
       const r = await fetch(path, {
@@ -50,6 +55,7 @@ import { pickedBeforeStart } from '/static/shared/i18n.js';
         body: body ? JSON.stringify(body) : undefined,
         credentials: 'same-origin',
       });
+      /** @type {Record<string, any>} */
       let data = {};
       try { data = await r.json(); } catch (e) { data = { ok: false, error: { code: 'internal_error' } }; }
       if (r.status === 401) showLogin();
@@ -75,9 +81,9 @@ import { pickedBeforeStart } from '/static/shared/i18n.js';
   }
   $('login-form').addEventListener('submit', async (e) => {
     e.preventDefault();
-    const ans = await api('POST', '/api/admin/login', { password: $('password').value });
+    const ans = await api('POST', '/api/admin/login', { password: /** @type {HTMLInputElement} */ ($('password')).value });
     if (ans.ok) {
-      $('password').value = '';
+      /** @type {HTMLInputElement} */ ($('password')).value = '';
       $('login-error').hidden = true;
       showApp();
     } else {
@@ -106,7 +112,7 @@ import { pickedBeforeStart } from '/static/shared/i18n.js';
       // The formats' own fields are still coming: the form says so until it is drawn with them.
       $('create').setAttribute('aria-busy', 'true');
       try {
-        await panels.load(formats);
+        await panels.load(formats, ans); // the formats' admin modules, then other plugins'
       } finally {
         renderOptions();
         $('create').removeAttribute('aria-busy');
@@ -116,7 +122,7 @@ import { pickedBeforeStart } from '/static/shared/i18n.js';
     renderOptions();
   }
   const currentFormat = () => {
-    const chosen = document.querySelector('input[name="format"]:checked');
+    const chosen = /** @type {HTMLInputElement|null} */ (document.querySelector('input[name="format"]:checked'));
     const name = chosen ? chosen.value : 'common';
     return formats.find((f) => f.name === name) || formats[0] || { name: 'common', phases: [] };
   };
@@ -127,7 +133,7 @@ import { pickedBeforeStart } from '/static/shared/i18n.js';
   const text = (v) => (v && typeof v === 'object' ? v[S.lang()] || v.nl || '' : v || '');
 
   function renderFormats() {
-    const chosen = (document.querySelector('input[name="format"]:checked') || {}).value || 'common';
+    const chosen = /** @type {HTMLInputElement|null} */ (document.querySelector('input[name="format"]:checked'))?.value || 'common';
     S.rebuild($('formats'), (frag) => {
       if (!formats.length) { frag.append(el('p', { class: 'hint' }, t('admin.formats.none'))); return; }
       formats.forEach((f) => {
@@ -143,7 +149,7 @@ import { pickedBeforeStart } from '/static/shared/i18n.js';
       });
     });
     if (!document.querySelector('input[name="format"]:checked')) {
-      const first = document.querySelector('input[name="format"]');
+      const first = /** @type {HTMLInputElement|null} */ (document.querySelector('input[name="format"]'));
       if (first) first.checked = true;
     }
   }
@@ -163,7 +169,7 @@ import { pickedBeforeStart } from '/static/shared/i18n.js';
     optionsReader = optionsForm($('f-options'), fields, { prefix: 'opt', typed });
     if (panels) panels.render();
     const extra = $('slot-options');
-    $('options-box').hidden = !fields.length && !(extra && [...extra.children].some((c) => !c.hidden));
+    $('options-box').hidden = !fields.length && !(extra && [...extra.children].some((c) => !(/** @type {HTMLElement} */ (c)).hidden));
   }
 
   function timedPhases() {
@@ -215,15 +221,16 @@ import { pickedBeforeStart } from '/static/shared/i18n.js';
   // ---------------------------------------------------------------- create
   $('save-draft').addEventListener('click', () => { submitMode = 'draft'; });
   $('f-title').addEventListener('input', () => {
-    if ($('f-title').value.trim()) { $('f-title-error').hidden = true; $('f-title').removeAttribute('aria-invalid'); }
+    if (/** @type {HTMLInputElement} */ ($('f-title')).value.trim()) { $('f-title-error').hidden = true; $('f-title').removeAttribute('aria-invalid'); }
   });
   $('save-open').addEventListener('click', () => { submitMode = 'open'; });
   $('create').addEventListener('submit', async (e) => {
     e.preventDefault();
-    if (e.submitter && e.submitter.value) submitMode = e.submitter.value;
+    const submitter = /** @type {HTMLButtonElement|null} */ (/** @type {SubmitEvent} */ (e).submitter);
+    if (submitter && submitter.value) submitMode = submitter.value;
     const err = $('create-error');
     err.hidden = true;
-    const title = $('f-title').value.trim();
+    const title = /** @type {HTMLInputElement} */ ($('f-title')).value.trim();
     if (!title) {
       // Next to the field, where the eye goes with the focus (not at the foot of the form).
       $('f-title-error').textContent = t('admin.new.needTitle');
@@ -237,17 +244,17 @@ import { pickedBeforeStart } from '/static/shared/i18n.js';
     const body = {
       title,
       format: currentFormat().name,
-      language: (document.querySelector('input[name="language"]:checked') || {}).value || 'nl',
+      language: /** @type {HTMLInputElement|null} */ (document.querySelector('input[name="language"]:checked'))?.value || 'nl',
       open: submitMode === 'open',
     };
-    const theme = $('f-theme').value.trim();
+    const theme = /** @type {HTMLTextAreaElement} */ ($('f-theme')).value.trim();
     if (theme) body.theme = theme;
-    if ($('f-date').value) body.scheduled_for = new Date($('f-date').value).toISOString();
-    if ($('f-expected').value !== '') body.expected_listeners = Number($('f-expected').value);
+    if (/** @type {HTMLInputElement} */ ($('f-date')).value) body.scheduled_for = new Date(/** @type {HTMLInputElement} */ ($('f-date')).value).toISOString();
+    if (/** @type {HTMLInputElement} */ ($('f-expected')).value !== '') body.expected_listeners = Number(/** @type {HTMLInputElement} */ ($('f-expected')).value);
     const items = prepared.map((p) => ({ id: p.id, text: (p.text || '').trim(), phase: p.phase || undefined })).filter((p) => p.text);
     if (items.length) body.prepared = items;
     const durs = {};
-    document.querySelectorAll('#durations input[data-phase]').forEach((input) => {
+    document.querySelectorAll('#durations input[data-phase]').forEach((/** @type {HTMLInputElement} */ input) => {
       if (input.value !== '') durs[input.dataset.phase] = Math.round(Number(input.value) * 60);
     });
     if (Object.keys(durs).length) body.durations = durs;
@@ -266,7 +273,7 @@ import { pickedBeforeStart } from '/static/shared/i18n.js';
       return;
     }
     showCreated(ans);
-    $('create').reset();
+    /** @type {HTMLFormElement} */ ($('create')).reset();
     prepared = [];
     durations = {};
     renderFormats();
@@ -283,20 +290,20 @@ import { pickedBeforeStart } from '/static/shared/i18n.js';
     const modUrl = ans.moderator_url || '';
     const joinUrl = ans.join_url || '';
     const code = (ans.meeting && ans.meeting.code) || '';
-    $('mod-url').value = modUrl;
-    $('join-url').value = joinUrl;
+    /** @type {HTMLInputElement} */ ($('mod-url')).value = modUrl;
+    /** @type {HTMLInputElement} */ ($('join-url')).value = joinUrl;
     $('created-code').textContent = code;
-    $('open-mod').href = modUrl;
-    $('open-print').href = `/static/moderator/print.html?code=${encodeURIComponent(code)}&url=${encodeURIComponent(joinUrl)}`;
+    /** @type {HTMLAnchorElement} */ ($('open-mod')).href = modUrl;
+    /** @type {HTMLAnchorElement} */ ($('open-print')).href = `/static/moderator/print.html?code=${encodeURIComponent(code)}&url=${encodeURIComponent(joinUrl)}`;
     box.hidden = false;
     box.scrollIntoView({ block: 'start' });
     box.focus();
   }
-  $('copy-mod').addEventListener('click', async () => toast(await S.copy($('mod-url').value, $('mod-url')) ? t('common.copied') : t('common.copyFailed')));
-  $('copy-join').addEventListener('click', async () => toast(await S.copy($('join-url').value, $('join-url')) ? t('common.copied') : t('common.copyFailed')));
+  $('copy-mod').addEventListener('click', async () => toast(await S.copy(/** @type {HTMLInputElement} */ ($('mod-url')).value, /** @type {HTMLInputElement} */ ($('mod-url'))) ? t('common.copied') : t('common.copyFailed')));
+  $('copy-join').addEventListener('click', async () => toast(await S.copy(/** @type {HTMLInputElement} */ ($('join-url')).value, /** @type {HTMLInputElement} */ ($('join-url'))) ? t('common.copied') : t('common.copyFailed')));
   $('created-done').addEventListener('click', () => {
     // The key is shown once: clear it from the page.
-    $('mod-url').value = '';
+    /** @type {HTMLInputElement} */ ($('mod-url')).value = '';
     $('open-mod').removeAttribute('href');
     $('created').hidden = true;
     $('f-title').focus();
@@ -340,7 +347,7 @@ import { pickedBeforeStart } from '/static/shared/i18n.js';
   const printHref = (m) => `/static/moderator/print.html?code=${encodeURIComponent(m.code)}${m.join_url ? `&url=${encodeURIComponent(m.join_url)}` : ''}`;
 
   // ---------------------------------------------------------------- one meeting: edit, open, new moderator link
-  const meetingDlg = $('meeting-dlg');
+  const meetingDlg = /** @type {HTMLDialogElement} */ ($('meeting-dlg'));
   let current = null;
   function fillMeeting(m) {
     current = m;
@@ -350,11 +357,11 @@ import { pickedBeforeStart } from '/static/shared/i18n.js';
       el('span', { class: `badge state-${m.state}` }, t(`state.${m.state}`)),
       el('span', null, fmt ? text(fmt.title) : m.format_title || m.format),
       el('span', { class: 'mono' }, m.code));
-    $('e-title').value = m.title || '';
-    $('e-theme').value = m.theme || '';
-    $('e-date').value = S.toLocalInput(m.scheduled_for);
-    $('e-lang').value = m.language || 'nl';
-    $('e-expected').value = m.expected_listeners ?? '';
+    /** @type {HTMLInputElement} */ ($('e-title')).value = m.title || '';
+    /** @type {HTMLTextAreaElement} */ ($('e-theme')).value = m.theme || '';
+    /** @type {HTMLInputElement} */ ($('e-date')).value = S.toLocalInput(m.scheduled_for);
+    /** @type {HTMLSelectElement} */ ($('e-lang')).value = m.language || 'nl';
+    /** @type {HTMLInputElement} */ ($('e-expected')).value = m.expected_listeners ?? '';
     $('e-title-error').hidden = true;
     $('e-title').removeAttribute('aria-invalid');
     // Options the format still reads after the meeting was made; the others were used once.
@@ -362,9 +369,9 @@ import { pickedBeforeStart } from '/static/shared/i18n.js';
     editReader = optionsForm($('e-options'), editable, { prefix: 'eopt', values: m.options || {} });
     $('e-options-box').hidden = !editable.length;
     $('meeting-open').hidden = m.state !== 'draft';
-    $('meeting-print').href = printHref(m);
+    /** @type {HTMLAnchorElement} */ ($('meeting-print')).href = printHref(m);
     $('modlink-out').hidden = true;
-    $('modlink-url').value = '';
+    /** @type {HTMLInputElement} */ ($('modlink-url')).value = '';
   }
   function openMeeting(m) {
     fillMeeting(m);
@@ -372,7 +379,7 @@ import { pickedBeforeStart } from '/static/shared/i18n.js';
     $('e-title').focus();
   }
   function closeMeeting() {
-    $('modlink-url').value = ''; // a moderator key is shown once and leaves the page with the dialog
+    /** @type {HTMLInputElement} */ ($('modlink-url')).value = ''; // a moderator key is shown once and leaves the page with the dialog
     $('modlink-open').removeAttribute('href');
     meetingDlg.close();
   }
@@ -380,7 +387,7 @@ import { pickedBeforeStart } from '/static/shared/i18n.js';
   meetingDlg.addEventListener('cancel', (e) => { e.preventDefault(); closeMeeting(); });
   $('meeting-form').addEventListener('submit', async (e) => {
     e.preventDefault();
-    const title = $('e-title').value.trim();
+    const title = /** @type {HTMLInputElement} */ ($('e-title')).value.trim();
     if (!title) {
       $('e-title-error').textContent = t('admin.new.needTitle');
       $('e-title-error').hidden = false;
@@ -388,9 +395,9 @@ import { pickedBeforeStart } from '/static/shared/i18n.js';
       $('e-title').focus();
       return;
     }
-    const body = { title, theme: $('e-theme').value.trim(), language: $('e-lang').value,
-      scheduled_for: $('e-date').value ? new Date($('e-date').value).toISOString() : null,
-      expected_listeners: $('e-expected').value !== '' ? Number($('e-expected').value) : null };
+    const body = { title, theme: /** @type {HTMLTextAreaElement} */ ($('e-theme')).value.trim(), language: /** @type {HTMLSelectElement} */ ($('e-lang')).value,
+      scheduled_for: /** @type {HTMLInputElement} */ ($('e-date')).value ? new Date(/** @type {HTMLInputElement} */ ($('e-date')).value).toISOString() : null,
+      expected_listeners: /** @type {HTMLInputElement} */ ($('e-expected')).value !== '' ? Number(/** @type {HTMLInputElement} */ ($('e-expected')).value) : null };
     const own = editReader ? editReader.read() : { values: {}, ok: true };
     if (!own.ok) return;
     if (Object.keys(own.values).length) body.options = own.values;
@@ -413,13 +420,13 @@ import { pickedBeforeStart } from '/static/shared/i18n.js';
   $('modlink-new').addEventListener('click', async () => {
     const ans = await api('POST', `/api/admin/meetings/${encodeURIComponent(current.id)}/moderator-link`, {});
     if (!ans.ok) { toast(S.errorText(ans.error), 'error'); return; }
-    $('modlink-url').value = ans.moderator_url;
-    $('modlink-open').href = ans.moderator_url;
+    /** @type {HTMLInputElement} */ ($('modlink-url')).value = ans.moderator_url;
+    /** @type {HTMLAnchorElement} */ ($('modlink-open')).href = ans.moderator_url;
     $('modlink-out').hidden = false;
     $('modlink-url').focus();
-    $('modlink-url').select();
+    /** @type {HTMLInputElement} */ ($('modlink-url')).select();
   });
-  $('modlink-copy').addEventListener('click', async () => toast(await S.copy($('modlink-url').value, $('modlink-url')) ? t('common.copied') : t('common.copyFailed')));
+  $('modlink-copy').addEventListener('click', async () => toast(await S.copy(/** @type {HTMLInputElement} */ ($('modlink-url')).value, /** @type {HTMLInputElement} */ ($('modlink-url'))) ? t('common.copied') : t('common.copyFailed')));
 
   async function duplicate(m) {
     const ans = await api('POST', `/api/admin/meetings/${encodeURIComponent(m.id)}/duplicate`, {});
@@ -429,7 +436,7 @@ import { pickedBeforeStart } from '/static/shared/i18n.js';
   }
 
   // Erasing is final and removes what people wrote: ask once, in a dialog that names the meeting.
-  const eraseDlg = $('erase-dlg');
+  const eraseDlg = /** @type {HTMLDialogElement} */ ($('erase-dlg'));
   let erasing = null;
   function askErase(m) {
     erasing = m;

@@ -29,7 +29,8 @@ import { pagePanels } from '/static/moderator/plugins.js';
     return;
   }
 
-  const socket = io({ auth: { token: key }, reconnectionDelayMax: 4000 });
+  // `io`: the vendored socket.io client's global (/static/shared/vendor/socket.io.min.js)
+  const socket = /** @type {any} */ (globalThis).io({ auth: { token: key }, reconnectionDelayMax: 4000 });
   // Plugin panels (client.modules) draw into #slot-main on the stage; the display sends nothing.
   const panels = pagePanels({
     page: 'display',
@@ -115,7 +116,7 @@ import { pagePanels } from '/static/moderator/plugins.js';
       $('lobby-title').textContent = st.meeting.title;
       $('lobby-code').textContent = st.meeting.code;
       $('lobby-host').textContent = url.replace(/^https?:\/\//, '').replace(/\/[^/]*$/, '');
-      const img = $('lobby-qr');
+      const img = /** @type {HTMLImageElement} */ ($('lobby-qr'));
       const src = `/qr/${encodeURIComponent(st.meeting.code)}.svg`;
       if (img.getAttribute('src') !== src) img.src = src;
       img.alt = t('display.qrAlt', { url });

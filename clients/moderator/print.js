@@ -12,7 +12,7 @@ import { Spiegel as S } from '/static/moderator/common.js';
 
   function render(meeting) {
     S.setLang(lang || (meeting && meeting.language) || 'nl');
-    $('lang').value = S.lang();
+    /** @type {HTMLSelectElement} */ ($('lang')).value = S.lang();
     S.applyI18n(document);
     document.title = `${meeting ? meeting.title : 'Spiegel'} · ${S.t('print.title')}`;
     $('title').textContent = meeting ? meeting.title : '';
@@ -20,11 +20,11 @@ import { Spiegel as S } from '/static/moderator/common.js';
     $('theme').hidden = !(meeting && meeting.theme);
     $('host').textContent = joinUrl.replace(/^https?:\/\//, '').replace(/\/[^/]*$/, '');
     $('code').textContent = code;
-    $('qr').alt = S.t('display.qrAlt', { url: joinUrl });
+    /** @type {HTMLImageElement} */ ($('qr')).alt = S.t('display.qrAlt', { url: joinUrl });
   }
 
   let meeting = null;
-  $('lang').addEventListener('change', (e) => { lang = e.target.value; render(meeting); });
+  $('lang').addEventListener('change', (e) => { lang = /** @type {HTMLSelectElement} */ (e.target).value; render(meeting); });
   $('print').addEventListener('click', () => window.print());
   if (!code) {
     render(null);
@@ -32,7 +32,7 @@ import { Spiegel as S } from '/static/moderator/common.js';
     $('error').hidden = false;
     return;
   }
-  $('qr').src = `/qr/${encodeURIComponent(code)}.svg`;
+  /** @type {HTMLImageElement} */ ($('qr')).src = `/qr/${encodeURIComponent(code)}.svg`;
   render(null);
   fetch(`/api/meetings/${encodeURIComponent(code)}`)
     .then((r) => r.json())

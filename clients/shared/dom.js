@@ -11,10 +11,12 @@ export function $(id) {
  * Build an element: el('button', {class: 'x', onclick: fn, 'aria-label': …}, 'text', child).
  * `text` sets textContent, `dataset` an object of data-*, `on…` a listener; value, checked,
  * selected, disabled and hidden are set as properties; null, undefined and false are left out.
- * @param {string} tag
- * @param {Record<string, any>} [attrs]
+ * Typed by its tag (el('input') is an HTMLInputElement), so callers need no cast.
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, any> | null} [attrs]
  * @param {...any} children nodes, strings or (nested) arrays of them
- * @returns {HTMLElement}
+ * @returns {HTMLElementTagNameMap[K]}
  */
 export function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);

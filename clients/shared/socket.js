@@ -13,7 +13,11 @@ export const RETRY_CODES = new Set([
 /** Refusals that mean "the server does not know this device any more". */
 export const IDENTITY_CODES = new Set(['token_unknown', 'not_authenticated']);
 
-/** @typedef {{ok: true, ack: any} | {ok: false, code: string, error: {code: string, message?: string}, retry: boolean}} Answer */
+/**
+ * One shape for both outcomes (`ok` true: `ack`; false: `code`, `error`, `retry`): without
+ * strictNullChecks the checker does not narrow a union on `!answer.ok`.
+ * @typedef {{ok: boolean, ack?: any, code?: string, error?: {code: string, message?: string}, retry?: boolean}} Answer
+ */
 
 /** Wait until the deferred socket.io script has run. @returns {Promise<any>} io */
 export function whenIo() {

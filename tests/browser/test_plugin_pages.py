@@ -144,3 +144,28 @@ def test_the_room_display_shows_the_plugins_banner(browser, probe_server, no_thi
     expect(page.locator("#probe-banner-text")).to_have_text("Pauze tot kwart over")
     mod.close()
     ctx.close()
+
+
+def test_the_admin_page_shows_a_plugins_own_panel_in_dutch_and_english(browser, probe_server, no_third_party):
+    """``register_admin_modules``: a panel of the plugin's own, not its format's, in the admin
+    page's library slot, its stylesheet linked, its texts from the installed package."""
+    import re
+
+    from moderator_support import signed_in_admin
+
+    server = probe_server
+    ctx, page = signed_in_admin(browser, server, no_third_party)
+    panel = page.locator('#slot-library > [data-panel="probe.library"]')
+    expect(panel).to_be_visible()
+    expect(panel.get_by_role("heading", name="Tips in alle gesprekken")).to_be_visible()
+    # counted through the probe's administrator action (other tests of the module add tips)
+    expect(page.locator("#probe-library-count")).to_have_text(re.compile(r"^\d+ tips bewaard$"))
+    expect(page.locator('link[rel="stylesheet"][href="/plugins/probe/admin.css"]')).to_have_count(1)
+    expect(panel).to_have_css("border-left-width", "5px")
+
+    page.locator("#lang").select_option("en")
+    expect(panel.get_by_role("heading", name="Tips in all meetings")).to_be_visible()
+    expect(page.locator("#probe-library-count")).to_have_text(re.compile(r"^\d+ tips kept$"))
+    expect(page.locator('[data-panel="probe.library"]')).to_have_count(1)  # drawn again, not twice
+    assert not page.errors, page.errors
+    ctx.close()

@@ -69,7 +69,8 @@ function submit(which, ev) {
   }
   const link = which === 'note' && S.prompt && /** @type {HTMLInputElement} */ ($('note-link')).checked;
   const kept = addItem(which, value, which === 'note' ? { tags: drafts().note.tags || [], prompt: link ? S.prompt : null } : {});
-  drafts()[which] = which === 'note' ? { text: '', tags: [], link: true } : { text: '' };
+  if (which === 'note') drafts().note = { text: '', tags: [], link: true };
+  else drafts()[which] = { text: '' };
   drafts().notice = null;
   let next = which;
   if (which === 'question' && can('note')) {

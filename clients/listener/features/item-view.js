@@ -94,7 +94,7 @@ export function renderItem(li, kind, item) {
 function part(li, cls, tag, first = false) {
   let node = /** @type {HTMLElement|null} */ (li.querySelector(`:scope > .${cls}`));
   if (!node) {
-    node = el(tag, { class: cls });
+    node = el(/** @type {keyof HTMLElementTagNameMap} */ (tag), { class: cls });
     if (first) li.prepend(node);
     else li.append(node);
   }

@@ -56,7 +56,7 @@ function addForm(kind, title, ctx) {
     type: 'button',
     onclick: async () => {
       if (!area.value.trim()) { area.focus(); return; }
-      if (await change(ctx, 'POST', '/outcomes', { kind, text: area.value })) document.querySelector(`#sec-kind-${kind} textarea.item-editor`)?.focus();
+      if (await change(ctx, 'POST', '/outcomes', { kind, text: area.value })) /** @type {HTMLElement|null} */ (document.querySelector(`#sec-kind-${kind} textarea.item-editor`))?.focus();
     },
   }, t('item.add'));
   return el('div', { class: 'add-form' }, area, el('div', { class: 'item-controls' }, add));

@@ -37,12 +37,13 @@ function notify(error, text) {
 
 function query() {
   const q = new URLSearchParams();
-  if ($('f-series').value) q.set('series', $('f-series').value);
-  if ($('f-format').value) q.set('format', $('f-format').value);
-  if ($('f-theme').value.trim()) q.set('theme', $('f-theme').value.trim());
-  if ($('f-owner').value.trim()) q.set('owner', $('f-owner').value.trim());
-  if ($('f-status').value) q.set('status', $('f-status').value);
-  if ($('f-overdue').checked) q.set('overdue', '1');
+  if (/** @type {HTMLSelectElement} */ ($('f-series')).value) q.set('series', /** @type {HTMLSelectElement} */ ($('f-series')).value);
+  if (/** @type {HTMLSelectElement} */ ($('f-format')).value) q.set('format', /** @type {HTMLSelectElement} */ ($('f-format')).value);
+  const theme = /** @type {HTMLInputElement} */ ($('f-theme')).value.trim();
+  if (theme) q.set('theme', theme);
+  if (/** @type {HTMLInputElement} */ ($('f-owner')).value.trim()) q.set('owner', /** @type {HTMLInputElement} */ ($('f-owner')).value.trim());
+  if (/** @type {HTMLSelectElement} */ ($('f-status')).value) q.set('status', /** @type {HTMLSelectElement} */ ($('f-status')).value);
+  if (/** @type {HTMLInputElement} */ ($('f-overdue')).checked) q.set('overdue', '1');
   return q.toString();
 }
 
@@ -64,8 +65,8 @@ async function loadBoard() {
   formats = body.formats;
   options($('f-series'), seriesList.map((s) => [s.id, seriesLabel(s)]), true);
   options($('f-format'), formats.map((f) => [f.name, f.title]), true);
-  $('board-csv').href = `/api/admin/followup.csv${q ? `?${q}` : ''}`;
-  $('board-ics').href = `/api/admin/followup.ics${q ? `?${q}` : ''}`;
+  /** @type {HTMLAnchorElement} */ ($('board-csv')).href = `/api/admin/followup.csv${q ? `?${q}` : ''}`;
+  /** @type {HTMLAnchorElement} */ ($('board-ics')).href = `/api/admin/followup.ics${q ? `?${q}` : ''}`;
   const head = el('thead', null, el('tr', null, ['owner', 'action', 'due', 'status', 'meeting'].map((c) => el('th', { scope: 'col' }, t(`fu.col.${c}`)))));
   const rows = body.actions.map((a) => el('tr', { class: a.overdue ? 'overdue' : null, dataset: { id: a.id } },
     el('td', null, a.owner || t('fu.noOwner')),
@@ -74,7 +75,7 @@ async function loadBoard() {
     el('td', null, statusSelect(a)),
     el('td', null, a.meeting.title, a.series ? el('span', { class: 'muted' }, ` · ${seriesLabel(a.series)} ${t('fu.series.round', { n: a.series.round })}`) : null)));
   $('board').replaceChildren(head, el('tbody', null, rows.length ? rows : el('tr', null, el('td', { colspan: '5', class: 'empty' }, t('fu.none')))));
-  if ($('s-pick').options.length !== seriesList.length + 1) {
+  if (/** @type {HTMLSelectElement} */ ($('s-pick')).options.length !== seriesList.length + 1) {
     options($('s-pick'), seriesList.map((s) => [s.id, seriesLabel(s)]), true);
   }
 }
@@ -91,7 +92,7 @@ function statusSelect(a) {
 }
 
 async function loadCompare() {
-  const id = $('s-pick').value;
+  const id = /** @type {HTMLSelectElement} */ ($('s-pick')).value;
   $('next-form').hidden = !id;
   if (!id) { $('compare').replaceChildren(); return; }
   const body = await api('GET', `/api/admin/series/${encodeURIComponent(id)}/compare`);
@@ -129,28 +130,28 @@ async function loadAudit() {
 
 function wire() {
   $('lang').addEventListener('change', (e) => {
-    try { localStorage.setItem(LANG_STORE, e.target.value); } catch (err) { /* ignore */ }
-    i18n.setLang(e.target.value);
+    try { localStorage.setItem(LANG_STORE, /** @type {HTMLSelectElement} */ (e.target).value); } catch (err) { /* ignore */ }
+    i18n.setLang(/** @type {HTMLSelectElement} */ (e.target).value);
     loadBoard(); loadCompare(); loadAudit();
   });
   $('filters').addEventListener('submit', (e) => { e.preventDefault(); loadBoard(); });
   $('series-form').addEventListener('submit', async (e) => {
     e.preventDefault();
-    const answer = await api('POST', '/api/admin/series', { organisation: $('s-org').value, region: $('s-region').value, title: $('s-title').value });
+    const answer = await api('POST', '/api/admin/series', { organisation: /** @type {HTMLInputElement} */ ($('s-org')).value, region: /** @type {HTMLInputElement} */ ($('s-region')).value, title: /** @type {HTMLInputElement} */ ($('s-title')).value });
     notify(answer.ok ? null : answer.error);
     if (!answer.ok) return;
-    $('series-form').reset();
+    /** @type {HTMLFormElement} */ ($('series-form')).reset();
     await loadBoard();
-    $('s-pick').value = answer.series.id;
+    /** @type {HTMLSelectElement} */ ($('s-pick')).value = answer.series.id;
     await loadCompare();
   });
   $('s-pick').addEventListener('change', loadCompare);
   $('next-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const body = {};
-    if ($('n-title').value.trim()) body.title = $('n-title').value.trim();
-    if ($('n-year').value) body.year = Number($('n-year').value);
-    const answer = await api('POST', `/api/admin/series/${encodeURIComponent($('s-pick').value)}/next`, body);
+    if (/** @type {HTMLInputElement} */ ($('n-title')).value.trim()) body.title = /** @type {HTMLInputElement} */ ($('n-title')).value.trim();
+    if (/** @type {HTMLInputElement} */ ($('n-year')).value) body.year = Number(/** @type {HTMLInputElement} */ ($('n-year')).value);
+    const answer = await api('POST', `/api/admin/series/${encodeURIComponent(/** @type {HTMLSelectElement} */ ($('s-pick')).value)}/next`, body);
     notify(answer.ok ? null : answer.error);
     if (!answer.ok) return;
     const carry = (answer.previous_round && answer.previous_round.actions) || [];
@@ -163,7 +164,7 @@ function wire() {
   });
   $('ret-form').addEventListener('submit', async (e) => {
     e.preventDefault();
-    const answer = await api('PUT', `/api/admin/meetings/${encodeURIComponent($('r-meeting').value)}/retention`, { retain_until: $('r-date').value || null });
+    const answer = await api('PUT', `/api/admin/meetings/${encodeURIComponent(/** @type {HTMLSelectElement} */ ($('r-meeting')).value)}/retention`, { retain_until: /** @type {HTMLInputElement} */ ($('r-date')).value || null });
     if (!answer.ok) { notify(answer.error); return; }
     notify(null, answer.retain_until ? t('fu.ret.saved', { date: answer.retain_until }) : t('fu.ret.default'));
   });
@@ -173,6 +174,6 @@ let lang = null;
 try { lang = localStorage.getItem(LANG_STORE); } catch (e) { /* ignore */ }
 i18n.setLang(lang === 'en' ? 'en' : 'nl');
 i18n.apply(document);
-$('lang').value = i18n.lang;
+/** @type {HTMLSelectElement} */ ($('lang')).value = i18n.lang;
 wire();
 loadBoard().then(() => Promise.all([loadCompare(), loadMeetings(), loadAudit()]));

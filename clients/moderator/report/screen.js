@@ -54,7 +54,7 @@ function render() {
   $('meeting-title').textContent = report.meeting.title;
   $('status').textContent = final ? t('status.final') : t('status.draft');
   $('status').className = `badge ${final ? 'final' : 'draft'}`;
-  $('back').href = `/moderate/${encodeURIComponent(meetingId)}`;
+  /** @type {HTMLAnchorElement} */ ($('back')).href = `/moderate/${encodeURIComponent(meetingId)}`;
   $('not-ended').hidden = ['ended', 'archived'].includes(report.meeting.state);
   renderDraft($('draft'), { t, report, final, reload, notify, lang: i18n.lang });
   $('btn-final').textContent = final ? t('final.reopen') : t('final.make');
@@ -77,7 +77,7 @@ function renderPrevious() {
 }
 
 function renderLetter() {
-  const area = $('letter-text');
+  const area = /** @type {HTMLTextAreaElement} */ ($('letter-text'));
   if (document.activeElement !== area) area.value = data.letter.text;
   $('letter-state').textContent = data.letter.edited ? t('letter.edited') : t('letter.drafted');
   $('letter-reset').hidden = !data.letter.edited;
@@ -93,8 +93,8 @@ function renderPrivacy() {
 
 function wire() {
   $('lang').addEventListener('change', (e) => {
-    try { localStorage.setItem(LANG_STORE, e.target.value); } catch (err) { /* ignore */ }
-    i18n.setLang(e.target.value);
+    try { localStorage.setItem(LANG_STORE, /** @type {HTMLSelectElement} */ (e.target).value); } catch (err) { /* ignore */ }
+    i18n.setLang(/** @type {HTMLSelectElement} */ (e.target).value);
     if (data) render();
   });
   $('btn-final').addEventListener('click', async () => {
@@ -108,13 +108,13 @@ function wire() {
   $('btn-csv').addEventListener('click', () => exportAs('csv', 'zip'));
   $('btn-json').addEventListener('click', () => exportAs('json', 'json'));
   $('letter-save').addEventListener('click', async () => {
-    const answer = await api('PUT', '/letter', { text: $('letter-text').value });
+    const answer = await api('PUT', '/letter', { text: /** @type {HTMLTextAreaElement} */ ($('letter-text')).value });
     notify(answer.ok ? null : answer.error);
-    if (answer.ok) { data.letter = answer.letter; $('letter-text').value = answer.letter.text; renderLetter(); }
+    if (answer.ok) { data.letter = answer.letter; /** @type {HTMLTextAreaElement} */ ($('letter-text')).value = answer.letter.text; renderLetter(); }
   });
   $('letter-reset').addEventListener('click', async () => {
     const answer = await api('PUT', '/letter', { text: null });
-    if (answer.ok) { data.letter = answer.letter; $('letter-text').value = answer.letter.text; renderLetter(); $('letter-text').focus(); }
+    if (answer.ok) { data.letter = answer.letter; /** @type {HTMLTextAreaElement} */ ($('letter-text')).value = answer.letter.text; renderLetter(); $('letter-text').focus(); }
   });
   $('letter-print').addEventListener('click', () => window.open(`/moderate/${encodeURIComponent(meetingId)}/report/print?doc=letter`, '_blank', 'noopener'));
   $('letter-pdf').addEventListener('click', async () => {
@@ -122,9 +122,9 @@ function wire() {
   });
   $('consent-form').addEventListener('submit', async (e) => {
     e.preventDefault();
-    const answer = await api('POST', '/consent', { what: $('consent-what').value, participants: Number($('consent-count').value || 0) });
+    const answer = await api('POST', '/consent', { what: /** @type {HTMLInputElement} */ ($('consent-what')).value, participants: Number(/** @type {HTMLInputElement} */ ($('consent-count')).value || 0) });
     notify(answer.ok ? null : answer.error);
-    if (answer.ok) { $('consent-what').value = ''; await reload(); }
+    if (answer.ok) { /** @type {HTMLInputElement} */ ($('consent-what')).value = ''; await reload(); }
   });
 }
 
@@ -132,6 +132,6 @@ let lang = null;
 try { lang = localStorage.getItem(LANG_STORE); } catch (e) { /* ignore */ }
 i18n.setLang(lang === 'en' ? 'en' : 'nl');
 i18n.apply(document);
-$('lang').value = i18n.lang;
+/** @type {HTMLSelectElement} */ ($('lang')).value = i18n.lang;
 if (!key) fatal(t('fatal.nokey'));
 else { wire(); reload(); }

@@ -15,7 +15,7 @@ import { $, can, phaseIndex, phases, running, send, st } from './state.js';
 /** @param {KeyboardEvent} e */
 function onKey(e) {
   if (e.ctrlKey || e.metaKey || e.altKey || dlg.open || !st.meeting || !$('fatal').hidden || !st.connected) return;
-  const tgt = e.target;
+  const tgt = /** @type {HTMLInputElement|null} */ (e.target); // any element: `type` is read only when it is an input
   const typing = tgt && (tgt.isContentEditable || /^(TEXTAREA|SELECT)$/.test(tgt.tagName)
     || (tgt.tagName === 'INPUT' && !/^(radio|checkbox|button|submit)$/.test(tgt.type)));
   if (typing) return;

@@ -69,7 +69,7 @@ function renderOutcomes() {
           el('p', { class: 'o-text' }, o.text),
           outcomeMeta(o)),
         manage ? el('div', { class: 'o-actions' },
-          el('button', { type: 'button', class: 'btn ghost small', 'data-fk': `oe-${o.id}`, 'aria-label': t('outcome.editLabel', { text: truncate(o.text, 40) }), onclick: () => { ui.editOutcome = o.id; renderOutcomes(); const f = document.querySelector('[data-fk="oet"]'); if (f) f.focus(); } }, t('common.edit')),
+          el('button', { type: 'button', class: 'btn ghost small', 'data-fk': `oe-${o.id}`, 'aria-label': t('outcome.editLabel', { text: truncate(o.text, 40) }), onclick: () => { ui.editOutcome = o.id; renderOutcomes(); const f = /** @type {HTMLElement|null} */ (document.querySelector('[data-fk="oet"]')); if (f) f.focus(); } }, t('common.edit')),
           el('button', { type: 'button', class: 'btn ghost small', 'data-fk': `od-${o.id}`, 'aria-label': t('outcome.deleteLabel', { text: truncate(o.text, 40) }), onclick: () => deleteOutcome(o) }, t('common.delete'))) : null));
     });
     frag.append(ul);

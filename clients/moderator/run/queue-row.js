@@ -118,7 +118,7 @@ function toggleExpand(id, mode) {
   ui.expanded = isOpen(id, mode) ? null : { id, mode };
   ui.dismissReason = '';
   redraw();
-  const first = document.querySelector(`#q-${CSS.escape(id)} .q-expand [data-fk]`);
+  const first = /** @type {HTMLElement|null} */ (document.querySelector(`#q-${CSS.escape(id)} .q-expand [data-fk]`));
   if (first) first.focus();
 }
 
@@ -198,8 +198,8 @@ async function move(id, delta) {
   if (i < 0 || j < 0 || j >= ids.length) return;
   [ids[i], ids[j]] = [ids[j], ids[i]];
   await reorder(ids);
-  const btn = document.querySelector(`[data-fk="${delta < 0 ? 'up' : 'down'}-${CSS.escape(id)}"]`);
+  const btn = /** @type {HTMLButtonElement|null} */ (document.querySelector(`[data-fk="${delta < 0 ? 'up' : 'down'}-${CSS.escape(id)}"]`));
   if (btn && !btn.disabled) btn.focus();
-  else { const other = document.querySelector(`[data-fk="${delta < 0 ? 'down' : 'up'}-${CSS.escape(id)}"]`); if (other) other.focus(); }
+  else { const other = /** @type {HTMLElement|null} */ (document.querySelector(`[data-fk="${delta < 0 ? 'down' : 'up'}-${CSS.escape(id)}"]`)); if (other) other.focus(); }
 }
 

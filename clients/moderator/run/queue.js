@@ -109,7 +109,7 @@ function visibilitySetting(vis) {
 /** Drag and drop in the list "to ask" (the arrows do the same without a mouse). @param {HTMLElement} panelQ */
 function wireDrag(panelQ) {
   panelQ.addEventListener('dragstart', (e) => {
-    const li = e.target.closest && e.target.closest('li.q.selected');
+    const li = /** @type {HTMLElement|null} */ (/** @type {HTMLElement} */ (e.target).closest?.('li.q.selected') ?? null);
     if (!li) return;
     ui.drag = li.dataset.id;
     li.classList.add('dragging');
@@ -118,7 +118,7 @@ function wireDrag(panelQ) {
   });
   panelQ.addEventListener('dragover', (e) => {
     if (!ui.drag) return;
-    const li = e.target.closest && e.target.closest('li.q.selected');
+    const li = /** @type {HTMLElement|null} */ (/** @type {HTMLElement} */ (e.target).closest?.('li.q.selected') ?? null);
     if (!li) return;
     e.preventDefault();
     panelQ.querySelectorAll('.drop-before, .drop-after').forEach((n) => n.classList.remove('drop-before', 'drop-after'));
@@ -131,7 +131,7 @@ function wireDrag(panelQ) {
   });
   panelQ.addEventListener('drop', (e) => {
     if (!ui.drag) return;
-    const li = e.target.closest && e.target.closest('li.q.selected');
+    const li = /** @type {HTMLElement|null} */ (/** @type {HTMLElement} */ (e.target).closest?.('li.q.selected') ?? null);
     e.preventDefault();
     const dragged = ui.drag;
     ui.drag = null;

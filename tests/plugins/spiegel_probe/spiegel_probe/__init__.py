@@ -9,6 +9,8 @@ outside the core, only through ``spiegel.api``. Tests install it as a wheel.
 - a right of its own (``probe``) for the banner;
 - page modules for the participant page and the moderator screen, with Dutch and English
   texts, and a stylesheet of its own on the moderator screen;
+- a panel on the admin page that is the plugin's, not its format's (``register_admin_modules``),
+  with a stylesheet, counting tips through its administrator action;
 - the format's snapshot part, a plugin snapshot part, report sections, and every
   behaviour hook. ``CALLS`` records each hook call so tests can see what ran.
 """
@@ -246,6 +248,12 @@ def page_modules(page, meeting, format):
     CALLS.append(("page_modules", {"page": page, "format": format.name}))
     shown = page == "display" and format.name == "probe"
     return ["/plugins/probe/banner.js", "/plugins/probe/banner.css"] if shown else []
+
+
+@hookimpl
+def register_admin_modules():
+    CALLS.append(("register_admin_modules", {}))
+    return ["/plugins/probe/admin.js", "/plugins/probe/admin.css"]
 
 
 @hookimpl
