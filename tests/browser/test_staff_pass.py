@@ -11,19 +11,17 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import LiveServer, until
+from helpers import until
 from listener_support import new_meeting
 from moderator_support import moderator_page
 from playwright.sync_api import expect
-from test_listener_busy import PLUGINS, WAIT_MS, is_handshake, shedding
+from test_listener_busy import WAIT_MS, busy_server, is_handshake, shedding
 
 pytestmark = pytest.mark.browser
 
 
 def test_a_refused_moderator_screen_gets_through_with_a_staff_pass(browser, tmp_path, no_third_party):
-    server = LiveServer(instance=tmp_path / "instance", extra_env={
-        "SPIEGEL_SHED_LAG_MS": "50", "SPIEGEL_PLUGINS_DIR": str(PLUGINS)}).start()
-    mod = None
+    server, mod = busy_server(tmp_path), None
     try:
         created, mod = new_meeting(server)
         url = f"{server.url}/moderate/{created['meeting']['id']}#key={created['moderator_key']}"
