@@ -42,6 +42,7 @@ from .presence import Presence
 from .realtime import register
 from .shared_state import Shared
 from .snapshots import snapshot, state_payload
+from .staff_pass import StaffPasses
 from .timer import check_timers, start_timer
 from .timer_watch import TimerWatch, deadline_of, watch
 
@@ -83,6 +84,8 @@ class Spiegel:
         self.load = LoadShed(int(config["SHED_LAG_MS"]) / 1000)
         #: Sockets of staff (moderator, assistant): their events pass while the worker sheds.
         self.staff_sids: set[str] = set()
+        #: Signed cookies that let staff's new sockets through while the worker sheds.
+        self.staff_passes = StaffPasses(config["SECRET_KEY"], clock)
         # Far above a real room (a tablet draining a long offline queue, 25 tablets behind one
         # hospital NAT), far below a flood. Settings: README, "Configuration".
         self.events = Window(10.0, int(config["EVENT_LIMIT"]), "Too many events from this participant; slow down.")
@@ -298,7 +301,8 @@ def create_app(config: dict | None = None, clock: Callable[[], float] = time.tim
     register(spiegel.socketio)
 
     # Inside the security headers (they go on the refusal too), around Engine.IO's middleware.
-    app.wsgi_app = refuse_handshakes(app.wsgi_app, spiegel.load, spiegel.socketio.sockio_mw.engineio_path)
+    app.wsgi_app = refuse_handshakes(app.wsgi_app, spiegel.load, spiegel.socketio.sockio_mw.engineio_path,
+                                     passes=spiegel.staff_passes.held)
     app.wsgi_app = _no_delay(app.wsgi_app)
     http_guard.install(app, int(settings["TRUSTED_PROXIES"]))
 

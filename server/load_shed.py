@@ -26,7 +26,8 @@ While the lag is over ``SPIEGEL_SHED_LAG_MS`` (and until it has stayed under hal
   ``Retry-After``, ``server_busy``), before Engine.IO makes a session or upgrades a
   websocket, so a reconnect storm costs a short answer per try and no more; a socket whose
   handshake slipped through as the lag rose is refused at connect, before its token is looked
-  at (staff too: neither the handshake nor the connect tells who is asking before the token);
+  at; staff get through with a staff pass (server/staff_pass.py), a signed cookie their page
+  fetches over HTTP when refused;
 - refuses events from listener and display sockets with ``server_busy`` (nothing stored,
   nothing acknowledged: the tablet's outbox keeps the item and resends it after
   ``retry_after`` seconds, with the same id, so it is stored once);
@@ -202,7 +203,7 @@ class LoadShed:
                 "refused": dict(self.refused), "closes": dict(self.closes)}
 
 
-def refuse_handshakes(wsgi_app, load: LoadShed, path: str):
+def refuse_handshakes(wsgi_app, load: LoadShed, path: str, passes: Callable[[dict], bool] = lambda _environ: False):
     """WSGI middleware around Engine.IO's (``path``: its prefix, ``/socket.io/``): while ``load``
     is busy, a request for a *new* Engine.IO session (a GET without ``sid``, either transport)
     is answered 503 with ``Retry-After`` and ``{ok: false, error: {code: "server_busy", …,
@@ -212,12 +213,14 @@ def refuse_handshakes(wsgi_app, load: LoadShed, path: str):
     handshake (a session, its open packet, maybe a websocket upgrade and its reader) and the
     round trips of its connect; in a reconnect storm that is the load. Engine.IO's own
     ``connect`` hook runs only after the session exists and can answer only 401. Requests of
-    existing sessions (with ``sid``: polls, posts, upgrades) and everything outside ``path``
-    pass untouched."""
+    existing sessions (with ``sid``: polls, posts, upgrades), requests that ``passes`` lets
+    through (a staff pass: server/staff_pass.py) and everything outside ``path`` pass
+    untouched."""
 
     def middleware(environ, start_response):
         if (environ.get("REQUEST_METHOD") == "GET" and environ.get("PATH_INFO", "").startswith(path)
-                and load.busy() and "sid" not in parse_qs(environ.get("QUERY_STRING", ""))):
+                and load.busy() and "sid" not in parse_qs(environ.get("QUERY_STRING", ""))
+                and not passes(environ)):
             retry = load.refuse("handshake")
             body = json.dumps(SpiegelError("server_busy", retry_after=retry).to_ack()).encode()
             start_response("503 Service Unavailable", [

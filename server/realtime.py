@@ -125,7 +125,7 @@ def register(sio: SocketIO) -> None:
         sp = _spiegel()
         # Before any database work: a worker that is behind, or full, answers a storm of
         # sockets cheaply and keeps the ones it holds (server/load_shed.py).
-        if sp.load.busy():
+        if sp.load.busy() and not sp.staff_passes.held(request.environ):
             busy = SpiegelError("server_busy", retry_after=sp.load.refuse("connect"))
             raise ConnectionRefusedError(busy.message, busy.connect_error())
         if not sp.capacity.claim(request.sid):

@@ -14,7 +14,8 @@ from werkzeug.exceptions import HTTPException
 
 from . import clients as clients_package
 from . import qr, storage
-from .access import normalise_code
+from .access import hash_token, normalise_code
+from .context import STAFF_ROLES
 from .errors import SpiegelError
 from .links import join, new_moderator_key
 from .meetings import create_meeting, duplicate_meeting, erase_meeting, update_meeting
@@ -24,6 +25,7 @@ from .phases import open_meeting
 from .report import audit
 from .schemas import Empty, JoinRequest, MeetingCreate, MeetingUpdate, validate
 from .snapshots import label_of
+from .staff_pass import COOKIE, LIFETIME
 from .views import meeting_view
 
 bp = Blueprint("spiegel", __name__)
@@ -174,6 +176,29 @@ def join_meeting(code: str):
             "id": person.id, "name": person.name, "discipline": person.discipline,
             "label": label_of(sp.context(s, meeting), person)}}
     return jsonify(body), 201
+
+
+@bp.post("/api/staff-pass")
+def staff_pass():
+    """Trade a moderator's or assistant's key (``Authorization: Bearer <key>``, as the report
+    routes take it) for the staff pass (server/staff_pass.py), so the screen's new socket gets
+    through while this worker sheds load: plain HTTP is still served then."""
+    sp = _sp()
+    sp.lookups.hit(request.remote_addr or "?")
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer ") or not header[7:]:
+        raise SpiegelError("not_authenticated", "Send the staff key as Authorization: Bearer <key>.")
+    with sp.db.transaction() as s:
+        person = s.scalar(select(Participant).where(Participant.token_hash == hash_token(header[7:])))
+        if person is None or person.revoked:
+            raise SpiegelError("token_unknown")
+        if person.role not in STAFF_ROLES:
+            raise SpiegelError("forbidden_role", "Only a moderator or an assistant gets a staff pass.")
+        value = sp.staff_passes.issue(person.id)
+    response = jsonify({"ok": True, "expires_in": LIFETIME})
+    response.set_cookie(COOKIE, value, max_age=LIFETIME, path=sp.socketio.sockio_mw.engineio_path,
+                        secure=request.is_secure, httponly=True, samesite="Strict")
+    return response
 
 
 @bp.get("/api/formats")

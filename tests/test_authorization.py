@@ -95,6 +95,7 @@ GET /plugins/koos/kit.js                ok   ok    ok       ok    ok      ok    
 GET /api/meetings/<code>                ok   ok    ok       ok    ok      ok    ok          ok         ok        ok
 POST /api/meetings/<code>/join          ok   ok    ok       ok    ok      ok    ok          ok         ok        ok
 GET /api/formats                        ok   ok    ok       ok    ok      ok    ok          ok         ok        ok
+POST /api/staff-pass                    NA   TU    FR       FR    FR      ok    ok          ok         ok        TU
 GET /qr/<code>.svg                      ok   ok    ok       ok    ok      ok    ok          ok         ok        ok
 GET ^session                            ok   ok    ok       ok    ok      ok    ok          ok         ok        ok
 POST ^login                             NA   NA    NA       NA    NA      NA    NA          NA         NA        ok

@@ -215,6 +215,7 @@ def test_any_event_name_gets_a_defined_answer(app, room, errors):
 
 
 ENDPOINTS = [("GET", "/api/meetings/{code}"), ("POST", "/api/meetings/{code}/join"), ("GET", "/api/formats"),
+             ("POST", "/api/staff-pass"),
              ("GET", "/qr/{code}.svg"), ("GET", "/api/admin/session"), ("POST", "/api/admin/login"),
              ("POST", "/api/admin/logout"), ("GET", "/api/admin/meetings"), ("POST", "/api/admin/meetings"),
              ("POST", "/api/admin/meetings/{id}/duplicate"), ("PATCH", "/api/admin/meetings/{id}"),

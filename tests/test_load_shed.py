@@ -19,10 +19,11 @@ from pathlib import Path
 
 import pytest
 import socketio
-from helpers import FakeClock, LiveServer, make_app, uid, until
+from helpers import ADMIN_PASSWORD, FakeClock, LiveServer, call, make_app, uid, until
 from realtime_clients import Peer, close_all
 from spiegel.in_flight import InFlight
 from spiegel.load_shed import RETRY_MAX, RETRY_MIN, SAMPLE_EVERY, LoadShed
+from spiegel.staff_pass import COOKIE, LIFETIME
 
 pytestmark = pytest.mark.e2e
 
@@ -59,13 +60,22 @@ def assert_busy_answer(status: int, headers: dict, body: bytes) -> None:
     assert answer["error"]["retry_after"] == retry
 
 
+def staff_pass(server: LiveServer, key: str) -> str:
+    """``POST /api/staff-pass`` with a staff key: the pass as a ``Cookie`` header's value."""
+    request = urllib.request.Request(server.url + "/api/staff-pass", method="POST",
+                                     headers={"Authorization": f"Bearer {key}"})
+    with urllib.request.urlopen(request, timeout=WAIT) as r:
+        assert json.loads(r.read()) == {"ok": True, "expires_in": LIFETIME}
+        return r.headers["Set-Cookie"].split(";", 1)[0]
+
+
 class Tablet(Peer):
     """A peer that remembers it was dropped, and connects again after a `server_busy` refusal
     as the pages do (with a threshold this low the worker may be behind at any moment)."""
 
-    def __init__(self, *args, transport: str = "websocket", **kwargs):
+    def __init__(self, *args, transport: str = "websocket", headers: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.transport = transport
+        self.transport, self.headers = transport, headers or {}
         self.drops: list[object] = []
         self.refusals: list[dict] = []
         self.sio.on("disconnect", lambda *reason: self.drops.append(reason))
@@ -79,7 +89,8 @@ class Tablet(Peer):
 
     def try_connect(self) -> bool:
         try:
-            self.sio.connect(self.url, auth={"token": self.token}, transports=[self.transport], wait_timeout=10)
+            self.sio.connect(self.url, auth={"token": self.token}, transports=[self.transport], headers=self.headers,
+                             wait_timeout=WAIT)
         except socketio.exceptions.ConnectionError:
             return False
         self.wait_for("snapshot", timeout=WAIT)
@@ -88,6 +99,11 @@ class Tablet(Peer):
     def connect(self) -> Tablet:
         until(f"{self.name} connected ({self.refusals[-1:]})", self.try_connect)
         return self
+
+    def snapshot(self) -> dict:
+        """``sync`` until it is answered: with a threshold this low the worker may shed again
+        at any moment on a busy machine, and a listener's ``sync`` is refused then too."""
+        return self.store("sync", {})["snapshot"]
 
     def store(self, event: str, data: dict) -> dict:
         """Send until it is stored, as the outbox does: `server_busy` and `rate_limited` mean later."""
@@ -152,8 +168,16 @@ def test_a_worker_behind_sheds_new_work_and_keeps_its_sockets(tmp_path, mode):
         assert RETRY_MIN <= ack["error"]["retry_after"] <= RETRY_MAX and ack["error"]["message"]
         until("a server_busy ack over polling", busy_ack(poller, polled))
 
-        # … while staff keep running the meeting and pages and /healthz are served.
+        # … while staff keep running the meeting and pages and /healthz are served …
         assert moderator.call("timer.adjust", {"seconds": 60}, timeout=WAIT)["ok"]
+        # … and a moderator's new screen gets through at its first try with a staff pass.
+        cookie = staff_pass(server, created["moderator_key"])
+        for transport in ("websocket", "polling"):
+            screen = Tablet(server.url, created["moderator_key"], f"screen-{transport}", transport=transport,
+                            headers={"Cookie": cookie})
+            peers.append(screen)
+            assert screen.try_connect(), screen.refusals
+            assert screen.call("timer.adjust", {"seconds": 60}, timeout=WAIT)["ok"]
         assert get(f"{server.url}/join/{code}")[0] == 200
         shed = load_of(server)
         assert shed["refused"].get("handshake", 0) >= 3 and shed["refused"].get("event", 0) >= 2, shed
@@ -203,6 +227,50 @@ def test_a_new_session_is_refused_at_the_handshake_and_nothing_else(tmp_path):
 
     load.shedding = False
     assert http.get(HANDSHAKE).status_code == 200
+
+
+def test_a_staff_pass_lets_staff_through_the_handshake_and_no_one_else(tmp_path):
+    """``POST /api/staff-pass`` trades a moderator's or assistant's key for a signed cookie on
+    the Socket.IO path; a handshake carrying it passes a shedding worker, until it expires. A
+    listener's or display's key gets none; a forged or expired pass is refused like none."""
+    clock = FakeClock()
+    app = make_app(tmp_path / "instance", clock, SHED_LAG_MS=THRESHOLD_MS)
+    load, http = app.extensions["spiegel"].load, app.test_client()
+    load._due = time.monotonic() + 3600  # no monitor in process: never overdue
+    created = http.post("/api/admin/meetings", json={"title": "Verzonnen", "open": True},
+                        headers={"Authorization": f"Bearer {ADMIN_PASSWORD}"}).get_json()
+    moderator = app.extensions["spiegel"].socketio.test_client(app, flask_test_client=http,
+                                                               auth={"token": created["moderator_key"]})
+    assistant = call(moderator, "assistant.create", {"rights": ["run"]})["key"]
+    display = call(moderator, "display.link")["key"]
+    listener = http.post(f"/api/meetings/{created['meeting']['code']}/join", json={}).get_json()["token"]
+    moderator.disconnect()
+    load.shedding = True
+
+    def handshake(cookie: str | None) -> int:
+        fresh = app.test_client(use_cookies=False)  # only the Cookie header given here
+        return fresh.get(HANDSHAKE, headers={"Cookie": cookie} if cookie else {}).status_code
+
+    def pass_for(key: str | None):
+        return app.test_client().post("/api/staff-pass", headers={"Authorization": f"Bearer {key}"} if key else {})
+
+    for key in (created["moderator_key"], assistant):
+        answer = pass_for(key)
+        assert answer.status_code == 200 and answer.get_json() == {"ok": True, "expires_in": LIFETIME}
+        cookie = answer.headers["Set-Cookie"]
+        assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/socket.io/" in cookie, cookie
+        assert handshake(cookie.split(";", 1)[0]) == 200
+    for key, code in ((listener, "forbidden_role"), (display, "forbidden_role"), ("verzonnen", "token_unknown"),
+                      (None, "not_authenticated")):
+        answer = pass_for(key)
+        assert answer.status_code >= 400 and answer.get_json()["error"]["code"] == code, key
+        assert "Set-Cookie" not in answer.headers
+    value = pass_for(created["moderator_key"]).headers["Set-Cookie"].split(";", 1)[0]
+    assert handshake(None) == 503
+    assert handshake(value[:-2] + ("AA" if not value.endswith("AA") else "BB")) == 503  # forged
+    assert handshake(f"{COOKIE}=") == 503
+    clock.advance(LIFETIME)
+    assert handshake(value) == 503  # expired
 
 
 class Clock:

@@ -106,6 +106,35 @@ export function retryRefused(socket, err, stillWanted = () => true) {
 }
 
 /**
+ * Whether a connect failed because the server is behind (`server_busy`): refused at the
+ * handshake or at connect. @param {any} err @returns {boolean}
+ */
+export function refusedBusy(err) {
+  return (err?.data?.code || handshakeRefusal(err)?.code) === 'server_busy';
+}
+
+/**
+ * For staff screens (moderator, assistant): trade the key for the staff pass, a short-lived
+ * cookie that lets this browser's next handshake through a worker that sheds load (the
+ * server's staff_pass.py). Resolves to the pass's lifetime in ms, or 0 when there is none
+ * (wrong role, unknown key, no answer): then the usual wait applies.
+ * @param {string} token @returns {Promise<number>}
+ */
+export async function fetchStaffPass(token) {
+  try {
+    const r = await fetch('/api/staff-pass', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}` },
+      credentials: 'same-origin',
+    });
+    const body = r.ok ? await r.json() : null;
+    return body?.ok ? Number(body.expires_in) * 1000 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
  * Open a connection. Reconnects by itself (quickly at first), like a tablet on meeting Wi-Fi needs.
  * @param {any} io the socket.io client (from whenIo())
  * @param {Record<string, any>} [options] socket.io options, e.g. {auth: {token}}

@@ -42,10 +42,14 @@ def is_handshake(response) -> bool:
     return "/socket.io/" in response.url and "sid=" not in response.url
 
 
-def test_a_refused_handshake_makes_the_tablet_wait_as_told_and_lose_nothing(browser, tmp_path, no_third_party):
-    server = LiveServer(instance=tmp_path / "instance", extra_env={
+def busy_server(tmp_path: Path) -> LiveServer:
+    """A `spiegel run` that sheds past 50 ms of lag, with the `busy.hog` event to make it lag."""
+    return LiveServer(instance=tmp_path / "instance", extra_env={
         "SPIEGEL_SHED_LAG_MS": "50", "SPIEGEL_PLUGINS_DIR": str(PLUGINS)}).start()
-    mod = None
+
+
+def test_a_refused_handshake_makes_the_tablet_wait_as_told_and_lose_nothing(browser, tmp_path, no_third_party):
+    server, mod = busy_server(tmp_path), None
     try:
         created, mod = new_meeting(server)
         code = code_of(created)

@@ -4,11 +4,13 @@
 // registry, by name, exactly as a plugin hears it), and `send`, which waits for every
 // command's answer and applies what its ack carries at once.
 
-import { openSocket } from '/static/shared/socket.js';
+import { fetchStaffPass, openSocket, refusedBusy } from '/static/shared/socket.js';
 import { $, S, STORE, hooks, meetingId, st, t, el, ui, upsertOutcome, upsertQuestion } from './state.js';
 
 /** The kit's connection (socket with acks that always answer). @type {import('/static/shared/socket.js').Connection|null} */
 let conn = null;
+/** Until when (ms since the epoch) the staff pass this page fetched is good; 0: none yet. */
+let passUntil = 0;
 /** The page's panel registry (loads the snapshot's modules). @type {{load: (client: any) => void}|null} */
 let loader = null;
 
@@ -85,6 +87,9 @@ export function connect(key, panels) {
       S.forgetKey(STORE);
       fatal(t('fatal.token.title'), t('fatal.token.text'));
       socket.disconnect();
+    } else if (refusedBusy(err) && Date.now() >= passUntil) {
+      // The worker is behind and refuses new sockets; staff get through with a pass.
+      passThrough(socket, key, err);
     } else {
       // Refused by the server for another reason (server_full, storage down): try again soon.
       S.retryRefused(socket, err);
@@ -93,6 +98,21 @@ export function connect(key, panels) {
   socket.on('snapshot', (/** @type {any} */ snap) => applySnapshot(snap, true));
   socket.on('state', (/** @type {any} */ s) => applyState(s));
   setConn(false);
+}
+
+/**
+ * Fetch a staff pass and connect again at once; without one, wait as any refused socket does.
+ * @param {any} socket @param {string} key @param {any} err
+ */
+async function passThrough(socket, key, err) {
+  if (!socket.connected) socket.disconnect(); // stops socket.io's own quick retries meanwhile
+  const lifetime = await fetchStaffPass(key);
+  if (lifetime > 0) {
+    passUntil = Date.now() + lifetime * 0.9;
+    if (!socket.connected) socket.connect();
+  } else {
+    S.retryRefused(socket, err);
+  }
 }
 
 /**
