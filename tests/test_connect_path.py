@@ -15,6 +15,7 @@ from spiegel.guard import ScreenedPacket
 from spiegel.models import Participant
 from spiegel.outbox import meeting_room
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_PASSWORD}"}
 
@@ -56,9 +57,18 @@ def test_a_connect_is_one_transaction_first_time_and_on_every_reconnect(app, clo
     first.disconnect()
     clock.advance(5)
     commits.clear()
+    sessions: list[int] = []
+    made = Session.__init__
+
+    def counting(session, *args, **kwargs):
+        sessions.append(1)
+        made(session, *args, **kwargs)
+
+    monkeypatch.setattr(Session, "__init__", counting)
     again = room.connect(token)
     assert again.get_received()[0]["name"] == "snapshot"
     assert len(commits) == 1, "a reconnect: one transaction (of nothing written)"
+    assert len(sessions) == 1, "no ORM Session for the tablet's snapshot: the one made is presence's to staff"
     assert _last_seen(app, me) == clock.now - 5, "last_seen_at is not due yet"
 
 
@@ -103,14 +113,33 @@ def _without_time(snapshot: dict) -> dict:
     return {k: v for k, v in snapshot.items() if k != "server_time"}
 
 
+def _both_ways(tablet, monkeypatch) -> tuple[dict, dict]:
+    """The tablet's snapshot read as plain values, and read through the ORM."""
+    read = []
+    made = snapshots._Reading.__init__
+
+    def counting(self, ctx):
+        read.append(ctx)
+        made(self, ctx)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(snapshots._Reading, "__init__", counting)
+        patch.setattr(snapshots, "_reads_plainly", lambda ctx: True)
+        plain = call(tablet, "sync")["snapshot"]
+        assert len(read) == 1, "the plain reading was taken"
+        patch.setattr(snapshots, "_reads_plainly", lambda ctx: False)
+        orm = call(tablet, "sync")["snapshot"]
+        assert len(read) == 1
+    return _without_time(plain), _without_time(orm)
+
+
 @pytest.mark.parametrize("plugins", [False, True], ids=["core formats", "with tests/plugins"])
 def test_a_tablets_snapshot_read_as_plain_values_is_the_one_read_through_the_orm(tmp_path, monkeypatch, plugins):
     clock = FakeClock()
     app = make_app(tmp_path / "instance", clock, **({"PLUGINS_DIR": str(PLUGINS)} if plugins else {}))
     room = _room(app, **({"format": "example_round"} if plugins else {}))
     mod = room.moderator()
-    phase = "round" if plugins else "listening"
-    assert call(mod, "phase.goto", {"key": phase})["ok"]
+    assert call(mod, "phase.goto", {"key": "round" if plugins else "listening"})["ok"]
     tablet = room.listener(name="Verzonnen Naam", discipline="Verzonnen vak")
     assert call(tablet, "note.add", {"id": uid(), "text": "Verzonnen notitie"})["ok"]
     if plugins:
@@ -119,25 +148,24 @@ def test_a_tablets_snapshot_read_as_plain_values_is_the_one_read_through_the_orm
         assert call(mod, "poll.open", {"id": poll, "kind": "vote", "title": "Verzonnen keuze",
                                        "options": [{"id": "a", "text": "A"}, {"id": "b", "text": "B"}]})["ok"]
         assert call(tablet, "poll.answer", {"poll_id": poll, "choices": ["b"]})["ok"]
-    else:
-        assert call(tablet, "question.add", {"id": uid(), "text": "Verzonnen vraag?"})["ok"]
-    read = []
-    made = snapshots._Reading.__init__
-
-    def counting(self, ctx):
-        read.append(ctx)
-        made(self, ctx)
-
-    monkeypatch.setattr(snapshots._Reading, "__init__", counting)
-    monkeypatch.setattr(snapshots, "_reads_plainly", lambda ctx: True)
-    plain = call(tablet, "sync")["snapshot"]
-    assert len(read) == 1, "the plain reading was taken"
-    monkeypatch.setattr(snapshots, "_reads_plainly", lambda ctx: False)
-    orm = call(tablet, "sync")["snapshot"]
-    assert len(read) == 1
-    assert _without_time(plain) == _without_time(orm)
-    assert plain["notes"] and plain["me"]["label"] == "Verzonnen Naam (Verzonnen vak)"
-    assert plain["answers"] if plugins else plain["questions"]
+        plain, orm = _both_ways(tablet, monkeypatch)
+        assert plain == orm and plain["answers"] and plain["turn"]["state"] == "waiting"
+        return
+    asked = [uid(), uid(), uid()]
+    for qid in asked:
+        assert call(tablet, "question.add", {"id": qid, "text": "Verzonnen vraag?"})["ok"]
+    plain, orm = _both_ways(tablet, monkeypatch)
+    assert plain == orm and len(plain["questions"]) == 3 and plain["notes"]
+    assert plain["me"]["label"] == "Verzonnen Naam (Verzonnen vak)"
+    other = room.listener()
+    theirs = uid()
+    assert call(other, "question.add", {"id": theirs, "text": "Verzonnen andere vraag?"})["ok"]
+    # Own into own (shown to its author), own into another's (not shown).
+    assert call(mod, "question.merge", {"into": asked[0], "ids": [asked[1]]})["ok"]
+    assert call(mod, "question.merge", {"into": theirs, "ids": [asked[2]]})["ok"]
+    plain, orm = _both_ways(tablet, monkeypatch)
+    assert plain == orm
+    assert [q["merged_into"] for q in plain["questions"]] == [None, asked[0], None]
 
 
 def test_a_plain_meeting_reads_plainly_and_a_formats_own_part_through_the_orm(tmp_path):
