@@ -143,7 +143,8 @@ def _welcome(sp, auth: object, sid: str) -> dict:
     """Sign in, join, and build the snapshot, all in one transaction (a reconnect is one
     ``SELECT`` by token hash, then the snapshot's own reads; one commit, when ``last_seen_at``
     is due). The rooms are joined before the snapshot's first read: a change committed after
-    that read is broadcast to them, one committed before it is in the snapshot. On SQLite the
+    that read is broadcast to them, one committed before it is in the snapshot (which is why
+    the snapshot reads the meeting again rather than taking the sign-in's row). On SQLite the
     sign-in's ``SELECT`` opens no read snapshot (no ``BEGIN`` before a write; once a write began,
     no other writer commits until this one does); on PostgreSQL each statement reads what is
     committed (READ COMMITTED)."""
