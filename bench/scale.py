@@ -12,8 +12,9 @@ Scenarios (``--scenario``; every size can be overridden by its flag):
 - ``storm``: a reconnect storm, as after a Wi-Fi blip: N tablets (default 200 in 8 meetings, a
   moderator in each) connect, then ``--storms`` times (default 3) all leave at once and come
   back at once (``--parallel`` connects under way). Per storm: the server's CPU per tablet's
-  leave and return, the time until the last one had its snapshot, and the presence messages
-  the moderators received;
+  leave and return, the time until the last one had its snapshot (a tablet refused with
+  ``server_busy`` comes back after its hint, as the pages do), and the presence messages the
+  moderators received;
 - ``soak``: Spiegel alone for half an hour (not in CI): 500 tablets in 20 meetings, a note per
   tablet about every 60 s, a public change every 6 s (each meeting's about every 2 minutes), a
   tablet leaves and comes back every 30 s, dropped tablets come back too. The load runs in
@@ -790,13 +791,19 @@ async def storms(target: Target, args, addresses: Addresses) -> list[Storm]:
             start = time.perf_counter()
 
             async def back(client: Client, errors: Counter = errors) -> None:
-                fresh = Client(target.url, client.token, client.session, client.room)
-                async with run.gate:
-                    try:
-                        await fresh.connect()
-                        run.tablets.append(fresh)
-                    except Exception as exc:  # noqa: BLE001 - counted, the storm goes on
-                        errors[f"reconnect {fresh.refusal or type(exc).__name__}"] += 1
+                """Back, and refused with ``server_busy``, back again after its hint (as the pages)."""
+                for _ in range(BUSY_RETRIES + 1):
+                    fresh = Client(target.url, client.token, client.session, client.room)
+                    async with run.gate:
+                        try:
+                            await fresh.connect()
+                            run.tablets.append(fresh)
+                            return
+                        except Exception as exc:  # noqa: BLE001 - counted, the storm goes on
+                            errors[f"reconnect {fresh.refusal or type(exc).__name__}"] += 1
+                            if fresh.refusal != "server_busy":
+                                return
+                    await asyncio.sleep(fresh.retry_after * (1 + random.random() / 2))
 
             await asyncio.gather(*(back(c) for c in leaving))
             wall = time.perf_counter() - start
