@@ -9,6 +9,12 @@ Scenarios (``--scenario``; every size can be overridden by its flag):
   meeting's public state (default 1,000 tablets, 40 meetings, 100 notes/s, 30 s);
 - ``breakpoint``: tablets added in steps (``--steps``), at ``--rate-per-tablet`` notes/s
   each, until the note ack p99 passes ``--break-p99`` or connects fail;
+- ``storm``: a reconnect storm, as after a Wi-Fi blip: N tablets (default 200 in 8 meetings, a
+  moderator in each) connect, then ``--storms`` times (default 3) all leave at once and come
+  back at once (``--parallel`` connects under way). Per storm: the server's CPU per tablet's
+  leave and return, the time until the last one had its snapshot (a tablet refused with
+  ``server_busy`` comes back after its hint, as the pages do), and the presence messages the
+  moderators received;
 - ``soak``: Spiegel alone for half an hour (not in CI): 500 tablets in 20 meetings, a note per
   tablet about every 60 s, a public change every 6 s (each meeting's about every 2 minutes), a
   tablet leaves and comes back every 30 s, dropped tablets come back too. The load runs in
@@ -62,6 +68,7 @@ PRESETS = {
     "meeting": {"tablets": 25, "meetings": 1, "rate": 2.5, "change_every": 1.0, "seconds": 20},
     "load": {"tablets": 1000, "meetings": 40, "rate": 100.0, "change_every": 0.2, "seconds": 30},
     "breakpoint": {"tablets": 0, "meetings": 0, "rate": 0.0, "change_every": 0.2, "seconds": 10},
+    "storm": {"tablets": 200, "meetings": 8, "rate": 0.0, "change_every": 0.0, "seconds": 0},
     "soak": {"tablets": 500, "meetings": 20, "rate": 500 / 60, "change_every": 6.0, "seconds": 1800,
              "reconnect_every": 30.0},
 }
@@ -296,6 +303,11 @@ class Moderator(Client):
         self.pending: deque[float] = deque()
         self.sent: dict[int, float] = {}
         self.sign = 1
+        self.presence = 0
+        self.sio.on("presence", self._presence)
+
+    async def _presence(self, *_args) -> None:
+        self.presence += 1
 
     async def _state(self, payload=None) -> None:
         version = payload.get("version") if isinstance(payload, dict) else None
@@ -744,6 +756,67 @@ async def soak(target: Target, args, addresses: Addresses) -> None:
         await run.close()
 
 
+@dataclass
+class Storm:
+    """One storm on one server."""
+
+    tablets: int
+    back: int
+    cpu: float
+    wall: float
+    presence: int
+    errors: Counter
+
+    @property
+    def ms_per_tablet(self) -> float:
+        return self.cpu / self.back * 1000 if self.back else float("nan")
+
+
+async def storms(target: Target, args, addresses: Addresses) -> list[Storm]:
+    """``--storms`` times: every tablet leaves at once, then all come back at once."""
+    run = Run(target, args.meetings, addresses, args.parallel)
+    first = Figures()
+    found: list[Storm] = []
+    try:
+        await run.open()
+        await run.add_tablets(args.tablets, first)
+        await asyncio.sleep(1.5)  # the first connects' trailing presence is not the storm's
+        for _ in range(args.storms):
+            errors: Counter = Counter()
+            presence = sum(m.presence for m in run.moderators)
+            cpu = target.proc.cpu()
+            leaving = list(run.tablets)
+            await asyncio.gather(*(c.sio.disconnect() for c in leaving))
+            run.tablets.clear()
+            start = time.perf_counter()
+
+            async def back(client: Client, errors: Counter = errors) -> None:
+                """Back, and refused with ``server_busy``, back again after its hint (as the pages)."""
+                for _ in range(BUSY_RETRIES + 1):
+                    fresh = Client(target.url, client.token, client.session, client.room)
+                    async with run.gate:
+                        try:
+                            await fresh.connect()
+                            run.tablets.append(fresh)
+                            return
+                        except Exception as exc:  # noqa: BLE001 - counted, the storm goes on
+                            errors[f"reconnect {fresh.refusal or type(exc).__name__}"] += 1
+                            if fresh.refusal != "server_busy":
+                                return
+                    await asyncio.sleep(fresh.retry_after * (1 + random.random() / 2))
+
+            await asyncio.gather(*(back(c) for c in leaving))
+            wall = time.perf_counter() - start
+            # A paced presence message trails the storm by up to a second; the idle loops' CPU in
+            # these 1.5 s (bench/idle_cost.py: ~2 ms a second) stays in the figure.
+            await asyncio.sleep(1.5)
+            found.append(Storm(len(leaving), len(run.tablets), target.proc.cpu() - cpu, wall,
+                               sum(m.presence for m in run.moderators) - presence, errors))
+    finally:
+        await run.close()
+    return found
+
+
 def spread(values: list[float]) -> str:
     values = [v for v in values if not math.isnan(v)]
     if not values:
@@ -782,6 +855,25 @@ async def scenarios(args) -> None:
                   f"{args.reconnect_every} s, {args.seconds:.0f} s in {args.window:.0f} s windows, "
                   f"sampled every {args.sample_every} s, {args.addresses} source addresses", flush=True)
             await soak(SpiegelTarget(args.mode, args.cap, folder / "spiegel-soak"), args, addresses)
+            return
+        if args.scenario == "storm":
+            print(f"storm ({args.mode}): {args.tablets} tablets in {args.meetings} meetings leave and come back "
+                  f"at once, {args.storms} times, {args.parallel} connects under way", flush=True)
+            per: dict[str, list[float]] = {}
+            for n in range(args.repeat):
+                for kind in kinds:
+                    for i, storm in enumerate(await storms(kind(args.mode, args.cap, folder / f"{kind.name}-s{n}"),
+                                                           args, addresses)):
+                        per.setdefault(kind.name, []).append(storm.ms_per_tablet)
+                        print(f"  {kind.name:8s} run {n + 1} storm {i + 1}: {storm.back}/{storm.tablets} back in "
+                              f"{storm.wall:.2f} s, CPU {storm.ms_per_tablet:.2f} ms per leave and return, "
+                              f"presence messages to moderators {storm.presence}, "
+                              f"errors {dict(storm.errors) or 'none'}", flush=True)
+            for name, values in per.items():
+                print(f"  {name:8s} CPU ms per leave and return: {spread(values)}")
+            if len(per) == 2:
+                ratio = statistics.median(per["spiegel"]) / statistics.median(per["bare"])
+                print(f"  ratio spiegel/bare (medians): x{ratio:.2f}")
             return
         if args.scenario == "breakpoint":
             for kind in kinds:
@@ -836,6 +928,7 @@ def main() -> None:
     parser.add_argument("--cap", type=int, help="SPIEGEL_MAX_CONNECTIONS for both servers (default theirs)")
     parser.add_argument("--addresses", type=int, help="127.0.0.x source addresses (default: one per 100 tablets)")
     parser.add_argument("--parallel", type=int, default=50, help="joins and connects under way at once")
+    parser.add_argument("--storms", type=int, default=3, help="storm: storms per run")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--no-bare", action="store_true", help="skip the bare floor")
     parser.add_argument("--hog", type=int, default=0, help="busy-loop processes to run beside the server")

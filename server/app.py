@@ -183,14 +183,16 @@ class Spiegel:
     def send_presence(self, meeting_id: str) -> None:
         """Presence to staff; skipped (staff catch up at their next sync) while storage is down."""
         try:
-            with self.db.transaction() as session:
-                found = session.execute(_PRESENCE_OF, {"meeting_id": meeting_id}).first()
+            # A Core transaction (``db.Unit``): two reads, no ORM Session (this runs in every
+            # storm, up to five times a second per meeting).
+            with self.db.unit() as unit:
+                found = unit.connection.execute(_PRESENCE_OF, {"meeting_id": meeting_id}).first()
                 if found is None:
                     return
                 # The few columns the view needs, not the whole row with its JSON (this runs on
                 # every connect and disconnect); a transient object, never saved.
                 meeting = Meeting(**found._asdict())
-                ctx = self.context(session, meeting)
+                ctx = Ctx(spiegel=self, unit=unit, meeting=meeting, fmt=self.formats[meeting.format], now=self.clock())
                 payload = {"version": meeting.version, "presence": self.presence.view(ctx)}
         except Exception as exc:
             refusal = storage.refusal(exc)

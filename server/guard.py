@@ -44,11 +44,36 @@ class ScreenedPacket(packet.Packet):
             self.data = screen(self.data)
         return attachments
 
+    def __init__(self, packet_type=packet.EVENT, data=None, namespace=None, id=None, binary=None,
+                 encoded_packet=None):
+        # A packet to send is JSON-encoded here, once, by the C encoder: a payload it encodes
+        # holds no bytes (``json`` refuses them), so python-socketio need not walk the tree to
+        # ask (on a tablet's snapshot, a big tree, that walk was the largest cost of sending
+        # it), and :meth:`encode` reuses the text. A payload it refuses (bytes, or a value no
+        # JSON holds) takes python-socketio's own way, as before.
+        self._json: str | None = None
+        if binary is None and encoded_packet is None and data is not None:
+            try:
+                self._json = self.json.dumps(data, separators=(",", ":"))
+                binary = False
+            except (TypeError, ValueError):
+                pass
+        super().__init__(packet_type, data, namespace, id, binary, encoded_packet)
+
+    def encode(self):
+        if self._json is None:
+            return super().encode()
+        encoded = str(self.packet_type)
+        if self.namespace is not None and self.namespace != "/":
+            encoded += self.namespace + ","
+        if self.id is not None:
+            encoded += str(self.id)
+        return encoded + self._json
+
     @classmethod
     def data_is_binary(cls, data) -> bool:
         """python-socketio's answer (bytes anywhere in nested lists and dicts), without a list
-        and a ``reduce`` per level: on every packet sent, it was the largest single cost of a
-        tablet's snapshot."""
+        and a ``reduce`` per level, for the payloads the JSON encoder refused."""
         stack = [data]
         while stack:
             item = stack.pop()

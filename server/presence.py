@@ -108,7 +108,9 @@ class Presence:
 
         One query of the few columns it needs (sent on every connect and disconnect: a whole
         row per participant, JSON columns decoded, cost more than the rest of a connect)."""
-        rows = ctx.session.execute(_PRESENCE, {"meeting_id": ctx.meeting.id}).all()
+        session = ctx.unit.opened  # its changes not yet flushed are not on the connection
+        reader = ctx.connection if session is None or not (session.new or session.dirty) else session
+        rows = reader.execute(_PRESENCE, {"meeting_id": ctx.meeting.id}).all()
         live = self.connected(ctx.meeting.id)
         listeners = [p for p in rows if p.role == "listener"]
         dropped = [{"id": p.id, "label": participant_label(p, ctx.meeting.language), "labels": participant_labels(p)}

@@ -44,6 +44,10 @@ STAFF_TRANSITIONS = {
 #: One participant's own questions (ORM rows: a merged one's view looks up its target), built once.
 _OWN_QUESTIONS = (select(Question).where(Question.participant_id == bindparam("participant_id"))
                   .order_by(Question.created_at))
+#: The same as plain rows (``question_view`` reads columns): a tablet's snapshot makes no ORM rows.
+_q = Question.__table__.c
+_OWN_QUESTION_ROWS = (select(*Question.__table__.c).where(_q.participant_id == bindparam("participant_id"))
+                      .order_by(_q.created_at))
 
 #: The meeting setting that holds the question put up as "now asking" (no schema change).
 ASKING = "asking_id"
@@ -80,7 +84,14 @@ def staff_question(ctx: Ctx, q: Question, place: int | None = None) -> dict:
 
 def own_questions(ctx: Ctx, participant_id: str) -> list[dict]:
     """One participant's own questions, as their author sees them."""
-    rows = ctx.session.scalars(_OWN_QUESTIONS, {"participant_id": participant_id}).all()
+    session, ids = ctx.unit.opened, {"participant_id": participant_id}
+    rows = None
+    if session is None or not (session.new or session.dirty or session.deleted):
+        rows = ctx.connection.execute(_OWN_QUESTION_ROWS, ids).all()
+        if any(q.merged_into is not None for q in rows):  # whose target is theirs: the ORM's way
+            rows = None
+    if rows is None:
+        rows = ctx.session.scalars(_OWN_QUESTIONS, ids).all()
     pos = positions(ctx) if any(q.status == "selected" for q in rows) else {}  # most tablets: none selected
     return [question_view(q, pos.get(q.id)) for q in rows]
 

@@ -102,20 +102,59 @@ def run(event: str, data: object, sp=None, conn: tuple[str, str] | None = None) 
         return SpiegelError("internal_error").to_ack()
 
 
-def authenticate(sp, auth: object) -> Sender:
+def authenticate(sp, auth: object, connection) -> Sender:
     """The socket's sender row by its token; ``last_seen_at`` written when due (Core, no ORM rows)."""
     token = auth.get("token") if isinstance(auth, dict) else None
     if not isinstance(token, str) or not token:
         raise SpiegelError("not_authenticated", "Connect with auth: {token}.")
-    with sp.db.unit() as unit:
-        connection = unit.connection
-        sender = connection.execute(_SIGN_IN, {"token_hash": hash_token(token)}).first()
-        if sender is None or sender.revoked:
-            raise SpiegelError("token_unknown")
-        now = sp.clock()
-        if sender.last_seen_at is None or not 0 <= now - sender.last_seen_at < SEEN_EVERY:
-            connection.execute(_SEEN, {"participant_id": sender.participant_id, "now": now})
-        return sender
+    sender = connection.execute(_SIGN_IN, {"token_hash": hash_token(token)}).first()
+    if sender is None or sender.revoked:
+        raise SpiegelError("token_unknown")
+    now = sp.clock()
+    if sender.last_seen_at is None or not 0 <= now - sender.last_seen_at < SEEN_EVERY:
+        connection.execute(_SEEN, {"participant_id": sender.participant_id, "now": now})
+    return sender
+
+
+def _join(sp, sender: Sender, sid: str) -> None:
+    """The signed-in socket's rooms and presence (undone by :func:`_leave`)."""
+    participant_id, meeting_id, role = sender.participant_id, sender.meeting_id, sender.role
+    sp.connections[sid] = (participant_id, meeting_id)
+    join_room(meeting_room(meeting_id))
+    join_room(participant_room(participant_id))
+    if role in STAFF_ROLES:
+        join_room(staff_room(meeting_id))
+        sp.staff_sids.add(sid)
+    elif role != "display":
+        join_room(kind_room(meeting_id, role))
+    sp.presence.connect(meeting_id, participant_id, sid)
+
+
+def _leave(sp, sid: str) -> None:
+    """A socket that will not be connected after all leaves what :func:`_join` put it in (its
+    rooms go with the refused connection)."""
+    sp.staff_sids.discard(sid)
+    conn = sp.connections.pop(sid, None)
+    if conn:
+        sp.presence.disconnect(conn[1], conn[0], sid)
+
+
+def _welcome(sp, auth: object, sid: str) -> dict:
+    """Sign in, join, and build the snapshot, all in one transaction (a reconnect is one
+    ``SELECT`` by token hash, then the snapshot's own reads; one commit, when ``last_seen_at``
+    is due). The rooms are joined before the snapshot's first read: a change committed after
+    that read is broadcast to them, one committed before it is in the snapshot (which is why
+    the snapshot reads the meeting again rather than taking the sign-in's row). On SQLite the
+    sign-in's ``SELECT`` opens no read snapshot (no ``BEGIN`` before a write; once a write began,
+    no other writer commits until this one does); on PostgreSQL each statement reads what is
+    committed (READ COMMITTED)."""
+    with sp.load.working(), sp.db.unit() as unit:
+        sender = authenticate(sp, auth, unit.connection)
+        _join(sp, sender, sid)
+        ctx = Ctx(spiegel=sp, unit=unit, fmt=sp.formats[sender.format], now=sp.clock(), sender=sender)
+        snapshot = sp.snapshot(ctx)
+    sp.deliver(ctx)
+    return snapshot
 
 
 def register(sio: SocketIO) -> None:
@@ -123,41 +162,27 @@ def register(sio: SocketIO) -> None:
     def on_connect(auth=None):
         """Sign the socket in by its token, join its rooms and send the snapshot."""
         sp = _spiegel()
+        sid = request.sid
         # Before any database work: a worker that is behind, or full, answers a storm of
         # sockets cheaply and keeps the ones it holds (server/load_shed.py).
         if sp.load.busy() and not sp.staff_passes.held(request.environ):
             busy = SpiegelError("server_busy", retry_after=sp.load.refuse("connect"))
             raise ConnectionRefusedError(busy.message, busy.connect_error())
-        if not sp.capacity.claim(request.sid):
+        if not sp.capacity.claim(sid):
             full = SpiegelError("server_full")
             raise ConnectionRefusedError(full.message, full.connect_error())
         try:
-            with sp.load.working():
-                sender = authenticate(sp, auth)
-        except SpiegelError as exc:
-            sp.capacity.release(request.sid)
-            raise ConnectionRefusedError(exc.message, exc.connect_error()) from None
-        except Exception as exc:
-            sp.capacity.release(request.sid)
-            refusal = storage.refusal(exc)
+            snapshot = _welcome(sp, auth, sid)
+        except Exception as exc:  # noqa: BLE001 - every failure refuses the socket, none leaves it half in
+            _leave(sp, sid)
+            sp.capacity.release(sid)
+            refusal = exc if isinstance(exc, SpiegelError) else storage.refusal(exc)
             if refusal is None:
-                raise
+                log.exception("connect failed")  # the traceback, never the token
+                refusal = SpiegelError("internal_error")
             raise ConnectionRefusedError(refusal.message, refusal.connect_error()) from None
-        participant_id, meeting_id, role = sender.participant_id, sender.meeting_id, sender.role
-        sp.connections[request.sid] = (participant_id, meeting_id)
-        join_room(meeting_room(meeting_id))
-        join_room(participant_room(participant_id))
-        if role in STAFF_ROLES:
-            join_room(staff_room(meeting_id))
-            sp.staff_sids.add(request.sid)
-        elif role != "display":
-            join_room(kind_room(meeting_id, role))
-        sp.presence.connect(meeting_id, participant_id, request.sid)
-        with sp.load.working():
-            ack = run("sync", {}, sp, (participant_id, meeting_id))
-        if ack["ok"]:
-            sio.emit("snapshot", ack["snapshot"], to=request.sid)
-        sp.broadcast_presence(meeting_id)
+        sio.emit("snapshot", snapshot, to=sid)
+        sp.broadcast_presence(sp.connections[sid][1])
 
     @sio.on("disconnect")
     def on_disconnect(reason=None, *_args):

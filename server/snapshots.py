@@ -7,11 +7,14 @@ one listener's writing on another listener's socket, whatever the page does. The
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from sqlalchemy import bindparam, select
 
 from . import wire_views
 from .context import Ctx
-from .models import Note
+from .formats import MeetingFormat
+from .models import Meeting, Note, Participant
 from .outcomes import all_outcomes
 from .questions import asking_view, own_questions, staff_questions
 from .rounds import current_poll, own_answers, poll_results, turns_view
@@ -23,6 +26,13 @@ PAGE_OF_ROLE = {"moderator": "moderator", "assistant": "moderator", "display": "
 #: A tablet's own notes, as plain rows (``note_view`` reads columns): built once, no ORM rows.
 _OWN_NOTES = (select(*Note.__table__.c).where(Note.__table__.c.participant_id == bindparam("participant_id"))
               .order_by(Note.__table__.c.created_at))
+_P, _M = Participant.__table__.c, Meeting.__table__.c
+#: What a tablet's snapshot reads of its participant and meeting, as one Core row: the ORM load
+#: of both rows was the largest part of a reconnect (bench/RESULTS.md, session 11).
+_ME = ("id", "role", "name", "discipline", "number", "rights", "turn_state", "turn_since")
+_READ = (select(*(_P[c].label(f"p_{c}") for c in _ME), *(c.label(f"m_{c.key}") for c in _M))
+         .join_from(Participant.__table__, Meeting.__table__, _M.id == _P.meeting_id)
+         .where(_P.id == bindparam("participant_id")))
 
 
 def phase_view(ctx: Ctx) -> dict:
@@ -72,27 +82,60 @@ def client_part(ctx: Ctx, page: str) -> dict:
     return {"page": page, "modules": modules, "styles": styles}
 
 
+class _Reading:
+    """``ctx`` with its meeting and participant as plain values read by :data:`_READ`: the
+    core's parts of a tablet's snapshot only read them. Everything else is the context's own."""
+
+    def __init__(self, ctx: Ctx):
+        row = ctx.connection.execute(_READ, {"participant_id": ctx.participant_id}).one()._mapping
+        self._ctx = ctx
+        self.participant = SimpleNamespace(**{c: row[f"p_{c}"] for c in _ME})
+        self.meeting = SimpleNamespace(**{c.key: row[f"m_{c.key}"] for c in _M})
+
+    def __getattr__(self, name: str):
+        return getattr(self._ctx, name)
+
+    def label_of(self, p) -> str:
+        return Ctx.label_of(self, p)  # type: ignore[arg-type]  # reads .meeting and .spiegel only
+
+    def duration_of(self, phase) -> int:
+        return Ctx.duration_of(self, phase)  # type: ignore[arg-type]
+
+
+def _reads_plainly(ctx: Ctx) -> bool:
+    """Whether the snapshot may read the meeting and the tablet as plain values: a context whose
+    rows nobody loaded (a handler may have changed them), whose format adds no part of its own
+    and with no plugin's ``snapshot_part`` or ``page_modules`` (they get the ORM rows, as ever)."""
+    hook = ctx.spiegel.hook
+    return (ctx.loaded_meeting is None and ctx.participant_id is not None and ctx.role not in PAGE_OF_ROLE
+            and getattr(ctx.fmt.snapshot_part, "__func__", None) is MeetingFormat.snapshot_part.__func__
+            and not hook.snapshot_part.get_hookimpls() and not hook.page_modules.get_hookimpls())
+
+
 def snapshot(ctx: Ctx) -> dict:
     """Everything one participant may see, for a (re)connect or a `sync`."""
-    p = ctx.participant
+    read = _Reading(ctx) if _reads_plainly(ctx) else ctx
+    p = read.participant
     assert p is not None
-    snap = state_payload(ctx)
+    snap = state_payload(read)
     page = PAGE_OF_ROLE.get(p.role, "participant")
     snap.update(
         role=p.role,
         me={"id": p.id, "role": p.role, "name": p.name, "discipline": p.discipline,
-            "label": label_of(ctx, p), "rights": list(p.rights or [])},
-        format=wire_views.format_view(ctx.fmt, ctx.meeting.language, ctx.meeting.durations),
-        client=client_part(ctx, page),
+            "label": label_of(read, p), "rights": list(p.rights or [])},
+        format=wire_views.format_view(ctx.fmt, read.meeting.language, read.meeting.durations),
+        client=client_part(read, page),
     )
     if page == "participant":
-        notes = ctx.session.execute(_OWN_NOTES, {"participant_id": p.id}).all()
+        # On the transaction's connection unless a Session holds changes not yet flushed.
+        reader = ctx.connection if ctx.unit.opened is None else ctx.session
+        notes = reader.execute(_OWN_NOTES, {"participant_id": p.id}).all()
         snap.update(
             kind=p.role,
             notes=[note_view(n) for n in notes],
-            questions=own_questions(ctx, p.id),
+            questions=own_questions(read, p.id),
             turn={"state": p.turn_state, "since": ms(p.turn_since)},
-            answers=own_answers(ctx, p.id),
+            answers=own_answers(read, p.id),
         )
     elif page == "moderator":
         snap.update(

@@ -75,3 +75,16 @@ def test_soak_benchmark_runs_in_windows_and_samples_the_server():
     for line in ("memory: start", "MB/hour over", "sockets: start", "reconnects n=", "load average (1 min)",
                  "errors 0: none"):
         assert line in out, out
+
+
+def test_storm_benchmark_brings_every_tablet_back_on_both_servers():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "scale.py"), "--scenario", "storm", "--tablets", "4", "--meetings", "2",
+         "--storms", "2", "--shed-lag-ms", "0"],  # a loaded machine's lag sheds nobody here
+        capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.count("4/4 back in") == 4, out  # two storms on Spiegel and two on the floor
+    assert out.count("errors none") == 4, out
+    assert "CPU ms per leave and return" in out and "ratio spiegel/bare (medians): x" in out, out
