@@ -283,8 +283,14 @@ def test_the_reused_serializer_signs_as_flask_and_follows_a_new_key():
         mine.get_signing_serializer(app).loads(signed)  # signed with the old key
 
 
+class _Text(str):
+    """A str subclass: not one of the plain types the packets' check passes over by type."""
+
+
 @pytest.mark.parametrize("data", [None, "x", 1, [], {}, ["note", {"a": [1, {"b": "c"}]}], [{"a": [{"b": b"\x00"}]}],
-                                  {"k": bytearray(b"1")}, ("tuple", b"not looked into"), [[[[]]], {"x": {}}]])
+                                  {"k": bytearray(b"1")}, ("tuple", b"not looked into"), [[[[]]], {"x": {}}],
+                                  [1.5, True, None, "s", {"a": [2, b"at the end"]}],
+                                  [collections.OrderedDict(k=[b"in a dict subclass"])], _Text("a str subclass")])
 def test_the_packets_binary_check_answers_as_python_socketio(data):
     from socketio import packet
     from spiegel.guard import ScreenedPacket
