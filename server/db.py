@@ -25,6 +25,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, Transaction, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import Pool
 
 from . import offload
 from .storage import Watchdog, postgres_connect_args
@@ -115,7 +116,8 @@ class Database:
         #: and return (and the Connection made around them) were 7% of a note; a SQLite file has no
         #: server whose restart could leave a kept connection stale. PostgreSQL's go back to the
         #: pool, whose pre-ping finds a connection that died with its server.
-        self._idle: list[Connection] | None = [] if self.engine.dialect.name == "sqlite" else None
+        #: Each with the pool it came from: after an ``engine.dispose()`` (a new pool) it is closed.
+        self._idle: list[tuple[Connection, Pool]] | None = [] if self.engine.dialect.name == "sqlite" else None
 
     def _bounded(self) -> AbstractContextManager:
         """What every transaction holds: SQLite's turn under a green hub, PostgreSQL's time limit."""
@@ -159,11 +161,12 @@ class Database:
         """A kept connection (SQLite) or one from the pool."""
         while self._idle:
             try:
-                connection = self._idle.pop()
+                connection, pool = self._idle.pop()
             except IndexError:  # another thread took the last one
                 break
-            if not connection.closed and not connection.invalidated:
+            if pool is self.engine.pool and not connection.closed and not connection.invalidated:
                 return connection
+            connection.close()  # the engine was disposed since (tests reopen connections so)
         return self.engine.connect()
 
     def _keep(self, connection: Connection) -> bool:
@@ -172,13 +175,13 @@ class Database:
         if (self._idle is None or connection.closed or connection.invalidated or connection.in_transaction()
                 or len(self._idle) >= IDLE_KEPT):
             return False
-        self._idle.append(connection)
+        self._idle.append((connection, self.engine.pool))
         return True
 
     def dispose(self) -> None:
         """Close every connection: the kept ones and the pool's (before handing the files to workers)."""
         while self._idle:
-            self._idle.pop().close()
+            self._idle.pop()[0].close()
         self.engine.dispose()
 
     def ping(self) -> None:

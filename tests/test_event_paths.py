@@ -177,6 +177,30 @@ def test_a_note_waiting_for_a_concurrent_change_of_its_meeting_gets_the_next_ver
         app.extensions["spiegel"].db.engine.dispose()
 
 
+def test_sqlite_keeps_a_finished_units_connection_for_the_next_and_closes_a_failed_ones(tmp_path):
+    """A note on SQLite takes no connection from the pool (the last unit's was kept); a unit that
+    failed closes its connection instead of keeping it."""
+    app = make_app(tmp_path / "instance", FakeClock())
+    db = app.extensions["spiegel"].db
+    room, tablet = _listening(app)
+    checkouts = []
+    event.listen(db.engine, "checkout", lambda *_args: checkouts.append(1))
+    for text_ in ("Verzonnen een", "Verzonnen twee"):
+        assert call(tablet, "note.add", {"id": uid(), "text": text_})["ok"]
+    assert checkouts == [], "both notes ran on a kept connection"
+    with pytest.raises(RuntimeError), db.unit() as unit:
+        failed = unit.connection
+        raise RuntimeError("Verzonnen fout")
+    assert failed.closed, "a failed unit's connection is not kept"
+    assert call(tablet, "note.add", {"id": uid(), "text": "Verzonnen drie"})["ok"]
+    kept = db._idle[-1][0]
+    db.engine.dispose()  # what a test does to reopen every connection with another pragma
+    assert call(tablet, "note.add", {"id": uid(), "text": "Verzonnen vier"})["ok"]
+    assert kept.closed, "a connection kept from before the engine's dispose is not used again"
+    db.dispose()
+    assert not db._idle, "dispose closes the kept connections"
+
+
 def test_a_handler_that_uses_the_orm_gets_its_session_in_the_same_transaction_and_one_commit(db_app, monkeypatch):
     room, tablet = _listening(db_app)
     note_id = uid()
