@@ -11,7 +11,7 @@ system call, which callgrind does not count: these are the instructions of the s
 code, the part this repository can change.
 
 Usage: python bench/note_instructions.py [--events 100] [--side spiegel --side bare]
-(about a minute per side; prints instructions per note and the ratio).
+(one to three minutes per side under valgrind; prints instructions per note and the ratio).
 """
 
 from __future__ import annotations
