@@ -107,7 +107,7 @@ def _run_workers(args: argparse.Namespace, overrides: dict) -> None:
               f"{sp.admin_password}", flush=True)
     if args.meeting:
         _print_new_meeting(app, args.meeting, "common", open_now=True)
-    sp.db.engine.dispose()
+    sp.db.dispose()
     logging.getLogger("spiegel.supervisor").setLevel(logging.INFO)
     sys.exit(supervisor.supervise(overrides["HOST"], overrides["PORT"], workers))
 

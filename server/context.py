@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, bindparam, func, inspect, select
+from sqlalchemy import Connection, bindparam, cast, func, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -48,8 +48,12 @@ _BUMP = (_meetings.update().where(_meetings.c.id == bindparam("meeting_id"))
 #: The sender's and meeting's ORM rows, in one query (two ``session.get`` were 16% of an event).
 _ROWS = (select(Participant, Meeting).join(Meeting, Meeting.id == Participant.meeting_id)
          .where(Participant.id == bindparam("participant_id")))
+#: The meeting taking the version a new row was given inside its INSERT (:meth:`Ctx.insert_new`).
+_TAKE = (_meetings.update().where(_meetings.c.id == bindparam("meeting_id"))
+         .values(version=bindparam("version"), updated_at=bindparam("now")))
 _INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 _insert_once_statements: dict[tuple[str, str], Any] = {}
+_insert_new_statements: dict[tuple[str, str], Any] = {}
 _exists_statements: dict[str, Any] = {}
 
 
@@ -288,6 +292,39 @@ class Ctx:
         connection = self.connection
         return connection.execute(_insert_once(model, connection.dialect.name), values).first() is not None
 
+    def insert_new(self, model, values: dict) -> bool:
+        """:meth:`insert_values` of a row that is this event's change, with the meeting's next
+        version taken inside the INSERT; False when the id is stored already (a resend).
+
+        One ``INSERT … SELECT <values>, meetings.version + 1 FROM meetings WHERE id = :meeting
+        ON CONFLICT (id) DO NOTHING RETURNING version``, then the meeting takes that version only
+        when a row went in: a new row costs no lookup of its id first (the INSERT is the resend
+        check) and a resend changes nothing. Writers in one meeting still get distinct, growing
+        versions: on PostgreSQL the SELECT locks the meeting row (``FOR UPDATE``), as the bump's
+        UPDATE did, and a writer that waited for it reads the committed version (read committed
+        re-reads a locked row once it is free); SQLite has one writer at a time, and an INSERT
+        takes the write lock before it reads. ``values["version"]`` is set to the version given.
+        When this transaction has a version already, the row gets that one (:meth:`version`).
+        """
+        if self._version is not None:
+            values["version"] = self._version
+            return self.insert_values(model, values)
+        self._absent.discard((model, values["id"]))
+        session = self.unit.opened
+        if session is not None and (session.new or session.dirty or session.deleted):
+            session.flush()  # rows this one may refer to go first
+        connection = self.connection
+        row = connection.execute(_insert_new(model, connection.dialect.name),
+                                 {**values, "meeting_id": self.meeting_id}).first()
+        if row is None:
+            return False
+        self._version = values["version"] = row[0]
+        connection.execute(_TAKE, {"meeting_id": self.meeting_id, "version": self._version, "now": self.now})
+        if self._meeting is not None:  # a row loaded later reads the new version
+            set_committed_value(self._meeting, "version", self._version)
+            set_committed_value(self._meeting, "updated_at", self.now)
+        return True
+
     def start_timer(self, seconds: float | None = None) -> None:
         """Start the meeting's timer with ``seconds`` (default: the current phase's duration)."""
         self.spiegel.start_timer(self, seconds)
@@ -349,6 +386,31 @@ def _insert_once(model, dialect: str):
         statement = (_INSERTS[dialect](table).on_conflict_do_nothing(index_elements=list(table.primary_key.columns))
                      .returning(*table.primary_key.columns))
         _insert_once_statements[key] = statement
+    return statement
+
+
+def _insert_new(model, dialect: str):
+    """The prebuilt ``INSERT … SELECT … FROM meetings … ON CONFLICT DO NOTHING RETURNING version``
+    of ``model`` (a table with ``meeting_id`` and ``version`` columns) for :meth:`Ctx.insert_new`."""
+    key = (model.__tablename__, dialect)
+    statement = _insert_new_statements.get(key)
+    if statement is None:
+        table = model.__table__
+        meeting_id = bindparam("meeting_id", type_=table.c.meeting_id.type)
+        # PostgreSQL types a parameter in a SELECT's columns as text unless told (a JSON or a
+        # boolean column would refuse it); SQLite's CAST would change the value's affinity.
+        typed = (lambda c: cast(bindparam(c.name, type_=c.type), c.type)) if dialect == "postgresql" else (
+            lambda c: bindparam(c.name, type_=c.type))
+        columns = [_meetings.c.version + 1 if c.name == "version"
+                   else (cast(meeting_id, c.type) if dialect == "postgresql" else meeting_id) if c.name == "meeting_id"
+                   else typed(c) for c in table.columns]
+        source = select(*columns).where(_meetings.c.id == meeting_id)
+        if dialect == "postgresql":
+            source = source.with_for_update()
+        statement = (_INSERTS[dialect](table).from_select([c.name for c in table.columns], source)
+                     .on_conflict_do_nothing(index_elements=list(table.primary_key.columns))
+                     .returning(table.c.version))
+        _insert_new_statements[key] = statement
     return statement
 
 

@@ -25,11 +25,14 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, Transaction, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import Pool
 
 from . import offload
 from .storage import Watchdog, postgres_connect_args
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: How many SQLite connections finished units leave open for the next (:meth:`Database.unit`).
+IDLE_KEPT = 4
 
 
 class _OffHubCommit(sqlite3.Connection):
@@ -109,6 +112,12 @@ class Database:
         # others, so transactions take turns here (a green lock) instead of meeting SQLite's
         # write lock, whose busy wait would block the hub. Threads wait in SQLite by themselves.
         self._turns = threading.RLock() if self.engine.dialect.name == "sqlite" and offload.green() else None
+        #: SQLite: Core connections a finished unit left open for the next one. The pool's checkout
+        #: and return (and the Connection made around them) were 7% of a note; a SQLite file has no
+        #: server whose restart could leave a kept connection stale. PostgreSQL's go back to the
+        #: pool, whose pre-ping finds a connection that died with its server.
+        #: Each with the pool it came from: after an ``engine.dispose()`` (a new pool) it is closed.
+        self._idle: list[tuple[Connection, Pool]] | None = [] if self.engine.dialect.name == "sqlite" else None
 
     def _bounded(self) -> AbstractContextManager:
         """What every transaction holds: SQLite's turn under a green hub, PostgreSQL's time limit."""
@@ -130,16 +139,50 @@ class Database:
         """One event's transaction on a Core connection, held and bounded as :meth:`transaction`:
         committed once on success (through the Session when one was made), rolled back on any
         exception (the Session's rows with it)."""
-        with self._bounded(), self.engine.connect() as connection:
-            unit = Unit(connection, connection.begin())
+        with self._bounded():
+            connection = self._take()
+            kept = False
             try:
-                yield unit
-                unit.commit()
-            except BaseException:
-                unit.rollback()
-                raise
+                unit = Unit(connection, connection.begin())
+                try:
+                    yield unit
+                    unit.commit()
+                except BaseException:
+                    unit.rollback()
+                    raise
+                finally:
+                    unit.close()
+                kept = self._keep(connection)  # only after a commit: a failed unit's connection is closed
             finally:
-                unit.close()
+                if not kept:
+                    connection.close()
+
+    def _take(self) -> Connection:
+        """A kept connection (SQLite) or one from the pool."""
+        while self._idle:
+            try:
+                connection, pool = self._idle.pop()
+            except IndexError:  # another thread took the last one
+                break
+            if pool is self.engine.pool and not connection.closed and not connection.invalidated:
+                return connection
+            connection.close()  # the engine was disposed since (tests reopen connections so)
+        return self.engine.connect()
+
+    def _keep(self, connection: Connection) -> bool:
+        """Keep ``connection`` for the next unit when it is SQLite's, healthy and between
+        transactions; at most the pool's size are kept, so the pool always has some to give."""
+        if (self._idle is None or connection.closed or connection.invalidated or connection.in_transaction()
+                or len(self._idle) >= IDLE_KEPT):
+            return False
+        self._idle.append((connection, self.engine.pool))
+        return True
+
+    def dispose(self) -> None:
+        """Close every connection: the kept ones and the pool's (before handing the files to workers)."""
+        while self._idle:
+            self._idle.pop()[0].close()
+        self.engine.dispose()
 
     def ping(self) -> None:
         """Raise when the database does not answer (for /healthz); reads only, so it waits for no writer's turn."""

@@ -32,15 +32,13 @@ def replay_note(ctx: Ctx, data: NoteAdd) -> dict | None:
 
 
 def add_note(ctx: Ctx, data: NoteAdd) -> dict:
-    """Store once per client UUID."""
-    replayed = replay_note(ctx, data)
-    if replayed:
-        return replayed
+    """Store once per client UUID: the INSERT itself finds a resend (its id taken), so a new
+    note, nearly every one, costs no lookup first (``answers_resend`` below)."""
     # Every column, as a plain record: the INSERT needs no ORM row, nor does the view.
     note = SimpleNamespace(id=data.id, meeting_id=ctx.meeting_id, participant_id=ctx.participant_id, text=data.text,
-                           tags=sorted(set(data.tags)), prompt_id=data.prompt_id, shared=False, version=ctx.version(),
+                           tags=sorted(set(data.tags)), prompt_id=data.prompt_id, shared=False, version=None,
                            created_at=ctx.now, updated_at=ctx.now)
-    if not ctx.insert_values(Note, vars(note)):
+    if not ctx.insert_new(Note, vars(note)):
         return replay_note(ctx, data)
     return {"note": _publish(ctx, note), "duplicate": False}
 
@@ -71,7 +69,7 @@ def delete_note(ctx: Ctx, data: ItemRef) -> dict:
 @hookimpl
 def register_events():
     return [
-        ClientEvent("note.add", NoteAdd, add_note, participant("note"), replay=replay_note),
+        ClientEvent("note.add", NoteAdd, add_note, participant("note"), replay=replay_note, answers_resend=True),
         ClientEvent("note.edit", NoteEdit, edit_note, participant("note")),
         ClientEvent("note.delete", ItemRef, delete_note, participant(ANY)),
         ClientEvent("note.share", NoteShare, share_note, participant("share")),

@@ -82,10 +82,10 @@ def run(event: str, data: object, sp=None, conn: tuple[str, str] | None = None) 
             if spec.formats and sender.format not in spec.formats:
                 raise SpiegelError("not_this_format", f"Meetings of the format {sender.format!r} do not take "
                                    f"{event!r}.")
-            result = spec.replay(ctx, payload) if spec.replay and ctx.kind is not None else None
+            replay = spec.replay if spec.replay and ctx.kind is not None else None
+            result = replay(ctx, payload) if replay and not spec.answers_resend else None
             if result is None:
-                check(spec.rule, ctx)
-                result = spec.handler(ctx, payload)
+                result = _checked(spec, ctx, payload, replay if spec.answers_resend else None)
             if legacy:
                 result = {"result": result}
         sp.deliver(ctx)
@@ -100,6 +100,19 @@ def run(event: str, data: object, sp=None, conn: tuple[str, str] | None = None) 
             return refusal.to_ack()
         log.exception("event %s failed", guard.loggable(event))  # the traceback, never the payload
         return SpiegelError("internal_error").to_ack()
+
+
+def _checked(spec, ctx: Ctx, payload, replay) -> dict:
+    """The handler's answer once the rule allows it; refused, the stored item of a resend when
+    ``replay`` finds one (a tablet's outbox that drains after the phase moved on), else the refusal."""
+    try:
+        check(spec.rule, ctx)
+    except SpiegelError:
+        stored = replay(ctx, payload) if replay is not None else None
+        if stored is None:
+            raise
+        return stored
+    return spec.handler(ctx, payload)
 
 
 def authenticate(sp, auth: object, connection) -> Sender:

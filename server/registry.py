@@ -30,6 +30,10 @@ class ClientEvent:
     handler: Callable
     rule: Rule
     replay: Callable | None = None
+    #: The handler answers a resend itself (its ``Ctx.insert_new`` finds the id stored and it
+    #: replays), so ``replay`` is asked only when the rule refuses: a new item costs no lookup
+    #: of its id before the handler's INSERT.
+    answers_resend: bool = False
     description: str = ""
     #: Formats whose meetings take the event (a format's own events); empty: every format.
     #: A meeting of another format refuses it with ``not_this_format``.

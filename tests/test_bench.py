@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
@@ -59,6 +60,16 @@ def test_event_cost_benchmark_runs_every_scenario_against_the_floor():
     assert result.returncode == 0, result.stderr
     for scenario in ("note.add", "question.add", "timer.adjust", "connect"):
         assert f"\n{scenario} " in result.stdout, result.stdout
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
+def test_instruction_count_benchmark_counts_the_floors_notes_under_callgrind():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "note_instructions.py"), "--events", "2", "--side", "bare"],
+        capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "instructions per note (2 notes)" in result.stdout, result.stdout
 
 
 def test_soak_benchmark_runs_in_windows_and_samples_the_server():

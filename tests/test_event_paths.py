@@ -7,20 +7,22 @@ serializer signs and checks as Flask's."""
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import functools
+import threading
 
 import pytest
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
-from helpers import ADMIN_PASSWORD, FakeClock, Room, call, make_app, uid
+from helpers import ADMIN_PASSWORD, FakeClock, Room, call, make_app, uid, until
 from itsdangerous import BadSignature
 from spiegel import wire_views
 from spiegel.context import Ctx
 from spiegel.cookie_sessions import SigningOnce
 from spiegel.models import Meeting, Note
 from spiegel.realtime import SENDER
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_PASSWORD}"}
@@ -41,10 +43,10 @@ def db_app(request, tmp_path):
 
 
 class Counts:
-    """ORM Sessions made and commits issued on the app's engine while a test looks."""
+    """ORM Sessions made, statements run and commits issued on the app's engine while a test looks."""
 
     def __init__(self, monkeypatch, engine):
-        self.sessions = self.commits = 0
+        self.sessions = self.commits = self.statements = 0
         made = Session.__init__
 
         def counting(session, *args, **kwargs):
@@ -53,13 +55,18 @@ class Counts:
 
         monkeypatch.setattr(Session, "__init__", counting)
         event.listen(engine, "commit", self._commit)
+        event.listen(engine, "before_cursor_execute", self._statement)
         self._engine = engine
 
     def _commit(self, _connection) -> None:
         self.commits += 1
 
+    def _statement(self, *_args) -> None:
+        self.statements += 1
+
     def stop(self) -> None:
         event.remove(self._engine, "commit", self._commit)
+        event.remove(self._engine, "before_cursor_execute", self._statement)
 
 
 def _listening(app) -> tuple[Room, object]:
@@ -107,6 +114,91 @@ def test_a_note_opens_no_session_and_commits_once(db_app, monkeypatch):
     assert counts.commits == 2, "a resend is its own event: one commit (of nothing new)"
     counts.stop()
     assert _stored(db_app, Note, id=note_id) == 1
+
+
+def _meeting_version(app, meeting_id: str) -> int:
+    with app.extensions["spiegel"].db.transaction() as session:
+        return session.get(Meeting, meeting_id).version
+
+
+def test_a_new_note_is_three_statements_and_its_resend_changes_no_version(db_app, monkeypatch):
+    """The sender row, the INSERT that takes the meeting's next version and finds a resend by
+    itself (no lookup of the id first), and the meeting taking that version; a resend is
+    answered with the stored note and leaves the meeting's version where it was."""
+    room, tablet = _listening(db_app)
+    counts = Counts(monkeypatch, db_app.extensions["spiegel"].db.engine)
+    note_id = uid()
+    ack = call(tablet, "note.add", {"id": note_id, "text": "Verzonnen zin"})
+    assert ack["ok"] and not ack["duplicate"]
+    assert counts.statements == 3, counts.statements
+    counts.stop()
+    version = _meeting_version(db_app, room.meeting_id)
+    assert ack["note"]["version"] == version, "the note's version is the meeting's new one"
+    again = call(tablet, "note.add", {"id": note_id, "text": "Verzonnen kopie"})
+    assert again["duplicate"] and again["note"] == ack["note"]
+    assert _meeting_version(db_app, room.meeting_id) == version, "a resend changes nothing"
+    newer = call(tablet, "note.add", {"id": uid(), "text": "Verzonnen tweede"})
+    assert newer["note"]["version"] == version + 1
+
+
+def _waiting_for_a_lock(engine, database: str) -> bool:
+    """Whether a backend of ``database`` waits for a lock; asked in a transaction of its own each
+    time (PostgreSQL keeps pg_stat_activity as it first read it for the rest of a transaction)."""
+    with engine.connect() as watcher:
+        return watcher.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = :d AND "
+                                    "wait_event_type = 'Lock'"), {"d": database}).scalar_one() > 0
+
+
+@pytest.mark.postgres
+def test_a_note_waiting_for_a_concurrent_change_of_its_meeting_gets_the_next_version(tmp_path, postgres_url):
+    """Two writers in one meeting on PostgreSQL: a note whose INSERT reads the meeting's version
+    while another transaction has bumped it (uncommitted) waits for that one's commit and takes
+    the version after it, so versions stay distinct and growing (the INSERT's ``FOR UPDATE``)."""
+    app = make_app(tmp_path / "instance", FakeClock(), DATABASE_URL=postgres_url)
+    try:
+        room, tablet = _listening(app)
+        sp = app.extensions["spiegel"]
+        database = postgres_url.rsplit("/", 1)[1]
+        acks = []
+        with sp.db.engine.connect() as holder:
+            bumped = holder.execute(text("UPDATE meetings SET version = version + 1 WHERE id = :m RETURNING version"),
+                                    {"m": room.meeting_id}).scalar_one()
+            sender = threading.Thread(target=lambda: acks.append(
+                call(tablet, "note.add", {"id": uid(), "text": "Verzonnen in een race"})))
+            sender.start()
+            until("the note to wait for the meeting row's lock",
+                  lambda: _waiting_for_a_lock(sp.db.engine, database) or not sender.is_alive(), timeout=30)
+            holder.commit()
+            sender.join(30)
+        assert acks and acks[0]["ok"], acks
+        assert acks[0]["note"]["version"] == bumped + 1, (acks[0]["note"]["version"], bumped)
+        assert _meeting_version(app, room.meeting_id) == bumped + 1
+    finally:
+        app.extensions["spiegel"].db.engine.dispose()
+
+
+def test_sqlite_keeps_a_finished_units_connection_for_the_next_and_closes_a_failed_ones(tmp_path):
+    """A note on SQLite takes no connection from the pool (the last unit's was kept); a unit that
+    failed closes its connection instead of keeping it."""
+    app = make_app(tmp_path / "instance", FakeClock())
+    db = app.extensions["spiegel"].db
+    room, tablet = _listening(app)
+    checkouts = []
+    event.listen(db.engine, "checkout", lambda *_args: checkouts.append(1))
+    for text_ in ("Verzonnen een", "Verzonnen twee"):
+        assert call(tablet, "note.add", {"id": uid(), "text": text_})["ok"]
+    assert checkouts == [], "both notes ran on a kept connection"
+    with pytest.raises(RuntimeError), db.unit() as unit:
+        failed = unit.connection
+        raise RuntimeError("Verzonnen fout")
+    assert failed.closed, "a failed unit's connection is not kept"
+    assert call(tablet, "note.add", {"id": uid(), "text": "Verzonnen drie"})["ok"]
+    kept = db._idle[-1][0]
+    db.engine.dispose()  # what a test does to reopen every connection with another pragma
+    assert call(tablet, "note.add", {"id": uid(), "text": "Verzonnen vier"})["ok"]
+    assert kept.closed, "a connection kept from before the engine's dispose is not used again"
+    db.dispose()
+    assert not db._idle, "dispose closes the kept connections"
 
 
 def test_a_handler_that_uses_the_orm_gets_its_session_in_the_same_transaction_and_one_commit(db_app, monkeypatch):
@@ -215,8 +307,14 @@ def test_the_reused_serializer_signs_as_flask_and_follows_a_new_key():
         mine.get_signing_serializer(app).loads(signed)  # signed with the old key
 
 
+class _Text(str):
+    """A str subclass: not one of the plain types the packets' check passes over by type."""
+
+
 @pytest.mark.parametrize("data", [None, "x", 1, [], {}, ["note", {"a": [1, {"b": "c"}]}], [{"a": [{"b": b"\x00"}]}],
-                                  {"k": bytearray(b"1")}, ("tuple", b"not looked into"), [[[[]]], {"x": {}}]])
+                                  {"k": bytearray(b"1")}, ("tuple", b"not looked into"), [[[[]]], {"x": {}}],
+                                  [1.5, True, None, "s", {"a": [2, b"at the end"]}],
+                                  [collections.OrderedDict(k=[b"in a dict subclass"])], _Text("a str subclass")])
 def test_the_packets_binary_check_answers_as_python_socketio(data):
     from socketio import packet
     from spiegel.guard import ScreenedPacket
