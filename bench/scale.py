@@ -32,6 +32,9 @@ limits are not what is measured; servers stopped at the end. Clients run in this
 (asyncio): on a small machine they share its cores with the server.
 
 Usage: python bench/scale.py [--scenario load] [--mode eventlet] [--repeat 3] [--no-bare]
+With ``SCALE_TRACE=BASE`` each note's send and ack time (and each change's fan-out) is written to
+``BASE.<server>.client``; with the server's ``SPIEGEL_TRACE=BASE.server`` too, bench/ack_tail.py
+says what the slowest acks waited on.
 """
 
 from __future__ import annotations
@@ -77,6 +80,7 @@ TICKS = os.sysconf("SC_CLK_TCK")
 CALL_TIMEOUT = 30.0
 #: Times a tablet refused with ``server_busy`` tries again (after the ``retry_after`` it was given).
 BUSY_RETRIES = 20
+TRACE: list[dict] = []
 
 
 # --- the server process, from /proc ------------------------------------------------------------------
@@ -498,6 +502,7 @@ class Run:
                 await asyncio.sleep(wait)
             if ack.get("ok"):
                 figures.acks.append(time.perf_counter() - start)
+                TRACE.append({"k": "note", "id": payload["id"], "send": start, "ack": time.perf_counter()})
             else:
                 figures.errors[f"note {error.get('code')}"] += 1
 
@@ -572,6 +577,8 @@ class Run:
                     figures.errors["state missed"] += arrivals.count(None)
                 elif arrivals:
                     figures.fanout.append(max(arrivals) - start)
+                    TRACE.append({"k": "fan", "room": m.room, "v": version, "send": start, "last": max(arrivals),
+                                  "first": min(arrivals)})
 
     async def close(self) -> None:
         clients = [*self.tablets, *self.moderators]
@@ -620,6 +627,11 @@ async def one_size(target: Target, args, addresses: Addresses) -> Figures:
         await run.load(args.rate, args.change_every, args.seconds, figures)
     finally:
         await run.close()
+    if os.environ.get("SCALE_TRACE"):
+        import json
+
+        Path(os.environ["SCALE_TRACE"] + f".{target.name}.client").write_text("\n".join(json.dumps(r) for r in TRACE))
+    TRACE.clear()
     return figures
 
 

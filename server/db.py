@@ -1,11 +1,13 @@
 """Engine, transactions and migrations.
 
-SQLite gets WAL (readers never wait for the writer) and a busy timeout, so twenty tablets
-saving at once queue instead of failing. Migrations run at every start: an upgraded server
-finds its schema ready. Parameters are hidden from SQLAlchemy's error messages: they hold
-what people wrote, and error messages end up in logs. SQLite overwrites deleted content
-(``secure_delete``) and an erase checkpoints the WAL, so erased text leaves the files. PostgreSQL
-gets connect and statement timeouts, and a watchdog (:mod:`.storage`) bounds each transaction.
+SQLite gets WAL (readers never wait for the writer) and a busy timeout; its writers take turns
+in this process, and the events that queued during one commit are committed together in the
+next (:mod:`.group_commit`), so twenty tablets saving at once queue briefly instead of failing.
+Migrations run at every start: an upgraded server finds its schema ready. Parameters are hidden
+from SQLAlchemy's error messages: they hold what people wrote, and error messages end up in logs.
+SQLite overwrites deleted content (``secure_delete``) and an erase checkpoints the WAL, so erased
+text leaves the files. PostgreSQL gets connect and statement timeouts, and a watchdog
+(:mod:`.storage`) bounds each transaction.
 
 A socket event runs in a :class:`Unit`: a Core connection's transaction, with an ORM Session made
 only when a handler first asks for one, inside that same transaction. A tablet's note needs no
@@ -16,7 +18,6 @@ Session at all, whose begin, commit and close were 13–18% of a note (bench/RES
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from pathlib import Path
@@ -25,21 +26,30 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, Transaction, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import Pool
 
-from . import offload
+from . import offload, trace
+from .group_commit import GroupCommit
 from .storage import Watchdog, postgres_connect_args
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-#: How many SQLite connections finished units leave open for the next (:meth:`Database.unit`).
-IDLE_KEPT = 4
 
 
 class _OffHubCommit(sqlite3.Connection):
     """A SQLite connection whose commit (and its fsync) runs off the green hub (:mod:`.offload`)."""
 
     def commit(self) -> None:
-        offload.blocking(super().commit)
+        took = []
+
+        def timed() -> None:
+            start = trace.now()
+            sqlite3.Connection.commit(self)
+            took.append(trace.now() - start)
+
+        trace.mark("c_in")
+        offload.blocking(timed)
+        trace.mark("c_out")
+        if took:
+            trace.add("fsync", took[0])
 
 
 def make_engine(url: str, timeout: float = 5.0) -> Engine:
@@ -108,22 +118,18 @@ class Database:
         self.engine = make_engine(url, timeout)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.watchdog = Watchdog(self.engine, timeout) if self.engine.dialect.name == "postgresql" else None
-        # SQLite under a green hub: the commit waits in a real thread while the hub serves
-        # others, so transactions take turns here (a green lock) instead of meeting SQLite's
-        # write lock, whose busy wait would block the hub. Threads wait in SQLite by themselves.
-        self._turns = threading.RLock() if self.engine.dialect.name == "sqlite" and offload.green() else None
-        #: SQLite: Core connections a finished unit left open for the next one. The pool's checkout
-        #: and return (and the Connection made around them) were 7% of a note; a SQLite file has no
-        #: server whose restart could leave a kept connection stale. PostgreSQL's go back to the
-        #: pool, whose pre-ping finds a connection that died with its server.
-        #: Each with the pool it came from: after an ``engine.dispose()`` (a new pool) it is closed.
-        self._idle: list[tuple[Connection, Pool]] | None = [] if self.engine.dialect.name == "sqlite" else None
+        # SQLite in every mode: transactions take turns (:mod:`.group_commit`, a green lock under
+        # a green hub, whose commit waits in a real thread while the hub serves others), and the
+        # events that queued during one commit are committed together in the next. Without the
+        # turns a green hub would meet SQLite's write lock, whose busy wait blocks the hub, and
+        # threads would poll it (SQLite sleeps up to 100 ms between two looks).
+        self.group = GroupCommit(self.engine) if self.engine.dialect.name == "sqlite" else None
 
     def _bounded(self) -> AbstractContextManager:
-        """What every transaction holds: SQLite's turn under a green hub, PostgreSQL's time limit."""
+        """What every transaction holds: SQLite's turn (the open batch committed first), PostgreSQL's time limit."""
         stack = ExitStack()
-        if self._turns is not None:
-            stack.enter_context(self._turns)
+        if self.group is not None:
+            stack.enter_context(self.group.turn())
         if self.watchdog is not None:
             stack.enter_context(self.watchdog.watch())
         return stack
@@ -138,12 +144,11 @@ class Database:
     def unit(self) -> Iterator[Unit]:
         """One event's transaction on a Core connection, held and bounded as :meth:`transaction`:
         committed once on success (through the Session when one was made), rolled back on any
-        exception (the Session's rows with it)."""
-        with self._bounded():
-            connection = self._take()
-            kept = False
-            try:
-                unit = Unit(connection, connection.begin())
+        exception (the Session's rows with it). Under SQLite it is a savepoint of a group commit
+        (:mod:`.group_commit`): it returns once that commit is done."""
+        if self.group is not None:
+            with self.group.unit() as (connection, savepoint):
+                unit = Unit(connection, savepoint)
                 try:
                     yield unit
                     unit.commit()
@@ -152,36 +157,27 @@ class Database:
                     raise
                 finally:
                     unit.close()
-                kept = self._keep(connection)  # only after a commit: a failed unit's connection is closed
-            finally:
-                if not kept:
-                    connection.close()
-
-    def _take(self) -> Connection:
-        """A kept connection (SQLite) or one from the pool."""
-        while self._idle:
+            return
+        trace.mark("enter")
+        with self._bounded(), self.engine.connect() as connection:
+            trace.mark("locked")
+            unit = Unit(connection, connection.begin())
             try:
-                connection, pool = self._idle.pop()
-            except IndexError:  # another thread took the last one
-                break
-            if pool is self.engine.pool and not connection.closed and not connection.invalidated:
-                return connection
-            connection.close()  # the engine was disposed since (tests reopen connections so)
-        return self.engine.connect()
-
-    def _keep(self, connection: Connection) -> bool:
-        """Keep ``connection`` for the next unit when it is SQLite's, healthy and between
-        transactions; at most the pool's size are kept, so the pool always has some to give."""
-        if (self._idle is None or connection.closed or connection.invalidated or connection.in_transaction()
-                or len(self._idle) >= IDLE_KEPT):
-            return False
-        self._idle.append((connection, self.engine.pool))
-        return True
+                yield unit
+                trace.mark("sql_done")
+                unit.commit()
+                trace.mark("committed")
+            except BaseException:
+                unit.rollback()
+                raise
+            finally:
+                unit.close()
+        trace.mark("released")
 
     def dispose(self) -> None:
-        """Close every connection: the kept ones and the pool's (before handing the files to workers)."""
-        while self._idle:
-            self._idle.pop()[0].close()
+        """Close every connection: the kept one and the pool's (before handing the files to workers)."""
+        if self.group is not None:
+            self.group.dispose()
         self.engine.dispose()
 
     def ping(self) -> None:
@@ -191,8 +187,8 @@ class Database:
 
     def after_erase(self) -> None:
         """Move an erase out of SQLite's write-ahead log into the (zeroed) main file and empty the log."""
-        if self.engine.dialect.name == "sqlite":
-            with self.engine.connect() as connection:
+        if self.group is not None:
+            with self.group.turn(), self.engine.connect() as connection:
                 connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 

@@ -51,6 +51,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from urllib.parse import parse_qs
 
+from . import trace
 from .errors import SpiegelError
 from .in_flight import InFlight
 
@@ -107,6 +108,7 @@ class LoadShed:
             self._due = self.clock() + SAMPLE_EVERY
             sleep(SAMPLE_EVERY)
             self.observe(max(0.0, self.clock() - self._due))
+            trace.sample("monitor", late=self._late)
             self._ride()
 
     def _ride(self) -> None:

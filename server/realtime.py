@@ -13,7 +13,7 @@ from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 from sqlalchemy import bindparam, select
 
-from . import guard, storage
+from . import guard, storage, trace
 from . import schemas as s
 from .access import hash_token
 from .context import STAFF_ROLES, Ctx, Sender
@@ -88,7 +88,9 @@ def run(event: str, data: object, sp=None, conn: tuple[str, str] | None = None) 
                 result = _checked(spec, ctx, payload, replay if spec.answers_resend else None)
             if legacy:
                 result = {"result": result}
+        trace.mark("d0")
         sp.deliver(ctx)
+        trace.mark("d1")
         return {"ok": True, **result}
     except SpiegelError as exc:
         log.info("refused %s: %s", guard.loggable(event), exc.code)
@@ -213,6 +215,17 @@ def register(sio: SocketIO) -> None:
         """Every event, known or not, goes through :func:`run` and gets an ack."""
         if event == guard.REFUSED:  # reserved, not a string, too deep: never dispatched
             return guard.refusal(args[0] if args else None)
+        if trace.on():
+            trace.begin(event)
+            if args and isinstance(args[0], dict) and isinstance(args[0].get("id"), str):
+                trace.mark("id", args[0]["id"][:36])
+            try:
+                return _on_event(event, *args)
+            finally:
+                trace.end()
+        return _on_event(event, *args)
+
+    def _on_event(event, *args):
         sp = _spiegel()
         if request.sid not in sp.staff_sids and sp.load.busy():
             # Behind: store nothing, acknowledge nothing; the tablet keeps it and resends.

@@ -52,6 +52,27 @@ def test_scale_benchmark_runs_against_spiegel_and_the_bare_floor():
     assert out.count("errors none") == 2, out
 
 
+def test_the_ack_tail_traces_join_and_hold_no_written_text(tmp_path):
+    """SPIEGEL_TRACE and SCALE_TRACE (bench/ack_tail.py): stage times and ids, never a note's text."""
+    import os
+
+    base = tmp_path / "trace"
+    env = {**os.environ, "SPIEGEL_TRACE": f"{base}.server", "SCALE_TRACE": str(base)}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "scale.py"), "--scenario", "load", "--tablets", "4", "--meetings", "2",
+         "--rate", "10", "--change-every", "0.25", "--seconds", "1", "--no-bare"],
+        capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL, env=env)
+    assert result.returncode == 0, result.stderr
+    server = (tmp_path / "trace.server").read_text()
+    assert '"note.add"' in server and '"monitor"' in server
+    assert "Verzonnen" not in server and "notitie" not in server, "the trace holds what a tablet wrote"
+    tail = subprocess.run([sys.executable, str(ROOT / "bench" / "ack_tail.py"), str(base)],
+                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert tail.returncode == 0, tail.stderr
+    for line in ("p45-p55", "slowest 1%", "turn_wait=", "batch_wait=", "commits ", "hub lateness"):
+        assert line in tail.stdout, tail.stdout
+
+
 def test_event_cost_benchmark_runs_every_scenario_against_the_floor():
     result = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "event_cost.py"), "--events", "3", "--repeat", "1"],
