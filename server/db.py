@@ -28,7 +28,7 @@ from sqlalchemy import Connection, Engine, Transaction, create_engine, event, te
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import offload, trace
-from .group_commit import GroupCommit
+from .group_commit import GroupCommit, Lone
 from .storage import Watchdog, postgres_connect_args
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -144,11 +144,12 @@ class Database:
     def unit(self) -> Iterator[Unit]:
         """One event's transaction on a Core connection, held and bounded as :meth:`transaction`:
         committed once on success (through the Session when one was made), rolled back on any
-        exception (the Session's rows with it). Under SQLite it is a savepoint of a group commit
-        (:mod:`.group_commit`): it returns once that commit is done."""
+        exception (the Session's rows with it). Under SQLite it is part of a group commit
+        (:mod:`.group_commit`: a savepoint, or the batch's own transaction for its first event):
+        it returns once that commit is done."""
         if self.group is not None:
-            with self.group.unit() as (connection, savepoint):
-                unit = Unit(connection, savepoint)
+            with self.group.unit() as (connection, transaction):
+                unit = Unit(connection, transaction)
                 try:
                     yield unit
                     unit.commit()
@@ -225,6 +226,8 @@ class Unit:
     def session(self) -> Session:
         """The ORM Session of this transaction, made on first use."""
         if self._session is None:
+            if isinstance(self._transaction, Lone):  # a batch's first event: the Session gets a savepoint
+                self._transaction = self._transaction.for_session()
             self._session = Session(bind=self.connection, join_transaction_mode="control_fully",
                                     expire_on_commit=False)
         return self._session

@@ -10,6 +10,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import functools
+import sqlite3
 import threading
 
 import pytest
@@ -192,10 +193,18 @@ def test_sqlite_keeps_a_committed_batchs_connection_for_the_next_and_closes_a_fa
     for text_ in ("Verzonnen een", "Verzonnen twee"):
         assert call(tablet, "note.add", {"id": uid(), "text": text_})["ok"]
     assert checkouts == [], "both notes ran on a kept connection"
-    with pytest.raises(Exception), db.unit() as unit:  # noqa: B017 - the savepoint's rollback fails first
-        failed = unit.connection
-        unit.connection.exec_driver_sql("ROLLBACK")  # the whole transaction gone: the batch fails
+    before = _meeting_version(app, room.meeting_id)
+    with pytest.raises(RuntimeError), db.unit() as unit:  # a batch's first event, refused half-way
+        unit.connection.execute(text("UPDATE meetings SET version = version + 100 WHERE id = :m"),
+                                {"m": room.meeting_id})
         raise RuntimeError("Verzonnen fout")
+    assert _meeting_version(app, room.meeting_id) == before, "a refused first event leaves nothing behind"
+    checkouts.clear()  # (the version was read in a Session of its own, from the pool)
+    assert call(tablet, "note.add", {"id": uid(), "text": "Verzonnen na de fout"})["ok"]
+    assert checkouts == [], "and its connection, rolled back, was kept"
+    with pytest.raises(sqlite3.OperationalError), db.unit() as unit:
+        failed = unit.connection
+        unit.connection.exec_driver_sql("ROLLBACK")  # SQLite dropped the transaction: the batch fails
     assert failed.closed, "a failed batch's connection is not kept"
     assert call(tablet, "note.add", {"id": uid(), "text": "Verzonnen drie"})["ok"]
     kept = db.group._spare[0]
