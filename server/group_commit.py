@@ -54,6 +54,13 @@ class Batch:
         self.error: BaseException | None = None
         self.done = threading.Event()
 
+    def check(self) -> None:
+        """Fail the batch if SQLite rolled its whole transaction back by itself (a full disk, an
+        I/O error; the batch began with ``BEGIN``, so it is in one until its commit): a COMMIT
+        then would commit nothing, and the events would be acked for nothing."""
+        if not self.connection.connection.dbapi_connection.in_transaction:
+            self.error = sqlite3.OperationalError("the batch's transaction was rolled back")
+
 
 class Lone:
     """The transaction of a batch's first event: the batch's own, with no savepoint.
@@ -80,7 +87,11 @@ class Lone:
         return self.nested
 
     def commit(self) -> None:
-        """Nothing yet: the batch commits for all of its events."""
+        """Nothing yet, the batch commits for all of its events; but a transaction SQLite lost
+        fails now (a savepoint's ``RELEASE`` would), before another event joins the batch."""
+        self.batch.check()
+        if self.batch.error is not None:
+            raise self.batch.error
 
     def rollback(self) -> None:
         """The whole batch: it holds nothing but this event's statements."""
@@ -240,10 +251,8 @@ class GroupCommit:
         if batch is None:
             return
         try:
-            if batch.error is None and not batch.connection.connection.dbapi_connection.in_transaction:
-                # SQLite rolled the whole transaction back by itself (a full disk, an I/O error):
-                # a COMMIT now would commit nothing, and the events would be acked for nothing.
-                batch.error = sqlite3.OperationalError("the batch's transaction was rolled back")
+            if batch.error is None:
+                batch.check()
             if batch.error is None:
                 batch.transaction.commit()
                 self.commits += 1
