@@ -38,6 +38,9 @@ class _OffHubCommit(sqlite3.Connection):
     """A SQLite connection whose commit (and its fsync) runs off the green hub (:mod:`.offload`)."""
 
     def commit(self) -> None:
+        if not trace.on():
+            offload.blocking(super().commit)
+            return
         took = []
 
         def timed() -> None:

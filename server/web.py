@@ -178,6 +178,18 @@ def join_meeting(code: str):
     return jsonify(body), 201
 
 
+def _key_holder(session) -> Participant:
+    """The participant whose key a staff screen's HTTP call sends as ``Authorization: Bearer
+    <key>`` (the staff pass, the report routes); refused when there is none or it is revoked."""
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer ") or not header[7:]:
+        raise SpiegelError("not_authenticated", "Send the moderator key as Authorization: Bearer <key>.")
+    person = session.scalar(select(Participant).where(Participant.token_hash == hash_token(header[7:])))
+    if person is None or person.revoked:
+        raise SpiegelError("token_unknown")
+    return person
+
+
 @bp.post("/api/staff-pass")
 def staff_pass():
     """Trade a moderator's or assistant's key (``Authorization: Bearer <key>``, as the report
@@ -185,13 +197,8 @@ def staff_pass():
     through while this worker sheds load: plain HTTP is still served then."""
     sp = _sp()
     sp.lookups.hit(request.remote_addr or "?")
-    header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer ") or not header[7:]:
-        raise SpiegelError("not_authenticated", "Send the staff key as Authorization: Bearer <key>.")
     with sp.db.transaction() as s:
-        person = s.scalar(select(Participant).where(Participant.token_hash == hash_token(header[7:])))
-        if person is None or person.revoked:
-            raise SpiegelError("token_unknown")
+        person = _key_holder(s)
         if person.role not in STAFF_ROLES:
             raise SpiegelError("forbidden_role", "Only a moderator or an assistant gets a staff pass.")
         value = sp.staff_passes.issue(person.id)

@@ -13,10 +13,8 @@ import uuid
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, current_app, jsonify, request
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..access import hash_token
 from ..errors import SpiegelError
 from ..formats import kinds_of, pick
 from ..meetings import create_meeting, duplicate_meeting
@@ -24,7 +22,7 @@ from ..models import Meeting, Outcome, Participant
 from ..outcomes import require_kind
 from ..schemas import MeetingCreate, validate
 from ..views import meeting_view, outcome_view
-from ..web import _admin_meeting_view, _headers, _json_body, _page, _require_admin
+from ..web import _admin_meeting_view, _headers, _json_body, _key_holder, _page, _require_admin
 from . import actions, audit, drafts, exports, followup, letter, series
 from .model import build_report, iso
 from .payloads import (
@@ -66,11 +64,8 @@ def _address() -> str:
 
 def _staff(session: Session, meeting_id: str) -> tuple[Participant, Meeting]:
     """The moderator (or an assistant with ``outcomes``) of this meeting, by bearer key."""
-    header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer ") or not header[7:]:
-        raise SpiegelError("not_authenticated", "Send the moderator key as Authorization: Bearer <key>.")
-    p = session.scalar(select(Participant).where(Participant.token_hash == hash_token(header[7:])))
-    if p is None or p.revoked or p.meeting_id != meeting_id:
+    p = _key_holder(session)
+    if p.meeting_id != meeting_id:
         raise SpiegelError("token_unknown")
     if p.role == "assistant" and "outcomes" not in (p.rights or []):
         raise SpiegelError("missing_right", "Your assistant link does not include the right 'outcomes'.")
