@@ -11,7 +11,7 @@ AXE    := $(VENV)/axe/node_modules/axe-core/axe.min.js
 TSC    := $(VENV)/tsc/node_modules/typescript/bin/tsc
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench bench-scale soak chromium postgres redis nginx
+.PHONY: run test lint bench bench-scale bench-workers soak chromium postgres redis nginx
 
 run: $(VENV)/.installed
 	$(VENV)/bin/spiegel run
@@ -36,6 +36,11 @@ bench-scale: $(VENV)/.installed-test
 	  $(PY) bench/scale.py --scenario load --mode $$mode $(SCALE_ARGS) || exit 1; \
 	done
 	$(PY) bench/scale.py --scenario breakpoint --no-bare $(SCALE_ARGS)
+
+# N workers on PostgreSQL and Redis, each held to a CPU budget (a cgroup; needs root), carrying N times
+# one worker's share of tablets and notes (the figures in bench/RESULTS.md, "N workers").
+bench-workers: $(VENV)/.installed-test postgres redis
+	$(PY) bench/workers.py --repeat 2 $(WORKERS_ARGS)
 
 # Half an hour of 500 tablets in 20 meetings against spiegel run (not in CI): memory growth per
 # hour, open sockets, ack p50/p99 per 5-minute window, errors by kind. SOAK_ARGS adds flags,

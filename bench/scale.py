@@ -138,6 +138,13 @@ class Target:
     async def token(self, room: Room, session: aiohttp.ClientSession) -> str:
         raise NotImplementedError
 
+    def tablet_url(self, index: int) -> str:
+        """Where tablet ``index`` connects: the one server here (bench/workers.py spreads them)."""
+        return self.url
+
+    def moderator_url(self, room: int) -> str:
+        return self.url
+
     async def prepare(self, moderator: Client) -> None:
         """Bring a meeting to where tablets write notes."""
 
@@ -410,7 +417,7 @@ class Run:
     async def open(self) -> None:
         self.target.start(self.meetings)
         for i, room in enumerate(self.target.rooms):
-            moderator = Moderator(self.target.url, room.moderator_token, self.addresses.local, i)
+            moderator = Moderator(self.target.moderator_url(i), room.moderator_token, self.addresses.local, i)
             await moderator.connect()
             await self.target.prepare(moderator)
             self.moderators.append(moderator)
@@ -428,7 +435,7 @@ class Run:
                 except Exception as exc:  # noqa: BLE001
                     figures.errors[f"join {exc}"[:60]] += 1
                     return None
-            return Client(self.target.url, token, self.addresses[i], room)
+            return Client(self.target.tablet_url(i), token, self.addresses[i], room)
 
         fresh = [c for c in await asyncio.gather(*(join(i) for i in range(first, first + count))) if c]
         cpu = self.target.proc.cpu()
@@ -462,7 +469,7 @@ class Run:
             if client in group:
                 group.remove(client)  # no notes to it while it is away
         await client.sio.disconnect()
-        fresh = Client(self.target.url, client.token, client.session, client.room)
+        fresh = Client(client.url, client.token, client.session, client.room)
         start = time.perf_counter()
         try:
             await fresh.connect()

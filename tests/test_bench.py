@@ -52,6 +52,29 @@ def test_scale_benchmark_runs_against_spiegel_and_the_bare_floor():
     assert out.count("errors none") == 2, out
 
 
+@pytest.mark.postgres
+def test_workers_benchmark_runs_one_worker_then_two_then_one_with_their_load(tmp_path):
+    """bench/workers.py at a tiny size: two workers on PostgreSQL and a Redis of the test's own,
+    each in a CPU budget (cgroup), every tablet held and every note acknowledged in all three."""
+    from redis_server import RedisServer
+
+    redis = RedisServer().start()
+    try:
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "workers.py"), "--tablets", "4", "--meetings", "2", "--rate", "4",
+             "--seconds", "1", "--quota", "0.5", "--shed-lag-ms", "0", "--redis", redis.url],
+            capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    finally:
+        redis.destroy()
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.count("4 tablets held") == 1 and out.count("8 tablets held") == 2, out
+    assert "note ack n=    4" in out and out.count("note ack n=    8") == 2, out
+    assert out.count("errors none") == 3, out
+    assert "2 worker(s) at 0.50 of a core each" in out and "held back by the budget" in out, out
+    assert "N workers: ack p99 x" in out and "one worker, N x load: fan-out p99 x" in out, out
+
+
 def test_the_ack_tail_traces_join_and_hold_no_written_text(tmp_path):
     """SPIEGEL_TRACE and SCALE_TRACE (bench/ack_tail.py): stage times and ids, never a note's text."""
     import os
