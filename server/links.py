@@ -45,6 +45,10 @@ def join(session: Session, meeting: Meeting, fmt: type[MeetingFormat], data: Joi
         raise SpiegelError("meeting_not_open")
     if meeting.state not in JOINABLE and meeting.state != "draft":
         raise SpiegelError("meeting_closed", "This meeting has ended and takes no new participants.")
+    # The next number under the meeting's row lock: on PostgreSQL several workers' joins run at
+    # once, and two that read the same highest number would both be "Listener 3" (SQLite's
+    # writers take turns; it has no FOR UPDATE and SQLAlchemy leaves it out there).
+    session.execute(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
     number = (session.scalar(select(func.max(Participant.number)).where(
         Participant.meeting_id == meeting.id, Participant.role == kind.name)) or 0) + 1
     token = new_token()

@@ -591,3 +591,40 @@ def _sockets_on(server: LiveServer) -> int:
     out = subprocess.run(["ss", "-Htn", "state", "established", f"( sport = :{server.port} )"],
                          capture_output=True, text=True, timeout=10, check=True).stdout
     return len(out.splitlines())
+
+
+def test_listeners_joining_at_once_through_two_workers_each_get_their_own_number(tmp_path, postgres_url):
+    """Each listener's label ("Luisteraar 3") is the meeting's next number. On PostgreSQL two
+    workers' joins run at the same time, so the number must be taken under the meeting's row
+    lock: reading the highest number and adding one, unlocked, gave two listeners the same."""
+    from spiegel.meetings import create_meeting
+    from spiegel.models import Participant
+    from spiegel.schemas import MeetingCreate, validate
+    from sqlalchemy import select
+
+    clock = FakeClock()
+    apps = [make_app(tmp_path / f"i{n}", clock, DATABASE_URL=postgres_url) for n in range(2)]
+    sp0 = apps[0].extensions["spiegel"]
+    with sp0.db.transaction() as s:
+        meeting, _ = create_meeting(sp0, s, validate(MeetingCreate, {"title": "Tegelijk binnen", "open": True}),
+                                    clock())
+        code, meeting_id = meeting.code, meeting.id
+    joiners = 16
+    barrier = threading.Barrier(joiners)
+    statuses: list[int] = []
+
+    def join(app) -> None:
+        client = app.test_client()
+        barrier.wait()
+        statuses.append(client.post(f"/api/meetings/{code}/join", json={}).status_code)
+
+    threads = [threading.Thread(target=join, args=(apps[n % 2],)) for n in range(joiners)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert statuses == [201] * joiners
+    with sp0.db.transaction() as s:
+        numbers = s.scalars(select(Participant.number).where(Participant.meeting_id == meeting_id,
+                                                             Participant.role == "listener")).all()
+    assert sorted(numbers) == list(range(1, joiners + 1))
