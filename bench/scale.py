@@ -169,8 +169,12 @@ class SpiegelTarget(Target):
             self.rooms.append(Room(created["meeting"]["code"], created["moderator_key"]))
         self.page = f"/join/{self.rooms[0].code}" if self.rooms else "/healthz"
 
+    def join_url(self) -> str:
+        """Where the next join goes (bench/workers.py takes the workers in turn)."""
+        return self.url
+
     async def token(self, room: Room, session: aiohttp.ClientSession) -> str:
-        async with session.post(f"{self.url}/api/meetings/{room.code}/join", json={}) as r:
+        async with session.post(f"{self.join_url()}/api/meetings/{room.code}/join", json={}) as r:
             body = await r.json()
             if r.status != 201:
                 raise RuntimeError(f"join {r.status}: {body.get('error', {}).get('code')}")

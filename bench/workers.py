@@ -127,6 +127,7 @@ class WorkersTarget(SpiegelTarget):
         self.servers: list[LiveServer] = []
         self.budgets: list[CpuBudget] = []
         self.database: Database | None = None
+        self.joins = 0
 
     def start(self, meetings: int) -> None:
         self.database = Database()
@@ -156,6 +157,11 @@ class WorkersTarget(SpiegelTarget):
 
     def moderator_url(self, room: int) -> str:
         return self.servers[room % self.count].url
+
+    def join_url(self) -> str:
+        """The workers in turn, as a proxy's ``ip_hash`` spreads the tablets' first requests."""
+        self.joins += 1
+        return self.servers[self.joins % self.count].url
 
     def throttled_s(self) -> float:
         return sum(b.throttled_s() for b in self.budgets)
