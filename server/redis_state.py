@@ -177,8 +177,10 @@ class PresenceMirror:
                 renewed = r.set(self._worker_key(self.worker), "1", ex=WORKER_TTL, xx=True)
                 if renewed and not self._link.failed:
                     return False
-                self._rewrite(r)
+                # The key first: another worker reading presence between the two would drop
+                # fields whose worker has no key, and the next beat (key found) not rewrite them.
                 r.set(self._worker_key(self.worker), "1", ex=WORKER_TTL)
+                self._rewrite(r)
                 return True
 
             rewrote = self._link.run(go)

@@ -274,16 +274,24 @@ def test_limits_hold_across_workers_and_fall_back_to_memory_while_redis_is_away(
         one.hit("10.0.0.1")
 
 
-def test_presence_sees_every_worker_drops_a_dead_one_and_is_rewritten_after_a_redis_restart(redis_server):
-    import redis
+def _two_workers_presence(redis_server):
+    """Two workers' presence on one Redis (a fresh key prefix), each after its first beat
+    (nothing in Redis yet, so it writes): ``(prefix, their RedisShared, their Presence)``."""
     from spiegel.presence import Presence
     from spiegel.redis_state import RedisShared
 
     prefix = f"t{uuid.uuid4().hex[:8]}:"
     shared = [RedisShared(redis_server.url, prefix) for _ in range(2)]
-    a, b = (Presence(s.presence_mirror()) for s in shared)
+    presences = tuple(Presence(s.presence_mirror()) for s in shared)
     for s in shared:
-        assert s.presence_mirror().beat()  # first beat: nothing in Redis yet, so it writes
+        assert s.presence_mirror().beat()
+    return prefix, shared, presences
+
+
+def test_presence_sees_every_worker_drops_a_dead_one_and_is_rewritten_after_a_redis_restart(redis_server):
+    import redis
+
+    prefix, shared, (a, b) = _two_workers_presence(redis_server)
     a.connect("m1", "p1", "sid-a")
     b.connect("m1", "p2", "sid-b")
     assert a.connected("m1") == b.connected("m1") == {"p1", "p2"}
@@ -305,19 +313,39 @@ def test_presence_sees_every_worker_drops_a_dead_one_and_is_rewritten_after_a_re
     assert a.connected("m1") == {"p1"}, "while Redis is away, this worker's own sockets"
 
 
+def test_a_worker_reading_presence_while_another_rewrites_it_after_a_restart_keeps_its_sockets(redis_server):
+    """After a Redis restart, worker b's beat writes its sockets back. Worker a, reading presence
+    in between (a snapshot, a connect), drops the fields of workers without a heartbeat key; had
+    b written its fields before its key, a would drop them for good (b's next beat finds its key
+    and rewrites nothing): the moderator saw no listeners until they reconnected."""
+    import redis
+
+    prefix, shared, (a, b) = _two_workers_presence(redis_server)
+    b.connect("m1", "p2", "sid-b")
+    redis.Redis.from_url(redis_server.url).flushall()  # what a Redis restart leaves
+    mirror = shared[1].presence_mirror()
+    rewrite = mirror._rewrite
+    seen_by_a: list[set[str]] = []
+
+    def rewrite_then_a_reads(r) -> None:
+        rewrite(r)
+        seen_by_a.append(a.connected("m1"))  # a's read lands in the middle of b's beat
+
+    mirror._rewrite = rewrite_then_a_reads
+    assert mirror.beat() is True
+    mirror._rewrite = rewrite
+    assert seen_by_a == [{"p2"}], "a counted b's rewritten sockets"
+    assert mirror.beat() is False
+    assert a.connected("m1") == {"p2"}, "b's sockets stayed in presence after both beats"
+
+
 def test_a_retired_worker_leaves_presence_at_once_and_stays_out(redis_server):
     """What a graceful stop does to presence (server/shutdown.py): this worker's sockets and
     heartbeat key leave Redis at once, the others count without them, and no later beat of
     the stopping worker writes them back."""
     import redis
-    from spiegel.presence import Presence
-    from spiegel.redis_state import RedisShared
 
-    prefix = f"t{uuid.uuid4().hex[:8]}:"
-    shared = [RedisShared(redis_server.url, prefix) for _ in range(2)]
-    a, b = (Presence(s.presence_mirror()) for s in shared)
-    for s in shared:
-        assert s.presence_mirror().beat()
+    prefix, shared, (a, b) = _two_workers_presence(redis_server)
     a.connect("m1", "p1", "sid-a1")
     a.connect("m2", "p3", "sid-a2")
     b.connect("m1", "p2", "sid-b")
