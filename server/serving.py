@@ -98,21 +98,47 @@ def _eventlet(app, sock: socket.socket, sizing: Sizing) -> None:
 
 def _gevent(app, sock: socket.socket, sizing: Sizing) -> None:
     from gevent.pool import Pool
-    from gevent.pywsgi import WSGIServer
+    from gevent.pywsgi import WSGIHandler, WSGIServer
+
+    class Handler(WSGIHandler):
+        """Closes the connection once its websocket has ended.
+
+        Why: simple-websocket talks on a duplicate of the socket and closes only that; gevent,
+        never having seen a response (the 101 went out on the duplicate), kept the connection
+        open for a next request. A client that closed its websocket then waited for the TCP
+        close until its own timeout (3 s for python-socketio's client), and the server held the
+        connection, a greenlet of the pool and a descriptor for as long."""
+
+        def handle_one_response(self):
+            super().handle_one_response()
+            if self.environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+                self.close_connection = True
 
     # No gevent-websocket handler: python-engineio serves websockets through simple-websocket
     # on gevent's own WSGI server.
-    WSGIServer(sock, app, spawn=Pool(sizing.pool), log=None, error_log=logging.getLogger("spiegel.gevent")
-               ).serve_forever()
+    WSGIServer(sock, app, spawn=Pool(sizing.pool), handler_class=Handler, log=None,
+               error_log=logging.getLogger("spiegel.gevent")).serve_forever()
 
 
 def _threading(app, sock: socket.socket, sizing: Sizing) -> None:
-    from werkzeug.serving import make_server
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    class Handler(WSGIRequestHandler):
+        """Closes the connection once its websocket has ended.
+
+        Why: python-engineio ends a websocket under Werkzeug by raising ConnectionError, which
+        Werkzeug takes for a dropped connection and then waits on it for a next request: the
+        thread and the connection were held until the client itself gave up (python-socketio's
+        client after 3 s; one that never closes, for good)."""
+
+        def connection_dropped(self, error: BaseException, environ=None) -> None:
+            self.close_connection = True
 
     # Werkzeug's threaded server starts a thread per connection (no pool to size): the
     # connection cap is what bounds it. It only takes the socket's descriptor, so keep
     # ``sock`` referenced while serving.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
-    server = make_server(sock.getsockname()[0], sock.getsockname()[1], app, threaded=True, fd=sock.fileno())
+    server = make_server(sock.getsockname()[0], sock.getsockname()[1], app, threaded=True, fd=sock.fileno(),
+                         request_handler=Handler)
     server.serve_forever()
     sock.close()

@@ -81,6 +81,29 @@ def test_past_the_cap_a_socket_is_refused_and_http_still_answers(tmp_path, mode)
         server.stop()
 
 
+@pytest.mark.parametrize("mode", ["eventlet", "gevent", "threading"])
+def test_a_closed_websocket_has_its_connection_closed_by_the_server(tmp_path, mode):
+    """After the close handshake the server ends the TCP connection: the client need not wait
+    for a timeout of its own, and the connection's place, descriptor and greenlet are free at
+    once (under gevent the server had kept it open for a next HTTP request)."""
+    import websocket
+
+    server = LiveServer(instance=tmp_path / "instance", async_mode=mode).start()
+    try:
+        ws = websocket.create_connection(f"ws://127.0.0.1:{server.port}/socket.io/?EIO=4&transport=websocket",
+                                         timeout=10)
+        assert ws.recv().startswith("0{")  # engine.io's open packet
+        ws.send_close()
+        ws.sock.settimeout(30)  # a bound for a loaded machine; the server's close comes at once
+        received = b""
+        while chunk := ws.sock.recv(4096):  # the server's close frame, then the end of the stream
+            received += chunk
+        assert received[:1] == b"\x88", "the server answered the close frame before it closed"
+        ws.shutdown()
+    finally:
+        server.stop()
+
+
 def test_a_place_is_claimed_once_and_given_back():
     places = Capacity(2)
     assert places.claim("a") and places.claim("a") and places.claim("b")
