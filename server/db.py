@@ -88,10 +88,22 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
-def _no_statement_timeout(connection) -> None:
-    """A migration of a large database may take longer than an event's statement timeout."""
+#: The key of the advisory lock PostgreSQL migrations hold (any constant; "spgl" in ASCII).
+MIGRATION_LOCK = 0x7370676C
+
+
+def _begin_migration(connection) -> None:
+    """One migration at a time, however many workers start at once (one ``spiegel run --port P``
+    each, as systemd starts them): the others wait, then find the schema at its head. Without
+    the lock, the second met the first's half-made schema and died (``pg_type`` unique violation,
+    ``table meetings already exists``). And a large database's migration may take longer than an
+    event's statement timeout."""
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+    elif connection.dialect.name == "sqlite":
+        # The write lock before the version is read (pysqlite would begin only at the first write).
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def migrate(engine: Engine, plugins: Iterable = ()) -> None:
@@ -100,7 +112,7 @@ def migrate(engine: Engine, plugins: Iterable = ()) -> None:
     histories never mix with the core's or each other's."""
     cfg = alembic_config(engine)
     with engine.begin() as connection:
-        _no_statement_timeout(connection)
+        _begin_migration(connection)
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")
     for folder in plugins:
@@ -109,7 +121,7 @@ def migrate(engine: Engine, plugins: Iterable = ()) -> None:
         cfg.set_main_option("version_locations", str(folder.path))
         cfg.attributes["version_table"] = f"spiegel_{folder.name.replace('-', '_')}_version"
         with engine.begin() as connection:
-            _no_statement_timeout(connection)
+            _begin_migration(connection)
             cfg.attributes["connection"] = connection
             command.upgrade(cfg, "head")
 

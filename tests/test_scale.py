@@ -14,6 +14,7 @@ import shutil
 import signal
 import ssl
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -656,3 +657,39 @@ def test_listeners_joining_at_once_through_two_workers_each_get_their_own_number
         numbers = s.scalars(select(Participant.number).where(Participant.meeting_id == meeting_id,
                                                              Participant.role == "listener")).all()
     assert sorted(numbers) == list(range(1, joiners + 1))
+
+
+# --- workers started at once on a fresh database ------------------------------------------------
+
+#: One worker's start, up to its migration: it waits for the go file, so that all begin at once.
+_MIGRATE = """
+import os, sys, time
+from spiegel.db import make_engine, migrate
+while not os.path.exists(sys.argv[2]):
+    time.sleep(0.01)
+migrate(make_engine(sys.argv[1]))
+"""
+
+
+@pytest.mark.parametrize("store", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_workers_started_at_once_on_a_fresh_database_migrate_it_once(store, tmp_path, request):
+    """Workers started by hand (one `spiegel run --port P` each, as systemd starts them) all
+    migrate at start: on a fresh database the second met the first's half-made schema ("table
+    meetings already exists") and died. Each now waits for the others' migration."""
+    from spiegel.db import make_engine
+    from sqlalchemy import inspect as sa_inspect
+
+    url = f"sqlite:///{tmp_path / 'spiegel.db'}" if store == "sqlite" else request.getfixturevalue("postgres_url")
+    go = tmp_path / "go"
+    workers = [subprocess.Popen([sys.executable, "-c", _MIGRATE, url, str(go)], stderr=subprocess.PIPE, text=True)
+               for _ in range(4)]
+    go.touch()
+    errors = [w.communicate(timeout=120)[1] for w in workers]
+    assert [w.returncode for w in workers] == [0] * 4, errors
+    engine = make_engine(url)
+    try:
+        assert {"meetings", "notes", "alembic_version"} <= set(sa_inspect(engine).get_table_names())
+        with engine.connect() as c:
+            assert c.exec_driver_sql("SELECT count(*) FROM alembic_version").scalar() == 1
+    finally:
+        engine.dispose()
