@@ -21,7 +21,7 @@ from itsdangerous import BadSignature
 from spiegel import wire_views
 from spiegel.context import Ctx
 from spiegel.cookie_sessions import SigningOnce
-from spiegel.models import Meeting, Note
+from spiegel.models import Meeting, Note, Question
 from spiegel.realtime import SENDER
 from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
@@ -143,6 +143,41 @@ def test_a_new_note_is_three_statements_and_its_resend_changes_no_version(db_app
     assert _meeting_version(db_app, room.meeting_id) == version, "a resend changes nothing"
     newer = call(tablet, "note.add", {"id": uid(), "text": "Verzonnen tweede"})
     assert newer["note"]["version"] == version + 1
+
+
+def test_a_new_question_opens_no_session_and_tells_what_the_orm_path_told(db_app, monkeypatch):
+    """``question.add`` as a note: the sender row, one row of its author and the queue's end,
+    the INSERT that takes the next version, the meeting taking it; no Session, one commit. The
+    author's and staff's messages are the views a later snapshot builds from the stored row,
+    and a resend is answered with the stored question and changes no version."""
+    room, tablet = _listening(db_app)
+    mod = room.moderator()
+    for client in (mod, tablet):
+        client.get_received()
+    assert call(tablet, "question.add", {"id": uid(), "text": "Verzonnen eerste vraag?"})["ok"]
+    for client in (mod, tablet):
+        client.get_received()
+    counts = Counts(monkeypatch, db_app.extensions["spiegel"].db.engine)
+    question_id = uid()
+    ack = call(tablet, "question.add", {"id": question_id, "text": "Verzonnen vraag?"})
+    assert ack["ok"] and not ack["duplicate"]
+    assert (counts.sessions, counts.commits, counts.statements) == (0, 1, 4), (
+        counts.sessions, counts.commits, counts.statements)
+    counts.stop()
+    version = _meeting_version(db_app, room.meeting_id)
+    assert ack["question"]["version"] == version
+    own = [e["args"][0] for e in tablet.get_received() if e["name"] == "question"]
+    to_staff = [e["args"][0] for e in mod.get_received() if e["name"] == "question"]
+    assert own[-1] == {"version": version, "question": ack["question"]}
+    mine = call(tablet, "sync")["snapshot"]["questions"]
+    assert mine[-1] == ack["question"], "what the author was told is what is stored"
+    queue = call(mod, "sync")["snapshot"]["questions"]
+    assert to_staff == [{"version": version, "question": queue[-1]}], "the staff view of the stored row"
+    assert queue[-1]["order"] == queue[-2]["order"] + 1 and queue[-1]["author"] == "Luisteraar 1"
+    again = call(tablet, "question.add", {"id": question_id, "text": "Verzonnen kopie?"})
+    assert again["duplicate"] and again["question"] == ack["question"]
+    assert _meeting_version(db_app, room.meeting_id) == version, "a resend changes nothing"
+    assert _stored(db_app, Question, id=question_id) == 1
 
 
 def _waiting_for_a_lock(engine, database: str) -> bool:
