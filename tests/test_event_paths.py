@@ -180,6 +180,40 @@ def test_a_new_question_opens_no_session_and_tells_what_the_orm_path_told(db_app
     assert _stored(db_app, Question, id=question_id) == 1
 
 
+@pytest.mark.parametrize("event, payload", [("timer.start", {"seconds": 90}), ("timer.adjust", {"seconds": 30}),
+                                            ("timer.pause", {}), ("timer.resume", {}), ("timer.reset", {})])
+def test_a_timer_change_opens_no_session_and_tells_the_state_a_snapshot_tells(db_app, monkeypatch, event, payload):
+    """A timer event reads and writes the meeting with Core (the sender row, the bump, the
+    meeting's columns, the timer's UPDATE): no Session, one commit. The ``state`` every tablet
+    gets is the one a snapshot read through the ORM builds, and the watcher hears of the deadline."""
+    room, tablet = _listening(db_app)
+    mod = room.moderator()
+    sp = db_app.extensions["spiegel"]
+    assert call(mod, "meeting.update", {"timer_with_phase": False, "display_timer": True})["ok"]
+    if event in ("timer.pause", "timer.adjust"):
+        assert call(mod, "timer.start", {"seconds": 60})["ok"]
+    if event == "timer.resume":
+        assert call(mod, "timer.start", {"seconds": 60})["ok"] and call(mod, "timer.pause")["ok"]
+    for client in (mod, tablet):
+        client.get_received()
+    told: list = []
+    monkeypatch.setattr(sp, "timer_watch", type("Watch", (), {"saw": lambda _self, d: told.append(d)})())
+    counts = Counts(monkeypatch, sp.db.engine)
+    ack = call(mod, event, payload)
+    assert ack["ok"], ack
+    assert (counts.sessions, counts.commits, counts.statements) == (0, 1, 4), (
+        counts.sessions, counts.commits, counts.statements)
+    counts.stop()
+    deadline = ack["timer"]["deadline"]
+    assert [d for d in told if d is not None] == ([deadline / 1000] if deadline is not None else [])
+    states = [e["args"][0] for e in tablet.get_received() if e["name"] == "state"]
+    assert len(states) == 1 and states[0]["timer"] == ack["timer"]
+    assert states[0]["version"] == _meeting_version(db_app, room.meeting_id)
+    snapshot = call(mod, "sync")["snapshot"]  # staff: read through the ORM
+    assert {k: v for k, v in states[0].items() if k != "server_time"} == {
+        k: snapshot[k] for k in states[0] if k != "server_time"}
+
+
 def _waiting_for_a_lock(engine, database: str) -> bool:
     """Whether a backend of ``database`` waits for a lock; asked in a transaction of its own each
     time (PostgreSQL keeps pg_stat_activity as it first read it for the rest of a transaction)."""
