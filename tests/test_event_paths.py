@@ -250,6 +250,35 @@ def test_a_note_waiting_for_a_concurrent_change_of_its_meeting_gets_the_next_ver
         app.extensions["spiegel"].db.engine.dispose()
 
 
+@pytest.mark.postgres
+def test_a_timer_change_waiting_for_a_concurrent_one_reads_its_timer(tmp_path, postgres_url):
+    """Two timer changes at once on PostgreSQL: the second bumps the version before it reads the
+    meeting's columns, so it waits for the first's lock and adds to the first's timer (read after
+    that commit) instead of overwriting it with what it read before."""
+    clock = FakeClock()
+    app = make_app(tmp_path / "instance", clock, DATABASE_URL=postgres_url)
+    try:
+        room = _room(app)
+        mod = room.moderator()
+        sp = app.extensions["spiegel"]
+        database = postgres_url.rsplit("/", 1)[1]
+        assert call(mod, "timer.reset", {"seconds": 60})["ok"]
+        acks = []
+        with sp.db.engine.connect() as holder:
+            holder.execute(text("UPDATE meetings SET version = version + 1, timer_remaining = 100, "
+                                "timer_duration = 100 WHERE id = :m"), {"m": room.meeting_id})
+            sender = threading.Thread(target=lambda: acks.append(call(mod, "timer.adjust", {"seconds": 30})))
+            sender.start()
+            until("the timer change to wait for the meeting row's lock",
+                  lambda: _waiting_for_a_lock(sp.db.engine, database) or not sender.is_alive(), timeout=30)
+            holder.commit()
+            sender.join(30)
+        assert acks and acks[0]["ok"], acks
+        assert acks[0]["timer"]["remaining_ms"] == 130_000, "added to the committed timer, not the one before"
+    finally:
+        app.extensions["spiegel"].db.engine.dispose()
+
+
 def test_sqlite_keeps_a_committed_batchs_connection_for_the_next_and_closes_a_failed_ones(tmp_path):
     """A note on SQLite takes no connection from the pool (the last batch's was kept); a batch
     that failed closes its connection instead of keeping it; a connection kept from before an
