@@ -154,9 +154,12 @@ class Spiegel:
         through the message queue)."""
         for name, body, room in ctx.outbox.messages:
             self.socketio.emit(name, body, to=room)
-        # A meeting row the handler never loaded was not changed through it: its deadline stands.
-        if self.timer_watch is not None and ctx.loaded_meeting is not None:
-            self.timer_watch.saw(deadline_of(ctx.loaded_meeting))
+        # A meeting row the handler never loaded was not changed through it: its deadline stands,
+        # unless a timer event set one with Core (``ctx.timer_deadline``).
+        if self.timer_watch is not None:
+            if ctx.loaded_meeting is not None:
+                self.timer_watch.saw(deadline_of(ctx.loaded_meeting))
+            self.timer_watch.saw(ctx.timer_deadline)
         for participant_id in ctx.revoked:
             for sid in self.presence.sockets(ctx.meeting_id, participant_id):
                 self.socketio.server.disconnect(sid)

@@ -118,6 +118,9 @@ class Ctx:
         self.outbox = Outbox(allows=spiegel.allows)
         #: Participants whose sockets are closed once the change is committed (revoked links).
         self.revoked: list[str] = []
+        #: A timer deadline a handler left running without loading the meeting's row (server/
+        #: timer.py): the expiry watcher is told of it once the change is committed.
+        self.timer_deadline: float | None = None
         self._version: int | None = None
         #: (model, id) pairs :meth:`resent` found absent in this transaction: the dispatcher's replay
         #: check and the handler's ask the same question, and the answer holds until an insert fails.

@@ -190,6 +190,15 @@ class Database:
                 unit.close()
         trace.mark("released")
 
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A Core connection for reads only, outside the writers' turns (SQLite's WAL lets a
+        reader see the last commit while a batch is open), bounded as a transaction on
+        PostgreSQL. Why: a look that finds nothing to do (the timer watcher's, every few
+        seconds all day) needs neither a write transaction nor the open batch committed first."""
+        with self.watchdog.watch() if self.watchdog else nullcontext(), self.engine.connect() as connection:
+            yield connection
+
     def dispose(self) -> None:
         """Close every connection: the kept one and the pool's (before handing the files to workers)."""
         if self.group is not None:

@@ -10,10 +10,10 @@ ping timeout. Refusing work early, while the worker is behind, is far cheaper th
 itself, so the hub catches up and the sockets it already serves stay open.
 
 How far behind: the longest any event (or connect) now in hand has waited, and a small
-background task (a greenlet under eventlet and gevent, a thread under
-threading) sleeps :data:`SAMPLE_EVERY` seconds and measures how much later than asked it
-woke. Under a cooperative hub that lateness *is* the queue every socket waits in. Between two
-wakes, a wake that is already overdue counts too, so a hub stuck behind a long backlog is
+background task (a greenlet under eventlet and gevent, a thread under threading) sleeps
+:data:`CALM_EVERY` seconds (:data:`SAMPLE_EVERY` while behind) and measures how much later
+than asked it woke. Under a cooperative hub that lateness *is* the queue every socket waits
+in. Between two wakes, a wake that is already overdue counts too, so a hub stuck behind a long backlog is
 seen at once, not only when the monitor finally runs. Under threading the same thread
 measures how long a runnable thread waits for the interpreter lock and a core: a weaker
 signal (threads preempt each other, so a backlog shows as every thread slower rather than
@@ -57,8 +57,13 @@ from .in_flight import InFlight
 
 log = logging.getLogger("spiegel.load")
 
-#: Seconds the monitor sleeps between two looks at its own lateness.
+#: Seconds the monitor sleeps between two looks at its own lateness while the worker is behind
+#: (or close to it): the calm hold is timed in these steps.
 SAMPLE_EVERY = 0.25
+#: Seconds it sleeps while the worker keeps up. Why: four wakes a second were most of an idle
+#: server's CPU (bench/RESULTS.md, session 13), and a longer sleep detects a backlog no later:
+#: an overdue wake counts as lag the moment anyone asks (:meth:`LoadShed.lag`).
+CALM_EVERY = 1.0
 #: Seconds the lag must stay under half the threshold before shedding stops.
 HOLD = 2.0
 #: Bounds of the ``retry_after`` hint, in seconds.
@@ -96,17 +101,28 @@ class LoadShed:
             socketio.start_background_task(self._watch, socketio.sleep)
 
     def on_wake(self, check: Callable[[], None]) -> None:
-        """Run ``check`` after every wake of the monitor (every :data:`SAMPLE_EVERY` seconds,
-        once :meth:`start` ran). Why: another look that must come round a few times a second
-        (the stop signal, :mod:`.shutdown`) rides on this loop instead of waking the hub with a
-        loop of its own; the two loops had raised an idle server's CPU from 30 to 140 ms a
-        minute (bench/RESULTS.md, session 10)."""
+        """Run ``check`` after every wake of the monitor (every :data:`CALM_EVERY` seconds, or
+        :data:`SAMPLE_EVERY` while behind, once :meth:`start` ran). Why: another look that must
+        come round often (the stop signal, :mod:`.shutdown`) rides on this loop instead of
+        waking the hub with a loop of its own; the two loops had raised an idle server's CPU from 30 to 140 ms a
+        minute (bench/RESULTS.md, session 10); its four wakes a second, most of what was left
+        (session 13), are one while the worker keeps up."""
         self._riders.append(check)
+
+    def sleep_for(self) -> float:
+        """How long the monitor sleeps next: :data:`SAMPLE_EVERY` while shedding or more than a
+        quarter of the threshold behind (the last wake's lateness or the oldest event's wait),
+        else :data:`CALM_EVERY`."""
+        behind = max(self._late, self._working.oldest_wait(self.clock()))
+        if self.shedding or (self.threshold and behind > self.threshold / 4):
+            return SAMPLE_EVERY
+        return CALM_EVERY
 
     def _watch(self, sleep: Callable[[float], None]) -> None:
         while True:
-            self._due = self.clock() + SAMPLE_EVERY
-            sleep(SAMPLE_EVERY)
+            every = self.sleep_for()
+            self._due = self.clock() + every
+            sleep(every)
             self.observe(max(0.0, self.clock() - self._due))
             trace.sample("monitor", late=self._late)
             self._ride()

@@ -11,9 +11,9 @@ drops out by the heartbeat's TTL.
 The signal handler only notes the signal: under eventlet or gevent it may run inside the event
 loop, where nothing may block, and a task it spawned would wait for the loop's next timer
 (eventlet's hub sleeps through a signal: seconds when the server is idle). The load monitor's
-loop (:meth:`.load_shed.LoadShed.on_wake`, every ``SAMPLE_EVERY`` = 0.25 s: the longest a stop
-waits to begin) looks for the note and does the work; a loop of its own would wake the idle hub
-as often again. A second signal ends the process at once.
+loop (:meth:`.load_shed.LoadShed.on_wake`, every ``CALM_EVERY`` = 1 s while the worker keeps
+up: the longest a stop waits to begin) looks for the note and does the work; a loop of its own
+would wake the idle hub as often again. A second signal ends the process at once.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from .context import Ctx
 from .formats import MeetingFormat
 from .models import Meeting, Note, Participant
 from .outcomes import all_outcomes
+from .plain import Plain
 from .questions import asking_view, own_questions, staff_questions
 from .rounds import current_poll, own_answers, poll_results, turns_view
 from .timer import of as timer_of
@@ -82,24 +83,14 @@ def client_part(ctx: Ctx, page: str) -> dict:
     return {"page": page, "modules": modules, "styles": styles}
 
 
-class _Reading:
+class _Reading(Plain):
     """``ctx`` with its meeting and participant as plain values read by :data:`_READ`: the
-    core's parts of a tablet's snapshot only read them. Everything else is the context's own."""
+    core's parts of a tablet's snapshot only read them."""
 
     def __init__(self, ctx: Ctx):
         row = ctx.connection.execute(_READ, {"participant_id": ctx.participant_id}).one()._mapping
-        self._ctx = ctx
-        self.participant = SimpleNamespace(**{c: row[f"p_{c}"] for c in _ME})
-        self.meeting = SimpleNamespace(**{c.key: row[f"m_{c.key}"] for c in _M})
-
-    def __getattr__(self, name: str):
-        return getattr(self._ctx, name)
-
-    def label_of(self, p) -> str:
-        return Ctx.label_of(self, p)  # type: ignore[arg-type]  # reads .meeting and .spiegel only
-
-    def duration_of(self, phase) -> int:
-        return Ctx.duration_of(self, phase)  # type: ignore[arg-type]
+        super().__init__(ctx, meeting=SimpleNamespace(**{c.key: row[f"m_{c.key}"] for c in _M}),
+                         participant=SimpleNamespace(**{c: row[f"p_{c}"] for c in _ME}))
 
 
 def _reads_plainly(ctx: Ctx) -> bool:

@@ -10,8 +10,9 @@ up is told to staff only (never to tablets or the room) and never moves the meet
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from types import SimpleNamespace
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from .context import Ctx
 from .errors import SpiegelError
@@ -19,6 +20,7 @@ from .hookspecs import hookimpl
 from .models import Meeting
 from .outbox import STAFF
 from .permissions import staff
+from .plain import Plain
 from .registry import ClientEvent, ServerEvent
 from .schemas import Empty, TimerAdjust, TimerReset, TimerStart
 
@@ -107,12 +109,12 @@ def reset(timer: Timer, seconds: float | None = None) -> Timer:
 
 # Storage: the timer lives in four columns of the meeting row. --------------------------------
 
-def of(m: Meeting) -> Timer:
+def of(m: Meeting | SimpleNamespace) -> Timer:
     return Timer(running=bool(m.timer_running), duration=m.timer_duration or 0.0,
                  remaining=m.timer_remaining or 0.0, deadline=m.timer_deadline)
 
 
-def store(m: Meeting, timer: Timer) -> None:
+def store(m: Meeting | SimpleNamespace, timer: Timer) -> None:
     m.timer_running, m.timer_duration = timer.running, timer.duration
     m.timer_remaining, m.timer_deadline = timer.remaining, timer.deadline
     m.timer_expired_notified = False
@@ -140,51 +142,91 @@ def starts_with_phase(ctx: Ctx) -> bool:
 
 
 # The moderator's events. ------------------------------------------------------------------------
+#
+# They change four columns of the meeting and tell everyone its public state, which they read
+# from the meeting's columns as plain values (:class:`.plain.Plain`), not its ORM row: the
+# row's load, the Session and its flush were a third of a timer change (bench/RESULTS.md,
+# session 13). A context that has loaded the row (a format's or plugin's handler may have
+# changed it) keeps the ORM's way.
 
-def _changed(ctx: Ctx) -> dict:
+_meetings = Meeting.__table__
+_MEETING = select(*_meetings.c).where(_meetings.c.id == bindparam("meeting_id"))
+_STORE = (_meetings.update().where(_meetings.c.id == bindparam("meeting_id"))
+          .values(timer_running=bindparam("running"), timer_duration=bindparam("duration"),
+                  timer_remaining=bindparam("remaining"), timer_deadline=bindparam("deadline"),
+                  timer_expired_notified=False))
+
+
+def _reading(ctx: Ctx) -> Ctx | Plain:
+    """What a timer event reads and changes the meeting through: ``ctx`` itself once its meeting
+    row is loaded, else the meeting's columns as plain values, read after the version bump (on
+    PostgreSQL the bump holds the row's lock: two moderators' changes at once take turns, and
+    the second reads the first's timer)."""
+    if ctx.loaded_meeting is not None:
+        return ctx
     ctx.version()
-    ctx.broadcast_state()
-    return {"timer": of(ctx.meeting).to_wire(), "server_time": round(ctx.now * 1000)}
+    row = ctx.connection.execute(_MEETING, {"meeting_id": ctx.meeting_id}).one()
+    return Plain(ctx, SimpleNamespace(**row._mapping))
+
+
+def _changed(ctx: Ctx, read: Ctx | Plain) -> dict:
+    """Store the timer set on ``read.meeting`` and queue the public state for everyone."""
+    timer = of(read.meeting)
+    if read is ctx:
+        ctx.version()
+        ctx.broadcast_state()
+    else:
+        ctx.connection.execute(_STORE, {"meeting_id": ctx.meeting_id, "running": timer.running,
+                                        "duration": timer.duration, "remaining": timer.remaining,
+                                        "deadline": timer.deadline})
+        ctx.timer_deadline = timer.deadline if timer.running else None
+        ctx.to_meeting("state", ctx.spiegel.state_payload(read))
+    return {"timer": timer.to_wire(), "server_time": round(ctx.now * 1000)}
 
 
 def _check_open(ctx: Ctx) -> None:
-    if ctx.meeting.state in ("ended", "archived"):
+    if ctx.state in ("ended", "archived"):
         raise SpiegelError("meeting_closed", "The meeting has ended; its timer is stopped.")
 
 
 def timer_start(ctx: Ctx, data: TimerStart) -> dict:
     _check_open(ctx)
-    timer, seconds = of(ctx.meeting), data.seconds
+    read = _reading(ctx)
+    timer, seconds = of(read.meeting), data.seconds
     if seconds is None and timer.remaining <= 0 and timer.duration <= 0:
-        seconds = ctx.duration_of(ctx.phase) or 10 * 60
-    store(ctx.meeting, start(timer, ctx.now, seconds))
-    return _changed(ctx)
+        seconds = read.duration_of(ctx.phase) or 10 * 60
+    store(read.meeting, start(timer, ctx.now, seconds))
+    return _changed(ctx, read)
 
 
 def timer_pause(ctx: Ctx, _data: Empty) -> dict:
-    if not of(ctx.meeting).running:
+    read = _reading(ctx)
+    if not of(read.meeting).running:
         raise SpiegelError("invalid_transition", "The timer is not running.")
-    store(ctx.meeting, pause(of(ctx.meeting), ctx.now))
-    return _changed(ctx)
+    store(read.meeting, pause(of(read.meeting), ctx.now))
+    return _changed(ctx, read)
 
 
 def timer_resume(ctx: Ctx, _data: Empty) -> dict:
     _check_open(ctx)
-    if of(ctx.meeting).running:
+    read = _reading(ctx)
+    if of(read.meeting).running:
         raise SpiegelError("invalid_transition", "The timer is already running.")
-    store(ctx.meeting, resume(of(ctx.meeting), ctx.now))
-    return _changed(ctx)
+    store(read.meeting, resume(of(read.meeting), ctx.now))
+    return _changed(ctx, read)
 
 
 def timer_adjust(ctx: Ctx, data: TimerAdjust) -> dict:
-    store(ctx.meeting, adjust(of(ctx.meeting), ctx.now, data.seconds))
-    return _changed(ctx)
+    read = _reading(ctx)
+    store(read.meeting, adjust(of(read.meeting), ctx.now, data.seconds))
+    return _changed(ctx, read)
 
 
 def timer_reset(ctx: Ctx, data: TimerReset) -> dict:
-    seconds = data.seconds if data.seconds is not None else ctx.duration_of(ctx.phase)
-    store(ctx.meeting, reset(of(ctx.meeting), seconds))
-    return _changed(ctx)
+    read = _reading(ctx)
+    seconds = data.seconds if data.seconds is not None else read.duration_of(ctx.phase)
+    store(read.meeting, reset(of(read.meeting), seconds))
+    return _changed(ctx, read)
 
 
 @hookimpl

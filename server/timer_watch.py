@@ -5,7 +5,9 @@ still, and at a calm event rate that background query was a tenth of the server'
 event. The watcher now sleeps until the earliest deadline the database holds, and is woken
 when this process commits a timer change (``Spiegel.deliver``) with a sooner one. A change
 made some other way (a meeting created with a running timer, another process) is caught at
-the next look, at most ``IDLE`` seconds later. Claiming each expiry stays
+the next look, at most ``IDLE`` seconds later. A look is one read-only query while nothing is
+due (a write transaction per look, and under SQLite the open batch committed first, was most of
+an idle server's work: bench/RESULTS.md, session 13). Claiming each expiry stays
 ``timer.check_timers``' conditional UPDATE, so several processes still announce it once.
 """
 
@@ -35,9 +37,10 @@ _NEXT = select(func.min(Meeting.timer_deadline)).where(
 
 
 def next_deadline(sp) -> float | None:
-    """The earliest deadline not yet announced, over all meetings (one indexed query)."""
-    with sp.db.transaction() as session:
-        return session.scalar(_NEXT)
+    """The earliest deadline not yet announced, over all meetings: one indexed read, outside the
+    writers' turns (``Database.read``), no write transaction and no ORM rows."""
+    with sp.db.read() as connection:
+        return connection.scalar(_NEXT)
 
 
 class TimerWatch:
@@ -70,10 +73,16 @@ class TimerWatch:
         return bool(woken)
 
     def look(self, sp) -> None:
-        """Announce what ran out, then learn the next deadline (keeping any seen meanwhile)."""
+        """Announce what ran out, then learn the next deadline (keeping any seen meanwhile).
+
+        When nothing is due (the idle look, every :data:`IDLE` s all day) that is one read:
+        the claims (``check_timers``, a transaction per expiry) run only once a deadline has
+        passed. The claim stays the guard against announcing twice; the read only skips it."""
         self.next_at = None
-        check_timers(sp)
         found = next_deadline(sp)
+        if found is not None and found <= sp.clock():
+            check_timers(sp)
+            found = next_deadline(sp)
         if found is not None and (self.next_at is None or found < self.next_at):
             self.next_at = found
 

@@ -21,7 +21,7 @@ from itsdangerous import BadSignature
 from spiegel import wire_views
 from spiegel.context import Ctx
 from spiegel.cookie_sessions import SigningOnce
-from spiegel.models import Meeting, Note
+from spiegel.models import Meeting, Note, Question
 from spiegel.realtime import SENDER
 from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
@@ -145,6 +145,75 @@ def test_a_new_note_is_three_statements_and_its_resend_changes_no_version(db_app
     assert newer["note"]["version"] == version + 1
 
 
+def test_a_new_question_opens_no_session_and_tells_what_the_orm_path_told(db_app, monkeypatch):
+    """``question.add`` as a note: the sender row, one row of its author and the queue's end,
+    the INSERT that takes the next version, the meeting taking it; no Session, one commit. The
+    author's and staff's messages are the views a later snapshot builds from the stored row,
+    and a resend is answered with the stored question and changes no version."""
+    room, tablet = _listening(db_app)
+    mod = room.moderator()
+    for client in (mod, tablet):
+        client.get_received()
+    assert call(tablet, "question.add", {"id": uid(), "text": "Verzonnen eerste vraag?"})["ok"]
+    for client in (mod, tablet):
+        client.get_received()
+    counts = Counts(monkeypatch, db_app.extensions["spiegel"].db.engine)
+    question_id = uid()
+    ack = call(tablet, "question.add", {"id": question_id, "text": "Verzonnen vraag?"})
+    assert ack["ok"] and not ack["duplicate"]
+    assert (counts.sessions, counts.commits, counts.statements) == (0, 1, 4), (
+        counts.sessions, counts.commits, counts.statements)
+    counts.stop()
+    version = _meeting_version(db_app, room.meeting_id)
+    assert ack["question"]["version"] == version
+    own = [e["args"][0] for e in tablet.get_received() if e["name"] == "question"]
+    to_staff = [e["args"][0] for e in mod.get_received() if e["name"] == "question"]
+    assert own[-1] == {"version": version, "question": ack["question"]}
+    mine = call(tablet, "sync")["snapshot"]["questions"]
+    assert mine[-1] == ack["question"], "what the author was told is what is stored"
+    queue = call(mod, "sync")["snapshot"]["questions"]
+    assert to_staff == [{"version": version, "question": queue[-1]}], "the staff view of the stored row"
+    assert queue[-1]["order"] == queue[-2]["order"] + 1 and queue[-1]["author"] == "Luisteraar 1"
+    again = call(tablet, "question.add", {"id": question_id, "text": "Verzonnen kopie?"})
+    assert again["duplicate"] and again["question"] == ack["question"]
+    assert _meeting_version(db_app, room.meeting_id) == version, "a resend changes nothing"
+    assert _stored(db_app, Question, id=question_id) == 1
+
+
+@pytest.mark.parametrize("event, payload", [("timer.start", {"seconds": 90}), ("timer.adjust", {"seconds": 30}),
+                                            ("timer.pause", {}), ("timer.resume", {}), ("timer.reset", {})])
+def test_a_timer_change_opens_no_session_and_tells_the_state_a_snapshot_tells(db_app, monkeypatch, event, payload):
+    """A timer event reads and writes the meeting with Core (the sender row, the bump, the
+    meeting's columns, the timer's UPDATE): no Session, one commit. The ``state`` every tablet
+    gets is the one a snapshot read through the ORM builds, and the watcher hears of the deadline."""
+    room, tablet = _listening(db_app)
+    mod = room.moderator()
+    sp = db_app.extensions["spiegel"]
+    assert call(mod, "meeting.update", {"timer_with_phase": False, "display_timer": True})["ok"]
+    if event in ("timer.pause", "timer.adjust"):
+        assert call(mod, "timer.start", {"seconds": 60})["ok"]
+    if event == "timer.resume":
+        assert call(mod, "timer.start", {"seconds": 60})["ok"] and call(mod, "timer.pause")["ok"]
+    for client in (mod, tablet):
+        client.get_received()
+    told: list = []
+    monkeypatch.setattr(sp, "timer_watch", type("Watch", (), {"saw": lambda _self, d: told.append(d)})())
+    counts = Counts(monkeypatch, sp.db.engine)
+    ack = call(mod, event, payload)
+    assert ack["ok"], ack
+    assert (counts.sessions, counts.commits, counts.statements) == (0, 1, 4), (
+        counts.sessions, counts.commits, counts.statements)
+    counts.stop()
+    deadline = ack["timer"]["deadline"]
+    assert [d for d in told if d is not None] == ([deadline / 1000] if deadline is not None else [])
+    states = [e["args"][0] for e in tablet.get_received() if e["name"] == "state"]
+    assert len(states) == 1 and states[0]["timer"] == ack["timer"]
+    assert states[0]["version"] == _meeting_version(db_app, room.meeting_id)
+    snapshot = call(mod, "sync")["snapshot"]  # staff: read through the ORM
+    assert {k: v for k, v in states[0].items() if k != "server_time"} == {
+        k: snapshot[k] for k in states[0] if k != "server_time"}
+
+
 def _waiting_for_a_lock(engine, database: str) -> bool:
     """Whether a backend of ``database`` waits for a lock; asked in a transaction of its own each
     time (PostgreSQL keeps pg_stat_activity as it first read it for the rest of a transaction)."""
@@ -177,6 +246,35 @@ def test_a_note_waiting_for_a_concurrent_change_of_its_meeting_gets_the_next_ver
         assert acks and acks[0]["ok"], acks
         assert acks[0]["note"]["version"] == bumped + 1, (acks[0]["note"]["version"], bumped)
         assert _meeting_version(app, room.meeting_id) == bumped + 1
+    finally:
+        app.extensions["spiegel"].db.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_timer_change_waiting_for_a_concurrent_one_reads_its_timer(tmp_path, postgres_url):
+    """Two timer changes at once on PostgreSQL: the second bumps the version before it reads the
+    meeting's columns, so it waits for the first's lock and adds to the first's timer (read after
+    that commit) instead of overwriting it with what it read before."""
+    clock = FakeClock()
+    app = make_app(tmp_path / "instance", clock, DATABASE_URL=postgres_url)
+    try:
+        room = _room(app)
+        mod = room.moderator()
+        sp = app.extensions["spiegel"]
+        database = postgres_url.rsplit("/", 1)[1]
+        assert call(mod, "timer.reset", {"seconds": 60})["ok"]
+        acks = []
+        with sp.db.engine.connect() as holder:
+            holder.execute(text("UPDATE meetings SET version = version + 1, timer_remaining = 100, "
+                                "timer_duration = 100 WHERE id = :m"), {"m": room.meeting_id})
+            sender = threading.Thread(target=lambda: acks.append(call(mod, "timer.adjust", {"seconds": 30})))
+            sender.start()
+            until("the timer change to wait for the meeting row's lock",
+                  lambda: _waiting_for_a_lock(sp.db.engine, database) or not sender.is_alive(), timeout=30)
+            holder.commit()
+            sender.join(30)
+        assert acks and acks[0]["ok"], acks
+        assert acks[0]["timer"]["remaining_ms"] == 130_000, "added to the committed timer, not the one before"
     finally:
         app.extensions["spiegel"].db.engine.dispose()
 

@@ -22,7 +22,7 @@ import socketio
 from helpers import ADMIN_PASSWORD, FakeClock, LiveServer, call, make_app, uid, until
 from realtime_clients import Peer, close_all
 from spiegel.in_flight import InFlight
-from spiegel.load_shed import RETRY_MAX, RETRY_MIN, SAMPLE_EVERY, LoadShed
+from spiegel.load_shed import CALM_EVERY, RETRY_MAX, RETRY_MIN, SAMPLE_EVERY, LoadShed
 from spiegel.staff_pass import COOKIE, LIFETIME
 
 pytestmark = pytest.mark.e2e
@@ -449,3 +449,40 @@ def test_the_stop_signal_check_rides_on_the_load_monitor(monkeypatch):
     handlers[shutdown.signal.SIGTERM](shutdown.signal.SIGTERM, None)
     _run_wakes(fn, args, clock, wakes=1, late=0.0)
     assert stopped == [shutdown.signal.SIGTERM]
+
+
+def test_the_monitor_wakes_once_a_second_while_the_worker_keeps_up_and_often_while_behind():
+    """An idle server pays for every wake (bench/RESULTS.md, session 13): four a second only
+    while the lag matters, so the calm hold is still timed in quarter seconds."""
+    clock = Clock()
+    shed = LoadShed(0.5, clock=clock, hold=1.0)
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        if len(slept) > 12:
+            raise _Stop
+        late = 0.9 if len(slept) == 3 else 0.0  # one wake far behind, then on time again
+        clock.now += seconds + late
+
+    with pytest.raises(_Stop):
+        shed._watch(sleep)
+    assert slept[:3] == [CALM_EVERY] * 3, "calm: once a second"
+    assert shed.shedding is False and slept[-1] == CALM_EVERY, "released, and calm again"
+    assert SAMPLE_EVERY in slept[3:], "behind: shedding, and the hold timed in short steps"
+    assert slept[3:].count(SAMPLE_EVERY) >= 1.0 / SAMPLE_EVERY
+
+
+def test_a_longer_calm_sleep_sees_a_stuck_hub_no_later():
+    """The monitor asleep for a whole second: a hub stuck behind a backlog counts as lag as
+    soon as an event or handshake asks, not when the monitor wakes."""
+    clock = Clock()
+    shed = LoadShed(0.5, clock=clock)
+    shed._due = clock.now + CALM_EVERY
+    clock.now += CALM_EVERY + 0.6
+    assert shed.busy() and shed.lag() > 0.55
+    with shed.working():
+        clock.now += 0.7
+        shed._due = clock.now + CALM_EVERY  # the monitor woke on time meanwhile
+        assert shed.busy(), "an event waiting in hand counts too"
+        assert shed.sleep_for() == SAMPLE_EVERY

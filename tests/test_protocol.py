@@ -1154,8 +1154,8 @@ def test_a_first_send_is_new_and_a_resend_is_a_resend_on_every_database(any_db_a
     """Exactly once rests on ``INSERT … ON CONFLICT DO NOTHING RETURNING``: psycopg reports no
     rowcount for it, so the answer must come from RETURNING. Also the lost race: the replay
     check found nothing (a concurrent resend had not committed yet), the insert then meets the
-    stored row and the sender is answered with it, as a resend. A note asks no check before its
-    insert (``answers_resend``): every resend of a note is answered that way."""
+    stored row and the sender is answered with it, as a resend. A note or a question asks no
+    check before its insert (``answers_resend``): every resend of one is answered that way."""
     from spiegel.context import Ctx
 
     mod, listener = _listening_on(any_db_app)
@@ -1169,7 +1169,7 @@ def test_a_first_send_is_new_and_a_resend_is_a_resend_on_every_database(any_db_a
 
     real = Ctx.resent
     blind = {"calls": 0}
-    early = 0 if event == "note.add" else 2  # the dispatcher's check and the handler's, before the insert
+    early = 0  # no check before the insert: the INSERT is the check
 
     def too_early(ctx, model, item_id, per_participant=True):
         blind["calls"] += 1

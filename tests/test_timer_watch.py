@@ -59,3 +59,41 @@ def test_a_started_timer_is_told_at_its_deadline_without_polling(make_room, cloc
         pause.wait(0.05)
     assert len(told) == 1
     assert watched.timer_watch.next_at is None, "nothing left to wait for"
+
+
+def test_a_look_with_nothing_due_is_one_read_and_no_transaction(make_room, clock, app, monkeypatch):
+    """The idle look, every few seconds all day: a read outside the writers' turns, no write
+    transaction (under SQLite that committed the open batch first) and no ORM rows; the claim
+    runs once a deadline has passed (bench/RESULTS.md, session 13)."""
+    sp = app.extensions["spiegel"]
+    room = make_room()
+    mod = room.moderator()
+    assert call(mod, "meeting.update", {"timer_with_phase": False})["ok"]
+    assert call(mod, "timer.start", {"seconds": 30})["ok"]
+    mod.get_received()
+    watch = TimerWatch(threading.Event())
+    opened: list[str] = []
+    transaction, read = sp.db.transaction, sp.db.read
+
+    def counting(kind, real):
+        def opener():
+            opened.append(kind)
+            return real()
+        return opener
+
+    monkeypatch.setattr(sp.db, "transaction", counting("transaction", transaction))
+    monkeypatch.setattr(sp.db, "unit", counting("unit", sp.db.unit))
+    monkeypatch.setattr(sp.db, "read", counting("read", read))
+    with app.app_context():
+        watch.look(sp)
+    assert opened == ["read"] and watch.next_at == clock() + 30
+    clock.advance(31)
+    opened.clear()
+    with app.app_context():
+        watch.look(sp)
+    assert "transaction" in opened and watch.next_at is None, "past the deadline: claimed"
+    assert len([e for e in mod.get_received() if e["name"] == "timer.expired"]) == 1
+    opened.clear()
+    with app.app_context():
+        watch.look(sp)
+    assert opened == ["read"], "announced: nothing due any more"
