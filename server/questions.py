@@ -60,6 +60,8 @@ _AUTHOR = (select(_p.id, _p.name, _p.discipline, _p.number, _m.language,
            .join_from(Participant.__table__, Meeting.__table__, _m.id == _p.meeting_id)
            .where(_p.id == bindparam("participant_id")))
 
+_LOCK_MEETING = select(_m.id).where(_m.id == bindparam("meeting_id")).with_for_update()
+
 #: The meeting setting that holds the question put up as "now asking" (no schema change).
 ASKING = "asking_id"
 
@@ -145,6 +147,11 @@ def add_question(ctx: Ctx, data: QuestionAdd) -> dict:
     finds a resend (its id taken; ``answers_resend`` below), and neither the new question nor
     its author nor the meeting is an ORM row. Their ORM loads, the Session and its flush were
     two thirds of a question (bench/RESULTS.md, session 13)."""
+    if ctx.connection.dialect.name == "postgresql":
+        # The end of the queue under the meeting's row lock: several workers' questions are
+        # added at once there, and two that read the same highest order took the same place
+        # (SQLite's writers take turns, so it needs no lock and is spared the statement).
+        ctx.connection.execute(_LOCK_MEETING, {"meeting_id": ctx.meeting_id})
     author = ctx.connection.execute(_AUTHOR, {"participant_id": ctx.participant_id,
                                               "meeting_id": ctx.meeting_id}).one()
     q = SimpleNamespace(id=data.id, meeting_id=ctx.meeting_id, participant_id=ctx.participant_id, text=data.text,

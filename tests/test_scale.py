@@ -23,7 +23,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, FakeClock, LiveServer, free_port, make_app, uid, until
+from helpers import ADMIN_PASSWORD, ROOT, FakeClock, LiveServer, call, free_port, make_app, uid, until
 from realtime_clients import Peer, close_all
 from redis_server import RedisServer
 
@@ -657,6 +657,40 @@ def test_listeners_joining_at_once_through_two_workers_each_get_their_own_number
         numbers = s.scalars(select(Participant.number).where(Participant.meeting_id == meeting_id,
                                                              Participant.role == "listener")).all()
     assert sorted(numbers) == list(range(1, joiners + 1))
+
+
+def test_questions_parked_at_once_through_two_workers_each_get_their_own_place(tmp_path, postgres_url):
+    """A new question goes to the end of the queue (the highest order plus one). On PostgreSQL
+    two workers' question.add run at once: the highest order is read under the meeting's row
+    lock, or two questions took the same place (and a move between them had no room)."""
+    from spiegel.models import Question
+    from spiegel.testing import Meeting
+    from sqlalchemy import select
+
+    clock = FakeClock()
+    apps = [make_app(tmp_path / f"i{n}", clock, DATABASE_URL=postgres_url) for n in range(2)]
+    created = apps[0].test_client().post("/api/admin/meetings", headers={"Authorization": f"Bearer {ADMIN_PASSWORD}"},
+                                         json={"title": "Tegelijk gevraagd", "open": True}).get_json()
+    rooms = [Meeting(app, created) for app in apps]
+    assert call(rooms[0].moderator(), "phase.goto", {"key": "listening"})["ok"]
+    askers = 12
+    tablets = [rooms[n % 2].listener() for n in range(askers)]
+    barrier = threading.Barrier(askers)
+    answers: list[dict] = []
+
+    def ask(tablet) -> None:
+        barrier.wait()
+        answers.append(call(tablet, "question.add", {"id": uid(), "text": "Verzonnen vraag tegelijk"}))
+
+    threads = [threading.Thread(target=ask, args=(t,)) for t in tablets]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert [a["ok"] for a in answers] == [True] * askers, answers
+    with apps[0].extensions["spiegel"].db.transaction() as s:
+        orders = s.scalars(select(Question.order).where(Question.meeting_id == created["meeting"]["id"])).all()
+    assert sorted(orders) == [float(n) for n in range(1, askers + 1)]
 
 
 # --- workers started at once on a fresh database ------------------------------------------------
