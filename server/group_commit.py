@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, Engine, Transaction
 from sqlalchemy.pool import Pool
 
-from . import trace
+from . import hot_sql, trace
 
 #: At most this many events in one batch: a bound on how long the first of them waits.
 MOST = 64
@@ -225,7 +225,7 @@ class GroupCommit:
         transaction = connection.begin()
         # pysqlite begins a transaction only before its first write: a SAVEPOINT before it would
         # start one of its own, whose RELEASE commits. BEGIN now, so the batch is one transaction.
-        connection.exec_driver_sql("BEGIN")
+        hot_sql.begin(connection)
         self._open = Batch(connection, transaction)
         return self._open
 
