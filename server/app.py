@@ -42,6 +42,7 @@ from .presence import Presence
 from .realtime import register
 from .shared_state import Shared
 from .snapshots import snapshot, state_payload
+from .socket_contexts import SpiegelFlask
 from .staff_pass import StaffPasses
 from .timer import check_timers, start_timer
 from .timer_watch import TimerWatch, deadline_of, watch
@@ -270,7 +271,7 @@ def _no_delay(wsgi_app):
 
 def create_app(config: dict | None = None, clock: Callable[[], float] = time.time) -> Flask:
     """Defaults, then the environment, then ``config`` (tests)."""
-    app = Flask(__name__, static_folder=None)
+    app = SpiegelFlask(__name__, static_folder=None)
     app.session_interface = SigningOnce()
     settings = load_config(config)
     app.config.update(settings)
