@@ -228,3 +228,24 @@ def test_a_batchs_first_event_that_fails_leaves_nothing_of_its_core_or_session_w
     with db.unit() as unit:
         unit.connection.exec_driver_sql("INSERT INTO t VALUES ('daarna')")
     assert _committed(db) == {"daarna"} and checkouts == []
+
+
+def test_an_event_that_commits_its_own_batch_makes_no_event_to_wait_on(db, monkeypatch):
+    """Alone in its batch, an event commits it itself before it returns: nothing to wait for, so
+    no ``threading.Event`` (one per note, one at a time); events queued behind others still wait
+    on their batch's and return only once it is stored."""
+    made: list[int] = []
+    real = threading.Event
+
+    def counting():
+        made.append(1)
+        return real()
+
+    monkeypatch.setattr(group_commit.threading, "Event", counting)
+    for i in range(3):
+        with db.unit() as unit:
+            _insert(i, unit.connection)
+    assert made == [] and _committed(db) == {"0", "1", "2"}
+    outcomes = _queue_behind_the_turn(db, lambda i, c: _insert(i + 10, c), 4)
+    assert all(kind == "ok" for kind, _ in outcomes.values())
+    assert _committed(db) >= {"10", "11", "12", "13"}
