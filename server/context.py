@@ -334,10 +334,12 @@ class Ctx:
         return int((self.meeting.durations or {}).get(phase.key, phase.duration))
 
     # Messages: queued, sent after commit, only to declared audiences. ----------------------
-    def emit(self, event: str, payload: dict, audience: str, participant_id: str | None = None) -> None:
+    def emit(self, event: str, payload: dict, audience: str, participant_id: str | None = None,
+             skip_sender: bool = False) -> None:
         """Queue ``event`` for ``audience`` (``author``, ``participant`` with ``participant_id``,
         ``staff``, ``meeting`` or ``kind:<name>``). Refused when the event's declaration does
-        not list that audience."""
+        not list that audience. With ``skip_sender``, not to the socket that sent this event
+        (the ack already carries it); the sender's other sockets still get it."""
         m = self.meeting_id
         if audience == AUTHOR:
             room = participant_room(self.participant_id)
@@ -351,7 +353,7 @@ class Ctx:
             room = meeting_room(m)
         else:
             room = kind_room(m, audience.split(":", 1)[1])
-        self.outbox.add(event, payload, audience, room)
+        self.outbox.add(event, payload, audience, room, skip_sender)
 
     def to_meeting(self, event: str, payload: dict) -> None:
         self.emit(event, payload, MEETING)
@@ -359,8 +361,9 @@ class Ctx:
     def to_staff(self, event: str, payload: dict) -> None:
         self.emit(event, payload, STAFF)
 
-    def to_author(self, event: str, payload: dict) -> None:
-        self.emit(event, payload, AUTHOR)
+    def to_author(self, event: str, payload: dict, skip_sender: bool = False) -> None:
+        """Queue ``event`` for the sender's own sockets (with ``skip_sender``, the others only)."""
+        self.emit(event, payload, AUTHOR, skip_sender=skip_sender)
 
     def to_participant(self, participant_id: str, event: str, payload: dict) -> None:
         if self.participant_id is not None and participant_id == self.participant_id:

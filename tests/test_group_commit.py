@@ -167,7 +167,8 @@ def test_a_note_is_stored_before_anyone_hears_of_it_and_before_its_ack(tmp_path,
                                      json={"title": "Verzonnen", "open": True})
     room = Room(app, created.get_json())
     assert call(room.moderator(), "phase.goto", {"key": "listening"})["ok"]
-    tablet = room.connect(room.join()["token"])
+    token = room.join()["token"]
+    tablet, other_tab = room.connect(token), room.connect(token)  # the note goes to the other one
     heard: list[bool] = []
     emit = sp.socketio.emit
 
@@ -184,6 +185,8 @@ def test_a_note_is_stored_before_anyone_hears_of_it_and_before_its_ack(tmp_path,
     with sqlite3.connect(path) as other:
         assert other.execute("SELECT count(*) FROM notes WHERE id = ?", (note_id,)).fetchone()[0] == 1
     assert heard == [True], "the author's screens heard of the note only once it was committed"
+    assert [m["name"] for m in other_tab.get_received()].count("note") == 1
+    assert "note" not in [m["name"] for m in tablet.get_received()], "the sender has it in its ack"
 
 
 def test_a_unit_inside_an_events_unit_is_committed_with_it_never_alone(db):
