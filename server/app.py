@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from flask import Flask
 from flask_socketio import SocketIO
+from socketio import PubSubManager
 from sqlalchemy import bindparam, select
 
 from . import __version__, http_guard, storage, web
@@ -42,6 +43,7 @@ from .presence import Presence
 from .realtime import register
 from .shared_state import Shared
 from .snapshots import snapshot, state_payload
+from .socket_contexts import SpiegelFlask
 from .staff_pass import StaffPasses
 from .timer import check_timers, start_timer
 from .timer_watch import TimerWatch, deadline_of, watch
@@ -148,12 +150,16 @@ class Spiegel:
         return Ctx(spiegel=self, session=session, meeting=meeting, participant=None,
                    fmt=self.formats[meeting.format], now=self.clock())
 
-    def deliver(self, ctx: Ctx) -> None:
-        """After the commit: send what the context queued, close revoked links' sockets (in
+    def deliver(self, ctx: Ctx, sender_sid: str | None = None) -> None:
+        """After the commit: send what the context queued (a message marked ``skip_sender`` not
+        to ``sender_sid``, the socket whose event it was), close revoked links' sockets (in
         every worker: presence knows them all, and a disconnect of another worker's socket goes
         through the message queue)."""
-        for name, body, room in ctx.outbox.messages:
-            self.socketio.emit(name, body, to=room)
+        for name, body, room, skip_sender in ctx.outbox.messages:
+            if skip_sender and sender_sid is not None:
+                self._emit_to_others(name, body, room, sender_sid)
+            else:
+                self.socketio.emit(name, body, to=room)
         # A meeting row the handler never loaded was not changed through it: its deadline stands,
         # unless a timer event set one with Core (``ctx.timer_deadline``).
         if self.timer_watch is not None:
@@ -163,6 +169,16 @@ class Spiegel:
         for participant_id in ctx.revoked:
             for sid in self.presence.sockets(ctx.meeting_id, participant_id):
                 self.socketio.server.disconnect(sid)
+
+    def _emit_to_others(self, name: str, body: dict, room: str, sender_sid: str) -> None:
+        """``name`` to ``room`` but not to ``sender_sid``; nothing at all (not even the packet's
+        encoding) when this worker's room holds no one else and no other worker can (no message
+        queue): the usual case, one tablet per listener."""
+        manager = self.socketio.server.manager
+        if not isinstance(manager, PubSubManager) and all(
+                sid == sender_sid for sid, _eio_sid in manager.get_participants("/", room)):
+            return
+        self.socketio.emit(name, body, to=room, skip_sid=sender_sid)
 
     def broadcast_presence(self, meeting_id: str) -> None:
         """Tell staff who is here: at once, or in a reconnect storm once at the end of the
@@ -273,7 +289,7 @@ def _no_delay(wsgi_app):
 
 def create_app(config: dict | None = None, clock: Callable[[], float] = time.time) -> Flask:
     """Defaults, then the environment, then ``config`` (tests)."""
-    app = Flask(__name__, static_folder=None)
+    app = SpiegelFlask(__name__, static_folder=None)
     app.session_interface = SigningOnce()
     settings = load_config(config)
     app.config.update(settings)

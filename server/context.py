@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from . import hot_sql
 from .db import Unit
 from .errors import SpiegelError
 from .formats import MeetingFormat, OutcomeKind, ParticipantKind, Phase, kinds_of
@@ -42,18 +43,20 @@ STAFF_ROLES = ("moderator", "assistant")
 
 _meetings = Meeting.__table__
 #: The version bump of every change, built once: a plain Core statement whose RETURNING values
-#: become the meeting's committed state, so the ORM neither rebuilds it nor writes it again.
-_BUMP = (_meetings.update().where(_meetings.c.id == bindparam("meeting_id"))
-         .values(version=_meetings.c.version + 1, updated_at=bindparam("now")).returning(_meetings.c.version))
+#: become the meeting's committed state, so the ORM neither rebuilds it nor writes it again; on
+#: the DBAPI cursor (:mod:`.hot_sql`), as are the note's INSERT and ``_TAKE``.
+_BUMP = hot_sql.Hot(_meetings.update().where(_meetings.c.id == bindparam("meeting_id"))
+                    .values(version=_meetings.c.version + 1, updated_at=bindparam("now"))
+                    .returning(_meetings.c.version))
 #: The sender's and meeting's ORM rows, in one query (two ``session.get`` were 16% of an event).
 _ROWS = (select(Participant, Meeting).join(Meeting, Meeting.id == Participant.meeting_id)
          .where(Participant.id == bindparam("participant_id")))
 #: The meeting taking the version a new row was given inside its INSERT (:meth:`Ctx.insert_new`).
-_TAKE = (_meetings.update().where(_meetings.c.id == bindparam("meeting_id"))
-         .values(version=bindparam("version"), updated_at=bindparam("now")))
+_TAKE = hot_sql.Hot(_meetings.update().where(_meetings.c.id == bindparam("meeting_id"))
+                    .values(version=bindparam("version"), updated_at=bindparam("now")))
 _INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 _insert_once_statements: dict[tuple[str, str], Any] = {}
-_insert_new_statements: dict[tuple[str, str], Any] = {}
+_insert_new_statements: dict[tuple[str, str], hot_sql.Hot] = {}
 _exists_statements: dict[str, Any] = {}
 
 
@@ -235,8 +238,7 @@ class Ctx:
     def version(self) -> int:
         """The meeting's new version for this change (bumped once per transaction)."""
         if self._version is None:
-            self._version = self.connection.execute(
-                _BUMP, {"meeting_id": self.meeting_id, "now": self.now}).scalar_one()
+            self._version = _BUMP.first(self.connection, {"meeting_id": self.meeting_id, "now": self.now})[0]
             if self._meeting is not None:  # a row loaded later reads the bumped one
                 set_committed_value(self._meeting, "version", self._version)
                 set_committed_value(self._meeting, "updated_at", self.now)
@@ -317,12 +319,11 @@ class Ctx:
         if session is not None and (session.new or session.dirty or session.deleted):
             session.flush()  # rows this one may refer to go first
         connection = self.connection
-        row = connection.execute(_insert_new(model, connection.dialect.name),
-                                 {**values, "meeting_id": self.meeting_id}).first()
+        row = _insert_new(model, connection.dialect.name).first(connection, {**values, "meeting_id": self.meeting_id})
         if row is None:
             return False
         self._version = values["version"] = row[0]
-        connection.execute(_TAKE, {"meeting_id": self.meeting_id, "version": self._version, "now": self.now})
+        _TAKE.run(connection, {"meeting_id": self.meeting_id, "version": self._version, "now": self.now})
         if self._meeting is not None:  # a row loaded later reads the new version
             set_committed_value(self._meeting, "version", self._version)
             set_committed_value(self._meeting, "updated_at", self.now)
@@ -336,10 +337,12 @@ class Ctx:
         return int((self.meeting.durations or {}).get(phase.key, phase.duration))
 
     # Messages: queued, sent after commit, only to declared audiences. ----------------------
-    def emit(self, event: str, payload: dict, audience: str, participant_id: str | None = None) -> None:
+    def emit(self, event: str, payload: dict, audience: str, participant_id: str | None = None,
+             skip_sender: bool = False) -> None:
         """Queue ``event`` for ``audience`` (``author``, ``participant`` with ``participant_id``,
         ``staff``, ``meeting`` or ``kind:<name>``). Refused when the event's declaration does
-        not list that audience."""
+        not list that audience. With ``skip_sender``, not to the socket that sent this event
+        (the ack already carries it); the sender's other sockets still get it."""
         m = self.meeting_id
         if audience == AUTHOR:
             room = participant_room(self.participant_id)
@@ -353,7 +356,7 @@ class Ctx:
             room = meeting_room(m)
         else:
             room = kind_room(m, audience.split(":", 1)[1])
-        self.outbox.add(event, payload, audience, room)
+        self.outbox.add(event, payload, audience, room, skip_sender)
 
     def to_meeting(self, event: str, payload: dict) -> None:
         self.emit(event, payload, MEETING)
@@ -361,8 +364,9 @@ class Ctx:
     def to_staff(self, event: str, payload: dict) -> None:
         self.emit(event, payload, STAFF)
 
-    def to_author(self, event: str, payload: dict) -> None:
-        self.emit(event, payload, AUTHOR)
+    def to_author(self, event: str, payload: dict, skip_sender: bool = False) -> None:
+        """Queue ``event`` for the sender's own sockets (with ``skip_sender``, the others only)."""
+        self.emit(event, payload, AUTHOR, skip_sender=skip_sender)
 
     def to_participant(self, participant_id: str, event: str, payload: dict) -> None:
         if self.participant_id is not None and participant_id == self.participant_id:
@@ -392,7 +396,7 @@ def _insert_once(model, dialect: str):
     return statement
 
 
-def _insert_new(model, dialect: str):
+def _insert_new(model, dialect: str) -> hot_sql.Hot:
     """The prebuilt ``INSERT … SELECT … FROM meetings … ON CONFLICT DO NOTHING RETURNING version``
     of ``model`` (a table with ``meeting_id`` and ``version`` columns) for :meth:`Ctx.insert_new`."""
     key = (model.__tablename__, dialect)
@@ -413,7 +417,7 @@ def _insert_new(model, dialect: str):
         statement = (_INSERTS[dialect](table).from_select([c.name for c in table.columns], source)
                      .on_conflict_do_nothing(index_elements=list(table.primary_key.columns))
                      .returning(table.c.version))
-        _insert_new_statements[key] = statement
+        statement = _insert_new_statements[key] = hot_sql.Hot(statement)
     return statement
 
 

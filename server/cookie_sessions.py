@@ -1,9 +1,9 @@
 """Flask's cookie sessions with the signing serializer built once per key.
 
-Flask builds the serializer (a key derivation setup) for every request context it opens, and
-Flask-SocketIO opens one per socket event: a few percent of a note's CPU. The serializer only
-depends on the secret key (and its fallbacks) and the interface's settings, so it is kept
-until the key changes; cookies are read and signed exactly as Flask does.
+Flask builds the serializer (a key derivation setup) for every session it opens: each HTTP
+request, and each socket's first event (its later events reuse that session:
+:mod:`.socket_contexts`). The serializer only depends on the secret key (and its fallbacks)
+and the interface's settings, so it is kept until the key changes; cookies are read and signed exactly as Flask does.
 """
 
 from __future__ import annotations

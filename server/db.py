@@ -4,7 +4,8 @@ SQLite gets WAL (readers never wait for the writer) and a busy timeout; its writ
 in this process, and the events that queued during one commit are committed together in the
 next (:mod:`.group_commit`), so twenty tablets saving at once queue briefly instead of failing.
 Migrations run at every start: an upgraded server finds its schema ready. Parameters are hidden
-from SQLAlchemy's error messages: they hold what people wrote, and error messages end up in logs.
+from SQLAlchemy's error messages: they hold what people wrote, and error messages end up in logs;
+so is PostgreSQL's own quote of a refused row (:func:`.storage.withhold_values`).
 SQLite overwrites deleted content (``secure_delete``) and an erase checkpoints the WAL, so erased
 text leaves the files. PostgreSQL gets connect and statement timeouts, and a watchdog
 (:mod:`.storage`) bounds each transaction.
@@ -29,7 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from . import offload, trace
 from .group_commit import GroupCommit, Lone
-from .storage import Watchdog, postgres_connect_args
+from .storage import Watchdog, postgres_connect_args, withhold_values
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -76,8 +77,11 @@ def make_engine(url: str, timeout: float = 5.0) -> Engine:
 
         return engine
     connect_args = postgres_connect_args(timeout) if url.startswith("postgresql") else {}
-    return create_engine(url, pool_pre_ping=True, pool_timeout=timeout, hide_parameters=True,
-                         connect_args=connect_args)
+    engine = create_engine(url, pool_pre_ping=True, pool_timeout=timeout, hide_parameters=True,
+                           connect_args=connect_args)
+    if engine.dialect.name == "postgresql":
+        withhold_values(engine)  # PostgreSQL's messages quote refused rows (a note's text)
+    return engine
 
 
 def alembic_config(engine: Engine) -> Config:

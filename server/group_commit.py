@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, Engine, Transaction
 from sqlalchemy.pool import Pool
 
-from . import trace
+from . import hot_sql, trace
 
 #: At most this many events in one batch: a bound on how long the first of them waits.
 MOST = 64
@@ -52,7 +52,22 @@ class Batch:
         #: Why the batch cannot commit (a member's statement that broke the whole transaction),
         #: or why its commit failed.
         self.error: BaseException | None = None
-        self.done = threading.Event()
+        #: Committed, or rolled back: set holding the turn, as :attr:`done` is made.
+        self.finished = False
+        #: Set when the batch is finished; made only for an event that will wait for it (holding
+        #: the turn): a batch whose one event committed it itself needs none.
+        self.done: threading.Event | None = None
+
+    def waiting(self) -> None:
+        """An event will wait for this open batch: the Event it waits on (holding the turn)."""
+        if self.done is None:
+            self.done = threading.Event()
+
+    def finish(self) -> None:
+        """The batch is committed or rolled back (holding the turn): its waiting events go on."""
+        self.finished = True
+        if self.done is not None:
+            self.done.set()
 
     def check(self) -> None:
         """Fail the batch if SQLite rolled its whole transaction back by itself (a full disk, an
@@ -188,6 +203,8 @@ class GroupCommit:
                 if self._open is batch and (batch.error is not None or batch.members >= self.most
                                             or not self._queued):
                     self._commit_open()
+                elif ok and not batch.finished:
+                    batch.waiting()  # another event commits it: wait for that
                 trace.mark("committed")
         if ok:
             self._wait(batch)
@@ -225,7 +242,7 @@ class GroupCommit:
         transaction = connection.begin()
         # pysqlite begins a transaction only before its first write: a SAVEPOINT before it would
         # start one of its own, whose RELEASE commits. BEGIN now, so the batch is one transaction.
-        connection.exec_driver_sql("BEGIN")
+        hot_sql.begin(connection)
         self._open = Batch(connection, transaction)
         return self._open
 
@@ -243,7 +260,7 @@ class GroupCommit:
             try:
                 self._release(batch)
             finally:
-                batch.done.set()
+                batch.finish()
 
     def _commit_open(self) -> None:
         """Commit (or, when broken, roll back) the open batch; holding the turn."""
@@ -267,12 +284,16 @@ class GroupCommit:
             try:
                 self._release(batch)
             finally:
-                batch.done.set()
+                batch.finish()
 
     def _wait(self, batch: Batch) -> None:
-        while not batch.done.wait(STRANDED):
-            with self._hold():
-                if self._open is batch:
-                    self._commit_open()
+        """Until the batch is finished (at once when this event committed it), then its error."""
+        if not batch.finished:
+            done = batch.done
+            assert done is not None, "an event that waits made the batch's Event, holding the turn"
+            while not done.wait(STRANDED):
+                with self._hold():
+                    if self._open is batch:
+                        self._commit_open()
         if batch.error is not None:
             raise batch.error

@@ -19,9 +19,11 @@ def _changed(ctx: Ctx, note: Note) -> dict:
     return _publish(ctx, note)
 
 
-def _publish(ctx: Ctx, note: Note | SimpleNamespace) -> dict:
+def _publish(ctx: Ctx, note: Note | SimpleNamespace, skip_sender: bool = False) -> dict:
+    """The note's view for the ack, and as ``note`` to the author's sockets (with
+    ``skip_sender``, the others only: the sending one has it in its ack)."""
     view = note_view(note)
-    ctx.to_author("note", {"version": note.version, "note": view})
+    ctx.to_author("note", {"version": note.version, "note": view}, skip_sender=skip_sender)
     return view
 
 
@@ -33,14 +35,16 @@ def replay_note(ctx: Ctx, data: NoteAdd) -> dict | None:
 
 def add_note(ctx: Ctx, data: NoteAdd) -> dict:
     """Store once per client UUID: the INSERT itself finds a resend (its id taken), so a new
-    note, nearly every one, costs no lookup first (``answers_resend`` below)."""
+    note, nearly every one, costs no lookup first (``answers_resend`` below). The new note goes
+    to the author's other sockets, not back to the sending one, whose ack carries it (the echo
+    was about a tenth of a note's instructions: bench/RESULTS.md, session 13)."""
     # Every column, as a plain record: the INSERT needs no ORM row, nor does the view.
     note = SimpleNamespace(id=data.id, meeting_id=ctx.meeting_id, participant_id=ctx.participant_id, text=data.text,
                            tags=sorted(set(data.tags)), prompt_id=data.prompt_id, shared=False, version=None,
                            created_at=ctx.now, updated_at=ctx.now)
     if not ctx.insert_new(Note, vars(note)):
         return replay_note(ctx, data)
-    return {"note": _publish(ctx, note), "duplicate": False}
+    return {"note": _publish(ctx, note, skip_sender=True), "duplicate": False}
 
 
 def edit_note(ctx: Ctx, data: NoteEdit) -> dict:

@@ -64,11 +64,13 @@ class Outbox:
 
     #: ``allows(event, audience)``: the registry's declarations.
     allows: Callable[[str, str], bool]
-    messages: list[tuple[str, dict, str]] = field(default_factory=list)
+    #: (event, payload, room, skip_sender): ``skip_sender`` leaves out the socket whose event
+    #: this is (it has the payload in its ack); the sender's other sockets still get it.
+    messages: list[tuple[str, dict, str, bool]] = field(default_factory=list)
 
-    def add(self, event: str, payload: dict, audience: str, room: str) -> None:
+    def add(self, event: str, payload: dict, audience: str, room: str, skip_sender: bool = False) -> None:
         if not self.allows(event, audience):
             raise UndeclaredEvent(
                 f"server event {event!r} is not declared for the audience {audience!r}: declare it with "
                 "ServerEvent(name, audiences=...) in register_events (and in docs/protocol.md for core events)")
-        self.messages.append((event, payload, room))
+        self.messages.append((event, payload, room, skip_sender))

@@ -53,13 +53,14 @@ def _connection() -> tuple[str, str] | None:
     return _spiegel().connections.get(request.sid)
 
 
-def run(event: str, data: object, sp=None, conn: tuple[str, str] | None = None) -> dict:
+def run(event: str, data: object, sp=None, conn: tuple[str, str] | None = None, sid: str | None = None) -> dict:
     """Handle one event for the current socket and return its ack (never raises).
 
     Every event, core or plugin, takes the same path: look up its declaration → validate →
     load sender and meeting → replay or check the rule → handler → commit → send. The
     transaction is a :class:`.db.Unit`: one commit, through the ORM Session if the handler made
-    one, and a rollback of everything on any exception.
+    one, and a rollback of everything on any exception. ``sid`` is the sending socket: messages
+    its ack already carries (``skip_sender``) are not sent to it again.
     """
     sp = sp or _spiegel()
     conn = conn or _connection()
@@ -89,7 +90,7 @@ def run(event: str, data: object, sp=None, conn: tuple[str, str] | None = None) 
             if legacy:
                 result = {"result": result}
         trace.mark("d0")
-        sp.deliver(ctx)
+        sp.deliver(ctx, sender_sid=sid)
         trace.mark("d1")
         return {"ok": True, **result}
     except SpiegelError as exc:
@@ -237,4 +238,4 @@ def register(sio: SocketIO) -> None:
         if len(args) > 1:
             return SpiegelError("invalid_payload", "Send one payload object per event.").to_ack()
         with sp.load.working():
-            return run(event, args[0] if args else None)
+            return run(event, args[0] if args else None, sid=request.sid)

@@ -7,7 +7,8 @@ server that stops answering (frozen, or a network that drops packets) never clos
 connection, and ``statement_timeout`` is enforced by that same server, so a transaction over
 its time gets the sockets of every open connection shut from this side; the waiting call fails
 at once and the pool reconnects when the server is back. :func:`check_writable` stops a
-server whose instance folder it cannot write.
+server whose instance folder it cannot write. :func:`withhold_values` keeps PostgreSQL's copy
+of a refused row (a note's text) out of every error message, so out of the logs.
 """
 
 from __future__ import annotations
@@ -76,6 +77,41 @@ def _classify(exc: BaseException) -> SpiegelError | None:
             "psycopg"):
         return SpiegelError("storage_unavailable")
     return None
+
+
+def withhold_values(engine: Engine) -> None:
+    """Cut every PostgreSQL error's message to what holds no written text.
+
+    Why: PostgreSQL quotes the row in a constraint violation (``DETAIL: Failing row contains
+    (…, <the note's text>, …)``) and the value in a data error (``invalid input syntax for type
+    integer: "<value>"``). SQLAlchemy's exception carries that message (``hide_parameters``
+    hides only the parameters), and a traceback logs it. So each psycopg error keeps its primary
+    message only (names of tables, columns and constraints; "no space left on device", which
+    :func:`refusal` reads), and a data error (SQLSTATE class 22) only its code and place; its
+    ``diag`` stays on the exception for whoever debugs. Installed on every PostgreSQL engine."""
+    event.listen(engine, "handle_error", _withhold)
+
+
+def _withhold(context) -> BaseException | None:
+    """``handle_error``: the error again, built from the cut message (None: nothing to cut)."""
+    orig = context.original_exception
+    diag = getattr(orig, "diag", None)
+    if diag is None or not type(orig).__module__.startswith("psycopg"):
+        return None
+    sqlstate = getattr(orig, "sqlstate", None) or ""
+    if sqlstate.startswith("22"):
+        place = ".".join(name for name in (diag.table_name, diag.column_name) if name)
+        message = f"{sqlstate}: a value was refused{' in ' + place if place else ''} (message withheld: it quotes it)"
+    else:
+        message = diag.message_primary or sqlstate or type(orig).__name__
+    if orig.args == (message,):
+        return None
+    orig.args = (message,)
+    if context.sqlalchemy_exception is None:
+        return None
+    return sa_exc.DBAPIError.instance(context.statement, context.parameters, orig, context.dialect.loaded_dbapi.Error,
+                                      hide_parameters=True, connection_invalidated=context.is_disconnect,
+                                      dialect=context.dialect)
 
 
 def check_writable(folder: str | Path) -> None:

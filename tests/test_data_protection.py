@@ -74,3 +74,45 @@ def test_tokens_and_keys_are_stored_only_as_hashes(app):
     dump = "\n".join(app.extensions["spiegel"].db.engine.raw_connection().iterdump())
     for secret in secrets:
         assert secret not in dump
+
+
+@pytest.mark.postgres
+def test_postgresqls_quote_of_a_refused_row_reaches_no_log_nor_client(tmp_path, postgres_url, monkeypatch, caplog):
+    """PostgreSQL puts a refused row's values in its message (``DETAIL: Failing row contains``)
+    and a data error's value in its first line: neither is in the error SQLAlchemy raises, nor in
+    the traceback the server logs, nor in the ack; the constraint's place still is."""
+    import logging
+    import traceback
+    from dataclasses import replace
+
+    from sqlalchemy import exc as sa_exc
+    from sqlalchemy import text
+
+    app = make_app(tmp_path / "instance", FakeClock(), DATABASE_URL=postgres_url)
+    db = app.extensions["spiegel"].db
+    try:
+        value = "Verzonnen" + str(12)  # not in the traceback's source lines either
+        with pytest.raises(sa_exc.DataError) as refused, db.engine.connect() as connection:
+            connection.execute(text("SELECT CAST(:v AS integer)"), {"v": value})
+        assert value not in "".join(traceback.format_exception(refused.value))
+
+        def broken(ctx, data):  # a bug: a note without its participant
+            ctx.connection.execute(text("INSERT INTO notes (id, meeting_id, participant_id, text, tags, shared, "
+                                        "version, created_at, updated_at) VALUES (:id, :m, NULL, :t, '[]', false, "
+                                        "1, 0, 0)"), {"id": data.id, "m": ctx.meeting_id, "t": data.text})
+            return {}
+
+        client = app.extensions["spiegel"].registry.client
+        monkeypatch.setitem(client, "note.add", replace(client["note.add"], handler=broken))
+        created = app.test_client().post("/api/admin/meetings", headers=ADMIN,
+                                          json={"title": "Verzonnen", "open": True}).get_json()
+        room = Room(app, created)
+        assert call(room.moderator(), "phase.goto", {"key": "listening"})["ok"]
+        listener = room.listener()
+        with caplog.at_level(logging.INFO):
+            ack = call(listener, "note.add", {"id": uid(), "text": "Verzonnen geheime zin"})
+        assert ack["error"]["code"] == "internal_error"
+        assert "participant_id" in caplog.text, "the log says which constraint"
+        assert "Verzonnen geheime zin" not in caplog.text and "Verzonnen geheime zin" not in str(ack)
+    finally:
+        db.dispose()

@@ -476,3 +476,28 @@ def test_no_event_changes_a_shared_view(app, monkeypatch):
         else:
             key, language, duration = rest
             assert cached(fmt, *rest) == fmt.phase(key).to_wire(language, duration), (fmt.name, key)
+
+
+def test_a_note_from_its_authors_only_socket_emits_nothing_and_a_second_tab_gets_it(tmp_path, monkeypatch):
+    """No echo of a new note to the socket that sent it (its ack carries the note): with no other
+    socket of the author, nothing is emitted (not even encoded); a second tab gets it."""
+    app = make_app(tmp_path / "instance", FakeClock())
+    sp = app.extensions["spiegel"]
+    room = _room(app)
+    assert call(room.moderator(), "phase.goto", {"key": "listening"})["ok"]
+    token = room.join()["token"]
+    tablet = room.connect(token)
+    sent: list[tuple[str, dict]] = []
+    emit = sp.socketio.emit
+    monkeypatch.setattr(sp.socketio, "emit", lambda name, *args, **kw: (sent.append((name, kw)),
+                                                                         emit(name, *args, **kw))[1])
+    assert call(tablet, "note.add", {"id": uid(), "text": "Verzonnen alleen"})["ok"]
+    assert [name for name, _ in sent] == [], sent
+    second = room.connect(token)
+    second.get_received()
+    sent.clear()  # the second tab's snapshot and the presence to staff
+    ack = call(tablet, "note.add", {"id": uid(), "text": "Verzonnen met tweede tab"})
+    assert [(name, kw.get("skip_sid") is not None) for name, kw in sent] == [("note", True)]
+    assert [m["args"][0] for m in second.get_received() if m["name"] == "note"] == [
+        {"version": ack["note"]["version"], "note": ack["note"]}]
+    assert "note" not in [m["name"] for m in tablet.get_received()]

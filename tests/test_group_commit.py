@@ -167,7 +167,8 @@ def test_a_note_is_stored_before_anyone_hears_of_it_and_before_its_ack(tmp_path,
                                      json={"title": "Verzonnen", "open": True})
     room = Room(app, created.get_json())
     assert call(room.moderator(), "phase.goto", {"key": "listening"})["ok"]
-    tablet = room.connect(room.join()["token"])
+    token = room.join()["token"]
+    tablet, other_tab = room.connect(token), room.connect(token)  # the note goes to the other one
     heard: list[bool] = []
     emit = sp.socketio.emit
 
@@ -184,6 +185,8 @@ def test_a_note_is_stored_before_anyone_hears_of_it_and_before_its_ack(tmp_path,
     with sqlite3.connect(path) as other:
         assert other.execute("SELECT count(*) FROM notes WHERE id = ?", (note_id,)).fetchone()[0] == 1
     assert heard == [True], "the author's screens heard of the note only once it was committed"
+    assert [m["name"] for m in other_tab.get_received()].count("note") == 1
+    assert "note" not in [m["name"] for m in tablet.get_received()], "the sender has it in its ack"
 
 
 def test_a_unit_inside_an_events_unit_is_committed_with_it_never_alone(db):
@@ -228,3 +231,24 @@ def test_a_batchs_first_event_that_fails_leaves_nothing_of_its_core_or_session_w
     with db.unit() as unit:
         unit.connection.exec_driver_sql("INSERT INTO t VALUES ('daarna')")
     assert _committed(db) == {"daarna"} and checkouts == []
+
+
+def test_an_event_that_commits_its_own_batch_makes_no_event_to_wait_on(db, monkeypatch):
+    """Alone in its batch, an event commits it itself before it returns: nothing to wait for, so
+    no ``threading.Event`` (one per note, one at a time); events queued behind others still wait
+    on their batch's and return only once it is stored."""
+    made: list[int] = []
+    real = threading.Event
+
+    def counting():
+        made.append(1)
+        return real()
+
+    monkeypatch.setattr(group_commit.threading, "Event", counting)
+    for i in range(3):
+        with db.unit() as unit:
+            _insert(i, unit.connection)
+    assert made == [] and _committed(db) == {"0", "1", "2"}
+    outcomes = _queue_behind_the_turn(db, lambda i, c: _insert(i + 10, c), 4)
+    assert all(kind == "ok" for kind, _ in outcomes.values())
+    assert _committed(db) >= {"10", "11", "12", "13"}

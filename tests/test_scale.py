@@ -82,8 +82,9 @@ def across(a: LiveServer, b: LiveServer, title: str, count: int) -> tuple[dict, 
 
 def test_moderator_on_a_and_listeners_on_b_see_each_other(pair):
     a, b = pair
-    created, moderator, _, listeners = across(a, b, "Schaaltest (verzonnen)", 2)
+    created, moderator, tokens, listeners = across(a, b, "Schaaltest (verzonnen)", 2)
     meeting_id = created["meeting"]["id"]
+    tab_on_a = None
     try:
         # Presence counts the listeners of the other worker.
         moderator.wait_for("presence", where=lambda p: p["presence"]["connected"] == 2)
@@ -95,6 +96,11 @@ def test_moderator_on_a_and_listeners_on_b_see_each_other(pair):
         # … and a listener's question on B reaches the moderator on A.
         asked = add_questions(listeners[0], 1, "B")
         moderator.wait_for("question", where=lambda p: p.get("question", p).get("id") == asked[0])
+        # A note on B reaches its author's other tab on A (the sending socket has it in its ack).
+        tab_on_a = Peer(a.url, tokens[0], "listener0@A").connect()
+        note = {"id": uid(), "text": "Verzonnen notitie"}
+        assert listeners[0].call("note.add", note)["ok"]
+        tab_on_a.wait_for("note", where=lambda p: p["note"]["id"] == note["id"])
 
         # A revoked link closes its socket in the other worker.
         status, _ = a.api("POST", f"/api/admin/meetings/{meeting_id}/moderator-link", {}, admin=True)
@@ -111,7 +117,7 @@ def test_moderator_on_a_and_listeners_on_b_see_each_other(pair):
             peer.wait_for("meeting.erased")
         until("the erased meeting's sockets to close", lambda: not any(p.sio.connected for p in listeners))
     finally:
-        close_all([moderator, *listeners])
+        close_all([moderator, *listeners, *([tab_on_a] if tab_on_a else [])])
 
 
 def _admin_cookie_works_on_other_worker(a: LiveServer, b: LiveServer) -> bool:
