@@ -26,8 +26,15 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import sqlalchemy
 from sqlalchemy import Connection
 from sqlalchemy.sql import Executable
+
+#: The releases whose private execution hooks (``_has_events``, ``_handle_dbapi_exception``)
+#: this module was tested against; under any other every statement takes SQLAlchemy's path,
+#: slower and as correct, until the tests (tests/test_hot_sql.py) have run against it.
+TESTED = ("2.1.",)
+USABLE = sqlalchemy.__version__.startswith(TESTED) and hasattr(Connection, "_handle_dbapi_exception")
 
 #: (name, processor, fixed value) per parameter, in the order a positional dialect sends them.
 _Plan = tuple[str, Any, tuple[tuple[str, Callable[[Any], Any] | None, Any], ...], bool]
@@ -36,7 +43,7 @@ _Plan = tuple[str, Any, tuple[tuple[str, Callable[[Any], Any] | None, Any], ...]
 def _fast(connection: Connection) -> bool:
     """Whether a statement may skip SQLAlchemy's execute path on this connection now."""
     dialect = connection.dialect
-    return (not connection._has_events and not connection.engine._has_events and not connection.engine.echo
+    return (USABLE and not connection._has_events and not connection.engine._has_events and not connection.engine.echo
             and connection.in_transaction() and not connection.get_execution_options()
             and not (dialect._has_events and dialect.dispatch.do_execute))
 

@@ -117,6 +117,18 @@ def test_outside_a_transaction_a_hot_statement_takes_sqlalchemys_path_and_its_au
         connection.commit()
 
 
+def test_under_an_untested_sqlalchemy_release_every_statement_takes_sqlalchemys_path(db, monkeypatch):
+    """The cursor path leans on SQLAlchemy's private execution hooks: under a release the tests
+    have not run against, it is not taken, and the statements still work."""
+    assert hot_sql.USABLE, f"this suite's SQLAlchemy is one of {hot_sql.TESTED}: the cursor path is tested"
+    monkeypatch.setattr(hot_sql, "USABLE", False)
+    monkeypatch.setattr(hot_sql, "_run", lambda *_a, **_kw: pytest.fail("the cursor path was taken"))
+    with db.engine.begin() as connection:
+        _INSERT.run(connection, {"id": "oud", "text": "Verzonnen"})
+    with db.engine.connect() as connection:
+        assert connection.execute(select(_t.c.id)).scalars().all() == ["oud"]
+
+
 def test_a_taken_id_is_sqlalchemys_integrity_error_without_the_values(db):
     with db.engine.connect() as connection:
         with connection.begin():
