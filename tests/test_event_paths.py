@@ -225,6 +225,23 @@ def _waiting_for_a_lock(engine, database: str) -> bool:
                                     "wait_event_type = 'Lock'"), {"d": database}).scalar_one() > 0
 
 
+def _sent_while_the_meeting_row_is_held(app, database: str, hold, send, what: str):
+    """``hold(connection)`` changes the meeting's row in a transaction left open; ``send()``
+    runs in a thread, is seen waiting for that row's lock, and the transaction then commits.
+    Returns what ``hold`` returned and the acks ``send`` got."""
+    engine = app.extensions["spiegel"].db.engine
+    acks: list[dict] = []
+    with engine.connect() as holder:
+        held = hold(holder)
+        sender = threading.Thread(target=lambda: acks.append(send()))
+        sender.start()
+        until(f"the {what} to wait for the meeting row's lock",
+              lambda: _waiting_for_a_lock(engine, database) or not sender.is_alive(), timeout=30)
+        holder.commit()
+        sender.join(30)
+    return held, acks
+
+
 @pytest.mark.postgres
 def test_a_note_waiting_for_a_concurrent_change_of_its_meeting_gets_the_next_version(tmp_path, postgres_url):
     """Two writers in one meeting on PostgreSQL: a note whose INSERT reads the meeting's version
@@ -233,19 +250,11 @@ def test_a_note_waiting_for_a_concurrent_change_of_its_meeting_gets_the_next_ver
     app = make_app(tmp_path / "instance", FakeClock(), DATABASE_URL=postgres_url)
     try:
         room, tablet = _listening(app)
-        sp = app.extensions["spiegel"]
-        database = postgres_url.rsplit("/", 1)[1]
-        acks = []
-        with sp.db.engine.connect() as holder:
-            bumped = holder.execute(text("UPDATE meetings SET version = version + 1 WHERE id = :m RETURNING version"),
-                                    {"m": room.meeting_id}).scalar_one()
-            sender = threading.Thread(target=lambda: acks.append(
-                call(tablet, "note.add", {"id": uid(), "text": "Verzonnen in een race"})))
-            sender.start()
-            until("the note to wait for the meeting row's lock",
-                  lambda: _waiting_for_a_lock(sp.db.engine, database) or not sender.is_alive(), timeout=30)
-            holder.commit()
-            sender.join(30)
+        bumped, acks = _sent_while_the_meeting_row_is_held(
+            app, postgres_url.rsplit("/", 1)[1],
+            lambda holder: holder.execute(text("UPDATE meetings SET version = version + 1 WHERE id = :m "
+                                               "RETURNING version"), {"m": room.meeting_id}).scalar_one(),
+            lambda: call(tablet, "note.add", {"id": uid(), "text": "Verzonnen in een race"}), "note")
         assert acks and acks[0]["ok"], acks
         assert acks[0]["note"]["version"] == bumped + 1, (acks[0]["note"]["version"], bumped)
         assert _meeting_version(app, room.meeting_id) == bumped + 1
@@ -263,19 +272,12 @@ def test_a_timer_change_waiting_for_a_concurrent_one_reads_its_timer(tmp_path, p
     try:
         room = _room(app)
         mod = room.moderator()
-        sp = app.extensions["spiegel"]
-        database = postgres_url.rsplit("/", 1)[1]
         assert call(mod, "timer.reset", {"seconds": 60})["ok"]
-        acks = []
-        with sp.db.engine.connect() as holder:
-            holder.execute(text("UPDATE meetings SET version = version + 1, timer_remaining = 100, "
-                                "timer_duration = 100 WHERE id = :m"), {"m": room.meeting_id})
-            sender = threading.Thread(target=lambda: acks.append(call(mod, "timer.adjust", {"seconds": 30})))
-            sender.start()
-            until("the timer change to wait for the meeting row's lock",
-                  lambda: _waiting_for_a_lock(sp.db.engine, database) or not sender.is_alive(), timeout=30)
-            holder.commit()
-            sender.join(30)
+        _, acks = _sent_while_the_meeting_row_is_held(
+            app, postgres_url.rsplit("/", 1)[1],
+            lambda holder: holder.execute(text("UPDATE meetings SET version = version + 1, timer_remaining = 100, "
+                                               "timer_duration = 100 WHERE id = :m"), {"m": room.meeting_id}),
+            lambda: call(mod, "timer.adjust", {"seconds": 30}), "timer change")
         assert acks and acks[0]["ok"], acks
         assert acks[0]["timer"]["remaining_ms"] == 130_000, "added to the committed timer, not the one before"
     finally:
