@@ -202,6 +202,10 @@ def register(sio: SocketIO) -> None:
 
     @sio.on("disconnect")
     def on_disconnect(reason=None, *_args):
+        """Why a socket closed ("client disconnect", "server disconnect", "transport error",
+        "ping timeout"), at debug level and without the socket's id: what tells a tablet's drop
+        from a worker's close when a connection is lost."""
+        log.debug("socket closed: %s", reason)
         sp = _spiegel()
         sp.load.closed(reason)
         sp.staff_sids.discard(request.sid)

@@ -18,6 +18,7 @@ class Peer:
         self.url = url
         self.token = token
         self.events: list[tuple[str, object]] = []
+        self.drops: list[str] = []  # why each connection of this socket ended, as python-socketio says
         self._lock = threading.Lock()
         self.sio = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1, **options)
 
@@ -26,6 +27,11 @@ class Peer:
             with self._lock:
                 self.events.append((event, args[0] if args else None))
 
+        @self.sio.on("disconnect")
+        def _dropped(reason=None):
+            with self._lock:
+                self.drops.append(str(reason))
+
     def connect(self) -> Peer:
         self.sio.connect(self.url, auth={"token": self.token}, transports=["websocket"], wait_timeout=10)
         self.wait_for("snapshot")
@@ -33,6 +39,24 @@ class Peer:
 
     def call(self, event: str, data: dict | None = None, timeout: float = 10) -> dict:
         return self.sio.call(event, data if data is not None else {}, timeout=timeout)
+
+    def call_as_tablet(self, event: str, data: dict, timeout: float = 10, attempts: int = 3) -> dict:
+        """``event`` sent the way a tablet's outbox sends it: when the connection drops before
+        the ack, once the socket is back the same payload (same ``id``) goes again, and the
+        server must answer it once, as stored or as a duplicate. An ack that never comes on a
+        connection that stayed up is still a failure, with the drops so far in its message."""
+        for _attempt in range(attempts):
+            drops = len(self.drops)
+            try:
+                return self.call(event, data, timeout=timeout)
+            except (socketio.exceptions.TimeoutError, socketio.exceptions.BadNamespaceError):
+                if len(self.drops) == drops and self.sio.connected:
+                    raise AssertionError(f"{self.name}: no ack for {event!r} on a connection that stayed up "
+                                         f"(drops so far: {self.drops})") from None
+                deadline = time.monotonic() + timeout
+                while not self.sio.connected and time.monotonic() < deadline:
+                    time.sleep(0.02)
+        raise AssertionError(f"{self.name}: {event!r} not acknowledged in {attempts} connections ({self.drops})")
 
     def of(self, name: str) -> list:
         with self._lock:
