@@ -384,6 +384,9 @@ class Figures:
     load_average: float = 0.0
     #: Spiegel's ``/healthz`` ``load`` at the end: worst lag, refusals, socket closes by reason.
     server_load: dict = field(default_factory=dict)
+    #: The server's CPU for one of the run's pages, measured apart after the load phase (the
+    #: sockets still open, nothing else sent): what the pages add to ``cpu_load``.
+    cpu_per_page: float = float("nan")
 
     @property
     def busy(self) -> str:
@@ -396,6 +399,15 @@ class Figures:
     @property
     def cpu_per_1000(self) -> float:
         return self.cpu_load / self.events * 1000 if self.events else float("nan")
+
+    @property
+    def cpu_per_1000_without_pages(self) -> float:
+        """CPU per 1,000 events with the pages' CPU taken out: the pages count in ``cpu_load`` on
+        both sides, and Spiegel's join page (a lookup, a template, security headers) costs more
+        than the floor's fixed string, so this is the events' own ratio."""
+        if not self.events or math.isnan(self.cpu_per_page):
+            return float("nan")
+        return (self.cpu_load - self.cpu_per_page * len(self.pages)) / self.events * 1000
 
     @property
     def ms_per_connect(self) -> float:
@@ -572,6 +584,17 @@ class Run:
             figures.server_load = self.target.health()
         figures.errors = Counter({k: v for k, v in figures.errors.items() if v})
 
+    async def page_cpu(self, count: int) -> float:
+        """The server's CPU per page, over ``count`` fetches one after another."""
+        cpu = self.target.proc.cpu()
+        fetched = 0
+        for _ in range(count):
+            async with self.addresses.local.get(self.target.url + self.target.page,
+                                                timeout=aiohttp.ClientTimeout(total=CALL_TIMEOUT)) as r:
+                await r.read()
+                fetched += r.status == 200
+        return (self.target.proc.cpu() - cpu) / fetched if fetched else float("nan")
+
     async def _fanout(self, figures: Figures) -> None:
         by_room: dict[int, list[Client]] = {}
         for client in self.tablets:
@@ -613,6 +636,8 @@ def report(name: str, f: Figures) -> None:
     print(f"  {'':8s} CPU {f.cpu_per_1000:.2f} s per 1000 events ({f.events} events)   "
           f"page n={len(f.pages)} p50={ms(f.pages, 50):.1f} ms p99={ms(f.pages, 99):.1f} ms   "
           f"errors {dict(f.errors) or 'none'}")
+    print(f"  {'':8s} CPU {f.cpu_per_page * 1000:.2f} ms per page, measured apart; without the pages "
+          f"{f.cpu_per_1000_without_pages:.2f} s per 1000 events")
     print(f"  {'':8s} busy: {f.busy}")
     if f.server_load:
         print(f"  {'':8s} server load: {f.server_load}")
@@ -626,6 +651,7 @@ def ratios(spiegel: Figures, bare: Figures) -> dict[str, float]:
             "ack p99": r(ms(spiegel.acks, 99), ms(bare.acks, 99)),
             "fan-out p99": r(ms(spiegel.fanout, 99), ms(bare.fanout, 99)),
             "CPU/event": r(spiegel.cpu_per_1000, bare.cpu_per_1000),
+            "CPU/event without pages": r(spiegel.cpu_per_1000_without_pages, bare.cpu_per_1000_without_pages),
             "connect CPU": r(spiegel.ms_per_connect, bare.ms_per_connect)}
 
 
@@ -636,6 +662,7 @@ async def one_size(target: Target, args, addresses: Addresses) -> Figures:
         await run.open()
         await run.add_tablets(args.tablets, figures)
         await run.load(args.rate, args.change_every, args.seconds, figures)
+        figures.cpu_per_page = await run.page_cpu(max(len(figures.pages), 50))
     finally:
         await run.close()
     if os.environ.get("SCALE_TRACE"):
