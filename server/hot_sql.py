@@ -23,6 +23,7 @@ listener misses one.
 from __future__ import annotations
 
 import weakref
+from collections import namedtuple
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -54,6 +55,8 @@ class Hot:
     def __init__(self, statement: Executable):
         self.statement = statement
         self._plans: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        #: Per dialect, what :meth:`row` makes of a fetched tuple: its class and result processors.
+        self._shapes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def plan(self, dialect) -> _Plan | None:
         """The SQL and its parameters' order, processors and fixed values for ``dialect``; None
@@ -93,6 +96,35 @@ class Hot:
             return connection.execute(self.statement, values).first()
         return _run(connection, plan[0], self.parameters(plan, values), fetch=True)
 
+    def row(self, connection: Connection, values: dict) -> Any:
+        """The first row as a named tuple of the statement's column keys, with SQLAlchemy's
+        result processing (SQLite's 0/1 as booleans, JSON decoded), or None. On SQLAlchemy's
+        path it is SQLAlchemy's ``Row``; both answer ``row.column`` and ``row._asdict()``. Why:
+        the sender's row is read by every event, and SQLAlchemy's execute and result around
+        the SELECT cost more than SQLite's work for it (bench/RESULTS.md, session 15)."""
+        plan = self.plan(connection.dialect) if _fast(connection) else None
+        if plan is None:
+            return connection.execute(self.statement, values).first()
+        fetched, description = _run(connection, plan[0], self.parameters(plan, values), fetch=True, describe=True)
+        if fetched is None:
+            return None
+        shape = self._shapes.get(connection.dialect)
+        if shape is None:
+            shape = self._shapes[connection.dialect] = self._shape(connection.dialect, plan, description)
+        make, processors = shape
+        return make._make(value if process is None else process(value)
+                          for value, process in zip(fetched, processors, strict=True))
+
+    @staticmethod
+    def _shape(dialect, plan: _Plan, description) -> tuple[type, tuple]:
+        """The row's class and each column's result processor, as SQLAlchemy's cursor result
+        chooses them: by the column's type and the DBAPI's type code for it."""
+        columns = plan[1]._result_columns
+        make = namedtuple("HotRow", [c[0] for c in columns], rename=True)  # noqa: PYI024 - made per statement
+        processors = tuple(c[3]._cached_result_processor(dialect, d[1]) for c, d in zip(columns, description,
+                                                                                          strict=True))
+        return make, processors
+
     def run(self, connection: Connection, values: dict) -> None:
         """Run the statement for its effect."""
         plan = self.plan(connection.dialect) if _fast(connection) else None
@@ -110,15 +142,17 @@ def begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
-def _run(connection: Connection, sql: str, parameters: Sequence | dict, fetch: bool) -> Sequence | None:
+def _run(connection: Connection, sql: str, parameters: Sequence | dict, fetch: bool, describe: bool = False):
+    """The statement's first row when ``fetch`` (with the cursor's description when ``describe``)."""
     cursor = None
     try:
         cursor = connection.connection.cursor()
         cursor.execute(sql, parameters)
         row = cursor.fetchone() if fetch else None
+        description = cursor.description if describe else None
     except BaseException as exc:
         # SQLAlchemy's own handler: wraps a DBAPI error, invalidates a lost connection, runs the
         # engine's handle_error listeners, closes the cursor; it always raises.
         connection._handle_dbapi_exception(exc, sql, parameters, cursor, None)
     cursor.close()
-    return row
+    return (row, description) if describe else row

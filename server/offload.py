@@ -15,8 +15,20 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
+#: The green library once found: monkey-patching is never undone, so a positive answer is kept
+#: (the look itself was 1.5% of a note's CPU, bench/RESULTS.md, session 15).
+_found: str | None = None
+
+
 def green() -> str | None:
     """``eventlet`` or ``gevent`` when this process's threads are green, else None."""
+    global _found
+    if _found is None:
+        _found = _look()
+    return _found
+
+
+def _look() -> str | None:
     if "eventlet" in sys.modules:
         from eventlet import patcher
 

@@ -13,7 +13,7 @@ from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 from sqlalchemy import bindparam, select
 
-from . import guard, storage, trace
+from . import guard, hot_sql, storage, trace
 from . import schemas as s
 from .access import hash_token
 from .context import STAFF_ROLES, Ctx, Sender
@@ -31,6 +31,8 @@ _HEAD = (select(_p.id.label("participant_id"), _p.meeting_id, _p.role, _p.revoke
                 _m.format, _m.state, _m.phase_key)
          .select_from(Participant.__table__.join(Meeting.__table__, _m.id == _p.meeting_id)))
 SENDER = _HEAD.where(_p.id == bindparam("participant_id"))
+#: ``SENDER`` on the DBAPI cursor (:mod:`.hot_sql`): every event reads it.
+_SENDER = hot_sql.Hot(SENDER)
 #: The same, found by the token's hash on connect.
 _SIGN_IN = _HEAD.where(_p.token_hash == bindparam("token_hash"))
 _SEEN = (Participant.__table__.update().where(_p.id == bindparam("participant_id"))
@@ -76,7 +78,7 @@ def run(event: str, data: object, sp=None, conn: tuple[str, str] | None = None, 
             raise SpiegelError("unknown_event", "No event has that name.")  # never echo what was sent
         payload = s.validate(spec.schema, data)
         with sp.db.unit() as unit:  # a Core transaction; the ORM Session only if the handler asks
-            sender = unit.connection.execute(SENDER, {"participant_id": conn[0]}).first()
+            sender = _SENDER.row(unit.connection, {"participant_id": conn[0]})
             if sender is None or sender.meeting_id != conn[1] or sender.revoked:
                 raise SpiegelError("token_unknown")
             ctx = Ctx(spiegel=sp, unit=unit, fmt=sp.formats[sender.format], now=sp.clock(), sender=sender)

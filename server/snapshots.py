@@ -11,8 +11,9 @@ from types import SimpleNamespace
 
 from sqlalchemy import bindparam, select
 
-from . import wire_views
+from . import hot_sql, wire_views
 from .context import Ctx
+from .errors import SpiegelError
 from .formats import MeetingFormat
 from .models import Meeting, Note, Participant
 from .outcomes import all_outcomes
@@ -31,9 +32,9 @@ _P, _M = Participant.__table__.c, Meeting.__table__.c
 #: What a tablet's snapshot reads of its participant and meeting, as one Core row: the ORM load
 #: of both rows was the largest part of a reconnect (bench/RESULTS.md, session 11).
 _ME = ("id", "role", "name", "discipline", "number", "rights", "turn_state", "turn_since")
-_READ = (select(*(_P[c].label(f"p_{c}") for c in _ME), *(c.label(f"m_{c.key}") for c in _M))
-         .join_from(Participant.__table__, Meeting.__table__, _M.id == _P.meeting_id)
-         .where(_P.id == bindparam("participant_id")))
+_READ = hot_sql.Hot(select(*(_P[c].label(f"p_{c}") for c in _ME), *(c.label(f"m_{c.key}") for c in _M))
+                    .join_from(Participant.__table__, Meeting.__table__, _M.id == _P.meeting_id)
+                    .where(_P.id == bindparam("participant_id")))
 
 
 def phase_view(ctx: Ctx) -> dict:
@@ -88,7 +89,10 @@ class _Reading(Plain):
     core's parts of a tablet's snapshot only read them."""
 
     def __init__(self, ctx: Ctx):
-        row = ctx.connection.execute(_READ, {"participant_id": ctx.participant_id}).one()._mapping
+        row = _READ.row(ctx.connection, {"participant_id": ctx.participant_id})
+        if row is None:
+            raise SpiegelError("token_unknown")  # erased since it signed in, in this transaction
+        row = row._asdict()
         super().__init__(ctx, meeting=SimpleNamespace(**{c.key: row[f"m_{c.key}"] for c in _M}),
                          participant=SimpleNamespace(**{c: row[f"p_{c}"] for c in _ME}))
 

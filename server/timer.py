@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import bindparam, select, update
 
+from . import hot_sql
 from .context import Ctx
 from .errors import SpiegelError
 from .hookspecs import hookimpl
@@ -150,11 +151,12 @@ def starts_with_phase(ctx: Ctx) -> bool:
 # changed it) keeps the ORM's way.
 
 _meetings = Meeting.__table__
-_MEETING = select(*_meetings.c).where(_meetings.c.id == bindparam("meeting_id"))
-_STORE = (_meetings.update().where(_meetings.c.id == bindparam("meeting_id"))
-          .values(timer_running=bindparam("running"), timer_duration=bindparam("duration"),
-                  timer_remaining=bindparam("remaining"), timer_deadline=bindparam("deadline"),
-                  timer_expired_notified=False))
+#: The meeting's columns, on the DBAPI cursor (:mod:`.hot_sql`).
+_MEETING = hot_sql.Hot(select(*_meetings.c).where(_meetings.c.id == bindparam("meeting_id")))
+_STORE = hot_sql.Hot(_meetings.update().where(_meetings.c.id == bindparam("meeting_id"))
+                     .values(timer_running=bindparam("running"), timer_duration=bindparam("duration"),
+                             timer_remaining=bindparam("remaining"), timer_deadline=bindparam("deadline"),
+                             timer_expired_notified=False))
 
 
 def _reading(ctx: Ctx) -> Ctx | Plain:
@@ -165,8 +167,10 @@ def _reading(ctx: Ctx) -> Ctx | Plain:
     if ctx.loaded_meeting is not None:
         return ctx
     ctx.version()
-    row = ctx.connection.execute(_MEETING, {"meeting_id": ctx.meeting_id}).one()
-    return Plain(ctx, SimpleNamespace(**row._mapping))
+    row = _MEETING.row(ctx.connection, {"meeting_id": ctx.meeting_id})
+    if row is None:
+        raise SpiegelError("not_found")  # erased since the sender was read
+    return Plain(ctx, SimpleNamespace(**row._asdict()))
 
 
 def _changed(ctx: Ctx, read: Ctx | Plain) -> dict:
@@ -176,9 +180,9 @@ def _changed(ctx: Ctx, read: Ctx | Plain) -> dict:
         ctx.version()
         ctx.broadcast_state()
     else:
-        ctx.connection.execute(_STORE, {"meeting_id": ctx.meeting_id, "running": timer.running,
-                                        "duration": timer.duration, "remaining": timer.remaining,
-                                        "deadline": timer.deadline})
+        _STORE.run(ctx.connection, {"meeting_id": ctx.meeting_id, "running": timer.running,
+                                    "duration": timer.duration, "remaining": timer.remaining,
+                                    "deadline": timer.deadline})
         ctx.timer_deadline = timer.deadline if timer.running else None
         ctx.to_meeting("state", ctx.spiegel.state_payload(read))
     return {"timer": timer.to_wire(), "server_time": round(ctx.now * 1000)}

@@ -77,8 +77,8 @@ def test_each_hot_statement_is_the_sql_and_parameters_sqlalchemy_sends(database,
 
 @pytest.mark.parametrize("database", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def test_a_note_runs_its_statements_on_the_cursor_unless_something_listens(database, tmp_path, monkeypatch, request):
-    """With no listener, the note's INSERT and the meeting's new version (and on SQLite its
-    batch's BEGIN) go on the cursor, PostgreSQL's ``handle_error`` listener notwithstanding; with
+    """With no listener, the sender's row, the note's INSERT and the meeting's new version (and
+    on SQLite its batch's BEGIN) go on the cursor, PostgreSQL's ``handle_error`` listener notwithstanding; with
     a ``before_cursor_execute`` listener (tests count statements), every one of them takes
     SQLAlchemy's path and the listener sees it."""
     url = request.getfixturevalue("postgres_url") if database == "postgresql" else None
@@ -91,7 +91,7 @@ def test_a_note_runs_its_statements_on_the_cursor_unless_something_listens(datab
         on_cursor.append(sql.split()[0]), run(connection, sql, *args, **kw))[1])
     ack = call(tablet, "note.add", {"id": uid(), "text": "Verzonnen zin"})
     assert ack["ok"] and not ack["duplicate"]
-    assert on_cursor == (["BEGIN"] if database == "sqlite" else []) + ["INSERT", "UPDATE"], on_cursor
+    assert on_cursor == (["BEGIN"] if database == "sqlite" else []) + ["SELECT", "INSERT", "UPDATE"], on_cursor
     seen: list[str] = []
 
     def listener(_c, _cur, sql, *_a) -> None:
@@ -106,6 +106,36 @@ def test_a_note_runs_its_statements_on_the_cursor_unless_something_listens(datab
         event.remove(db.engine, "before_cursor_execute", listener)
     assert on_cursor == [], "a listener sends every statement through SQLAlchemy"
     assert [s for s in seen if s != "BEGIN"] == ["SELECT", "INSERT", "UPDATE"], seen
+    db.dispose()
+
+
+@pytest.mark.parametrize("database", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_a_hot_row_is_sqlalchemys_row_with_its_types(database, tmp_path, request):
+    """``Hot.row`` gives what SQLAlchemy's ``Row`` gives, column by column and type by type:
+    SQLite's 0/1 as booleans, JSON decoded, floats and NULLs as they are; None for no row."""
+    from spiegel import realtime, snapshots, timer
+
+    url = request.getfixturevalue("postgres_url") if database == "postgresql" else None
+    app = make_app(tmp_path / "instance", FakeClock(), DATABASE_URL=url)
+    db = app.extensions["spiegel"].db
+    room, tablet = _listening(app)
+    assert call(tablet, "note.add", {"id": uid(), "text": "Verzonnen zin"})["ok"]  # last_seen_at, a version
+    with db.unit() as unit:
+        participant = unit.connection.execute(select(Participant.id).where(Participant.role == "listener")).scalar()
+        meeting = unit.connection.execute(select(Participant.meeting_id).where(Participant.id == participant)).scalar()
+        cases = [(realtime._SENDER, {"participant_id": participant}),
+                 (timer._MEETING, {"meeting_id": meeting}),
+                 (snapshots._READ, {"participant_id": participant})]
+        for hot, values in cases:
+            fast = hot.row(unit.connection, values)
+            slow = unit.connection.execute(hot.statement, values).first()
+            assert type(fast) is not type(slow), "the cursor's path was taken"
+            assert fast._asdict() == slow._asdict()
+            assert [type(v) for v in fast] == [type(v) for v in slow]
+            assert hot.row(unit.connection, {k: "nobody" for k in values}) is None
+        sender = realtime._SENDER.row(unit.connection, {"participant_id": participant})
+        assert sender.revoked is False and sender.role == "listener" and isinstance(sender.last_seen_at, float)
+        assert isinstance(timer._MEETING.row(unit.connection, {"meeting_id": meeting}).settings, dict)
     db.dispose()
 
 
