@@ -13,7 +13,7 @@ from flask_socketio import SocketIO
 from socketio import PubSubManager
 from sqlalchemy import bindparam, select
 
-from . import __version__, http_guard, storage, web
+from . import __version__, hot_sql, http_guard, storage, web
 from .admin_auth import AdminAuth
 from .capacity import Capacity
 from .catch_up import catch_up
@@ -50,8 +50,8 @@ from .timer_watch import TimerWatch, deadline_of, watch
 
 log = logging.getLogger("spiegel")
 
-_PRESENCE_OF = select(Meeting.id, Meeting.format, Meeting.language, Meeting.version).where(
-    Meeting.id == bindparam("meeting_id"))
+_PRESENCE_OF = hot_sql.Hot(select(Meeting.id, Meeting.format, Meeting.language, Meeting.version).where(
+    Meeting.id == bindparam("meeting_id")))
 
 
 class Spiegel:
@@ -205,7 +205,7 @@ class Spiegel:
             # A Core transaction (``db.Unit``): two reads, no ORM Session (this runs in every
             # storm, up to five times a second per meeting).
             with self.db.unit() as unit:
-                found = unit.connection.execute(_PRESENCE_OF, {"meeting_id": meeting_id}).first()
+                found = _PRESENCE_OF.row(unit.connection, {"meeting_id": meeting_id})
                 if found is None:
                     return
                 # The few columns the view needs, not the whole row with its JSON (this runs on

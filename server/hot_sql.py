@@ -94,7 +94,7 @@ class Hot:
         plan = self.plan(connection.dialect) if _fast(connection) else None
         if plan is None:
             return connection.execute(self.statement, values).first()
-        return _run(connection, plan[0], self.parameters(plan, values), fetch=True)
+        return _run(connection, plan[0], self.parameters(plan, values), "first")
 
     def row(self, connection: Connection, values: dict) -> Any:
         """The first row as a named tuple of the statement's column keys, with SQLAlchemy's
@@ -102,18 +102,27 @@ class Hot:
         path it is SQLAlchemy's ``Row``; both answer ``row.column`` and ``row._asdict()``. Why:
         the sender's row is read by every event, and SQLAlchemy's execute and result around
         the SELECT cost more than SQLite's work for it (bench/RESULTS.md, session 15)."""
+        rows = self._rows(connection, values, many=False)
+        return rows[0] if rows else None
+
+    def rows(self, connection: Connection, values: dict) -> list:
+        """Every row, as :meth:`row` makes the first."""
+        return self._rows(connection, values, many=True)
+
+    def _rows(self, connection: Connection, values: dict, many: bool) -> list:
         plan = self.plan(connection.dialect) if _fast(connection) else None
         if plan is None:
-            return connection.execute(self.statement, values).first()
-        fetched, description = _run(connection, plan[0], self.parameters(plan, values), fetch=True, describe=True)
-        if fetched is None:
-            return None
+            result = connection.execute(self.statement, values)
+            return result.all() if many else [row for row in (result.first(),) if row is not None]
+        fetched, description = _run(connection, plan[0], self.parameters(plan, values), "all" if many else "one")
+        if not fetched:
+            return []
         shape = self._shapes.get(connection.dialect)
         if shape is None:
             shape = self._shapes[connection.dialect] = self._shape(connection.dialect, plan, description)
         make, processors = shape
-        return make._make(value if process is None else process(value)
-                          for value, process in zip(fetched, processors, strict=True))
+        return [make._make(value if process is None else process(value)
+                           for value, process in zip(row, processors, strict=True)) for row in fetched]
 
     @staticmethod
     def _shape(dialect, plan: _Plan, description) -> tuple[type, tuple]:
@@ -131,28 +140,34 @@ class Hot:
         if plan is None:
             connection.execute(self.statement, values)
             return
-        _run(connection, plan[0], self.parameters(plan, values), fetch=False)
+        _run(connection, plan[0], self.parameters(plan, values))
 
 
 def begin(connection: Connection) -> None:
     """``BEGIN`` on SQLite's connection (pysqlite would begin only before the first write)."""
     if _fast(connection):
-        _run(connection, "BEGIN", (), fetch=False)
+        _run(connection, "BEGIN", ())
     else:
         connection.exec_driver_sql("BEGIN")
 
 
-def _run(connection: Connection, sql: str, parameters: Sequence | dict, fetch: bool, describe: bool = False):
-    """The statement's first row when ``fetch`` (with the cursor's description when ``describe``)."""
+def _run(connection: Connection, sql: str, parameters: Sequence | dict, fetch: str = "") -> Any:
+    """The statement's result as ``fetch`` asks: nothing (``""``), its first row as the DBAPI
+    gives it (``"first"``), or ``(rows, cursor description)`` of its first row (``"one"``) or
+    of all (``"all"``)."""
     cursor = None
     try:
         cursor = connection.connection.cursor()
         cursor.execute(sql, parameters)
-        row = cursor.fetchone() if fetch else None
-        description = cursor.description if describe else None
+        if fetch == "first":
+            result = cursor.fetchone()
+        elif fetch:
+            result = (cursor.fetchall() if fetch == "all" else cursor.fetchmany(1)), cursor.description
+        else:
+            result = None
     except BaseException as exc:
         # SQLAlchemy's own handler: wraps a DBAPI error, invalidates a lost connection, runs the
         # engine's handle_error listeners, closes the cursor; it always raises.
         connection._handle_dbapi_exception(exc, sql, parameters, cursor, None)
     cursor.close()
-    return (row, description) if describe else row
+    return result

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, select
 
+from . import hot_sql
 from .hookspecs import hookimpl
 from .models import Participant
 from .outbox import STAFF
@@ -28,8 +29,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from .redis_state import PresenceMirror
 
 #: What the presence view needs of a meeting's participants (labels, roles, ever seen).
-_PRESENCE = select(Participant.id, Participant.role, Participant.name, Participant.discipline, Participant.number,
-                   Participant.last_seen_at).where(Participant.meeting_id == bindparam("meeting_id"))
+_PRESENCE = hot_sql.Hot(select(Participant.id, Participant.role, Participant.name, Participant.discipline,
+                               Participant.number, Participant.last_seen_at)
+                        .where(Participant.meeting_id == bindparam("meeting_id")))
 
 
 class Presence:
@@ -109,8 +111,11 @@ class Presence:
         One query of the few columns it needs (sent on every connect and disconnect: a whole
         row per participant, JSON columns decoded, cost more than the rest of a connect)."""
         session = ctx.unit.opened  # its changes not yet flushed are not on the connection
-        reader = ctx.connection if session is None or not (session.new or session.dirty) else session
-        rows = reader.execute(_PRESENCE, {"meeting_id": ctx.meeting.id}).all()
+        values = {"meeting_id": ctx.meeting.id}
+        if session is None or not (session.new or session.dirty):
+            rows = _PRESENCE.rows(ctx.connection, values)
+        else:
+            rows = session.execute(_PRESENCE.statement, values).all()
         live = self.connected(ctx.meeting.id)
         listeners = [p for p in rows if p.role == "listener"]
         dropped = [{"id": p.id, "label": participant_label(p, ctx.meeting.language), "labels": participant_labels(p)}

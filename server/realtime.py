@@ -34,9 +34,9 @@ SENDER = _HEAD.where(_p.id == bindparam("participant_id"))
 #: ``SENDER`` on the DBAPI cursor (:mod:`.hot_sql`): every event reads it.
 _SENDER = hot_sql.Hot(SENDER)
 #: The same, found by the token's hash on connect.
-_SIGN_IN = _HEAD.where(_p.token_hash == bindparam("token_hash"))
-_SEEN = (Participant.__table__.update().where(_p.id == bindparam("participant_id"))
-         .values(last_seen_at=bindparam("now")))
+_SIGN_IN = hot_sql.Hot(_HEAD.where(_p.token_hash == bindparam("token_hash")))
+_SEEN = hot_sql.Hot(Participant.__table__.update().where(_p.id == bindparam("participant_id"))
+                    .values(last_seen_at=bindparam("now")))
 #: ``last_seen_at`` is written at most this often per participant: a reconnect storm (Wi-Fi
 #: roaming, a server restart) then costs no commit per tablet. Presence only asks whether a
 #: participant was ever seen.
@@ -125,12 +125,12 @@ def authenticate(sp, auth: object, connection) -> Sender:
     token = auth.get("token") if isinstance(auth, dict) else None
     if not isinstance(token, str) or not token:
         raise SpiegelError("not_authenticated", "Connect with auth: {token}.")
-    sender = connection.execute(_SIGN_IN, {"token_hash": hash_token(token)}).first()
+    sender = _SIGN_IN.row(connection, {"token_hash": hash_token(token)})
     if sender is None or sender.revoked:
         raise SpiegelError("token_unknown")
     now = sp.clock()
     if sender.last_seen_at is None or not 0 <= now - sender.last_seen_at < SEEN_EVERY:
-        connection.execute(_SEEN, {"participant_id": sender.participant_id, "now": now})
+        _SEEN.run(connection, {"participant_id": sender.participant_id, "now": now})
     return sender
 
 

@@ -26,8 +26,8 @@ from .views import meeting_view, ms, note_view, poll_view, prompt_view
 #: Which page of the client a role opens (the plugin modules it loads are per page).
 PAGE_OF_ROLE = {"moderator": "moderator", "assistant": "moderator", "display": "display"}
 #: A tablet's own notes, as plain rows (``note_view`` reads columns): built once, no ORM rows.
-_OWN_NOTES = (select(*Note.__table__.c).where(Note.__table__.c.participant_id == bindparam("participant_id"))
-              .order_by(Note.__table__.c.created_at))
+_N = Note.__table__.c
+_OWN_NOTES = hot_sql.Hot(select(*_N).where(_N.participant_id == bindparam("participant_id")).order_by(_N.created_at))
 _P, _M = Participant.__table__.c, Meeting.__table__.c
 #: What a tablet's snapshot reads of its participant and meeting, as one Core row: the ORM load
 #: of both rows was the largest part of a reconnect (bench/RESULTS.md, session 11).
@@ -123,8 +123,9 @@ def snapshot(ctx: Ctx) -> dict:
     )
     if page == "participant":
         # On the transaction's connection unless a Session holds changes not yet flushed.
-        reader = ctx.connection if ctx.unit.opened is None else ctx.session
-        notes = reader.execute(_OWN_NOTES, {"participant_id": p.id}).all()
+        values = {"participant_id": p.id}
+        notes = (_OWN_NOTES.rows(ctx.connection, values) if ctx.unit.opened is None
+                 else ctx.session.execute(_OWN_NOTES.statement, values).all())
         snap.update(
             kind=p.role,
             notes=[note_view(n) for n in notes],

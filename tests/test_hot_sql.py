@@ -113,7 +113,8 @@ def test_a_note_runs_its_statements_on_the_cursor_unless_something_listens(datab
 def test_a_hot_row_is_sqlalchemys_row_with_its_types(database, tmp_path, request):
     """``Hot.row`` gives what SQLAlchemy's ``Row`` gives, column by column and type by type:
     SQLite's 0/1 as booleans, JSON decoded, floats and NULLs as they are; None for no row."""
-    from spiegel import realtime, snapshots, timer
+    from spiegel import app as app_module
+    from spiegel import presence, realtime, snapshots, timer
 
     url = request.getfixturevalue("postgres_url") if database == "postgresql" else None
     app = make_app(tmp_path / "instance", FakeClock(), DATABASE_URL=url)
@@ -121,18 +122,27 @@ def test_a_hot_row_is_sqlalchemys_row_with_its_types(database, tmp_path, request
     room, tablet = _listening(app)
     assert call(tablet, "note.add", {"id": uid(), "text": "Verzonnen zin"})["ok"]  # last_seen_at, a version
     with db.unit() as unit:
-        participant = unit.connection.execute(select(Participant.id).where(Participant.role == "listener")).scalar()
-        meeting = unit.connection.execute(select(Participant.meeting_id).where(Participant.id == participant)).scalar()
+        listener = unit.connection.execute(select(Participant.id, Participant.meeting_id, Participant.token_hash)
+                                           .where(Participant.role == "listener")).one()
+        participant, meeting, token_hash = listener
         cases = [(realtime._SENDER, {"participant_id": participant}),
+                 (realtime._SIGN_IN, {"token_hash": token_hash}),
                  (timer._MEETING, {"meeting_id": meeting}),
-                 (snapshots._READ, {"participant_id": participant})]
+                 (app_module._PRESENCE_OF, {"meeting_id": meeting}),
+                 (presence._PRESENCE, {"meeting_id": meeting}),
+                 (snapshots._READ, {"participant_id": participant}),
+                 (snapshots._OWN_NOTES, {"participant_id": participant})]
         for hot, values in cases:
             fast = hot.row(unit.connection, values)
             slow = unit.connection.execute(hot.statement, values).first()
             assert type(fast) is not type(slow), "the cursor's path was taken"
             assert fast._asdict() == slow._asdict()
             assert [type(v) for v in fast] == [type(v) for v in slow]
+            every = hot.rows(unit.connection, values)
+            assert [r._asdict() for r in every] == [r._asdict() for r in unit.connection.execute(hot.statement, values)]
             assert hot.row(unit.connection, {k: "nobody" for k in values}) is None
+            assert hot.rows(unit.connection, {k: "nobody" for k in values}) == []
+        assert len(presence._PRESENCE.rows(unit.connection, {"meeting_id": meeting})) >= 2  # moderator, listener
         sender = realtime._SENDER.row(unit.connection, {"participant_id": participant})
         assert sender.revoked is False and sender.role == "listener" and isinstance(sender.last_seen_at, float)
         assert isinstance(timer._MEETING.row(unit.connection, {"meeting_id": meeting}).settings, dict)
