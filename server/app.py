@@ -17,6 +17,7 @@ from . import __version__, hot_sql, http_guard, storage, web
 from .admin_auth import AdminAuth
 from .capacity import Capacity
 from .catch_up import catch_up
+from .collector import Collector
 from .config import admin_password, load_config
 from .context import Ctx
 from .cookie_sessions import SigningOnce
@@ -105,6 +106,8 @@ class Spiegel:
         self.announce: Callable[[Meeting], None] | None = None
         #: The expiry watcher's schedule, once :meth:`watch_timers` started it.
         self.timer_watch: TimerWatch | None = None
+        #: The garbage collector's policy in a serving worker (:mod:`.collector`), once installed.
+        self.collector: Collector | None = None
 
     # What handlers and the outbox ask of the app (context.Runtime). ---------------------------
     def allows(self, event: str, audience: str) -> bool:

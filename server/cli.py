@@ -75,6 +75,9 @@ def cmd_run(args: argparse.Namespace) -> None:
         _print_new_meeting(app, args.meeting, "common", open_now=True)
     sp.watch_timers()
     sp.load.start(sp.socketio)  # how far behind the worker is: load shedding
+    from . import collector
+
+    collector.install(sp)  # the garbage collector's full passes: short (server/collector.py)
     sp.shared.start(sp.socketio)  # worker heartbeat (Redis only)
     from . import shutdown
 

@@ -76,7 +76,11 @@ def healthz():
     except Exception as exc:  # noqa: BLE001 - any failure means "down" here
         refusal = storage.refusal(exc) or SpiegelError("storage_unavailable")
         return jsonify({**refusal.to_ack(), "database": "down"}), refusal.http_status
-    return {"ok": True, "database": "up", **_sp().shared.health(), "load": _sp().load.health()}
+    sp = _sp()
+    found = {"ok": True, "database": "up", **sp.shared.health(), "load": sp.load.health()}
+    if sp.collector is not None:
+        found["gc"] = sp.collector.health()
+    return found
 
 
 @bp.get("/")

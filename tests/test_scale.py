@@ -601,7 +601,9 @@ def test_the_nginx_recipe_serves_https_websockets_and_fails_over(tmp_path, postg
         tokens = [a.join(code, name=f"L{i}")["token"] for i in range(2)]
         moderator = Peer(base, created["moderator_key"], "moderator", ssl_verify=False).connect()
         peers = [moderator, *(Peer(base, t, f"listener{i}", ssl_verify=False).connect() for i, t in enumerate(tokens))]
-        assert moderator.call("phase.goto", {"key": "listening"})["ok"]
+        # Resent if nginx's TLS socket drops before the ack (about one in 500, see call_as_tablet):
+        # a phase.goto to the phase the meeting is in answers ok again.
+        assert moderator.call_as_tablet("phase.goto", {"key": "listening"})["ok"]
         asked = add_questions(peers[1], 3, "proxy")
         # Every client is 127.0.0.1: ip_hash puts them all on one worker. Kill that one.
         serving = a if _sockets_on(a) >= _sockets_on(b) else b
