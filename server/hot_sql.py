@@ -1,12 +1,13 @@
-"""The few statements every note runs, sent on the DBAPI cursor of their SQLAlchemy connection.
+"""The few statements every event runs, sent on the DBAPI cursor of their SQLAlchemy connection.
 
-Why: a note is three statements (the INSERT that takes the meeting's next version, the meeting
-taking it, and its batch's ``BEGIN`` on SQLite), and each one through ``Connection.execute``
-builds an execution context, looks the statement up in the compiled cache, processes its
-parameters, and wraps the cursor in a result and a Row: more instructions than SQLite's own
-work for the statement (bench/RESULTS.md, session 13). These statements never change, so each
-is compiled once per dialect, to the very SQL SQLAlchemy would send, and sent with
-``cursor.execute``.
+Why: a note is four statements (the sender's row, the INSERT that takes the meeting's next
+version, the meeting taking it, and its batch's ``BEGIN`` on SQLite), and each one through
+``Connection.execute`` builds an execution context, looks the statement up in the compiled
+cache, processes its parameters, and wraps the cursor in a result and a Row: more instructions
+than SQLite's own work for the statement (bench/RESULTS.md, sessions 13 and 15). These
+statements never change, so each is compiled once per dialect, to the very SQL SQLAlchemy would
+send, and sent with ``cursor.execute``; a row read this way (:meth:`Hot.row`, :meth:`Hot.rows`:
+the sender's, the connect path's, the timer's) gets the result processing SQLAlchemy would give it.
 
 What stays SQLAlchemy's: the transaction (a statement runs here only inside the connection's
 transaction, SQLAlchemy's autobegin is never skipped), and every failure. A DBAPI error goes
