@@ -30,6 +30,7 @@ from typing import Any
 
 import sqlalchemy
 from sqlalchemy import Connection
+from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
 #: The releases whose private execution hooks (``_has_events``, ``_handle_dbapi_exception``)
@@ -95,7 +96,8 @@ class Hot:
         plan = self.plan(connection.dialect) if _fast(connection) else None
         if plan is None:
             return connection.execute(self.statement, values).first()
-        return _run(connection, plan[0], self.parameters(plan, values), "first")
+        rows, _description = _run(connection, plan[0], self.parameters(plan, values), "one")
+        return rows[0] if rows else None
 
     def row(self, connection: Connection, values: dict) -> Any:
         """The first row as a named tuple of the statement's column keys, with SQLAlchemy's
@@ -106,9 +108,12 @@ class Hot:
         rows = self._rows(connection, values, many=False)
         return rows[0] if rows else None
 
-    def rows(self, connection: Connection, values: dict) -> list:
-        """Every row, as :meth:`row` makes the first."""
-        return self._rows(connection, values, many=True)
+    def rows(self, reader: Connection | Session, values: dict) -> list:
+        """Every row, as :meth:`row` makes the first. A Session (one holding changes not yet
+        flushed, which its own execute flushes first) reads through SQLAlchemy, its own rows."""
+        if isinstance(reader, Session):
+            return reader.execute(self.statement, values).all()
+        return self._rows(reader, values, many=True)
 
     def _rows(self, connection: Connection, values: dict, many: bool) -> list:
         plan = self.plan(connection.dialect) if _fast(connection) else None
@@ -153,19 +158,13 @@ def begin(connection: Connection) -> None:
 
 
 def _run(connection: Connection, sql: str, parameters: Sequence | dict, fetch: str = "") -> Any:
-    """The statement's result as ``fetch`` asks: nothing (``""``), its first row as the DBAPI
-    gives it (``"first"``), or ``(rows, cursor description)`` of its first row (``"one"``) or
-    of all (``"all"``)."""
+    """The statement's result as ``fetch`` asks: nothing (``""``), or ``(rows as the DBAPI gives
+    them, the cursor's description)`` of its first row (``"one"``) or of all (``"all"``)."""
     cursor = None
     try:
         cursor = connection.connection.cursor()
         cursor.execute(sql, parameters)
-        if fetch == "first":
-            result = cursor.fetchone()
-        elif fetch:
-            result = (cursor.fetchall() if fetch == "all" else cursor.fetchmany(1)), cursor.description
-        else:
-            result = None
+        result = ((cursor.fetchall() if fetch == "all" else cursor.fetchmany(1)), cursor.description) if fetch else None
     except BaseException as exc:
         # SQLAlchemy's own handler: wraps a DBAPI error, invalidates a lost connection, runs the
         # engine's handle_error listeners, closes the cursor; it always raises.

@@ -111,11 +111,8 @@ class Presence:
         One query of the few columns it needs (sent on every connect and disconnect: a whole
         row per participant, JSON columns decoded, cost more than the rest of a connect)."""
         session = ctx.unit.opened  # its changes not yet flushed are not on the connection
-        values = {"meeting_id": ctx.meeting.id}
-        if session is None or not (session.new or session.dirty):
-            rows = _PRESENCE.rows(ctx.connection, values)
-        else:
-            rows = session.execute(_PRESENCE.statement, values).all()
+        reader = ctx.connection if session is None or not (session.new or session.dirty) else session
+        rows = _PRESENCE.rows(reader, {"meeting_id": ctx.meeting.id})
         live = self.connected(ctx.meeting.id)
         listeners = [p for p in rows if p.role == "listener"]
         dropped = [{"id": p.id, "label": participant_label(p, ctx.meeting.language), "labels": participant_labels(p)}

@@ -123,9 +123,8 @@ def snapshot(ctx: Ctx) -> dict:
     )
     if page == "participant":
         # On the transaction's connection unless a Session holds changes not yet flushed.
-        values = {"participant_id": p.id}
-        notes = (_OWN_NOTES.rows(ctx.connection, values) if ctx.unit.opened is None
-                 else ctx.session.execute(_OWN_NOTES.statement, values).all())
+        reader = ctx.connection if ctx.unit.opened is None else ctx.session
+        notes = _OWN_NOTES.rows(reader, {"participant_id": p.id})
         snap.update(
             kind=p.role,
             notes=[note_view(n) for n in notes],

@@ -143,6 +143,9 @@ def test_a_hot_row_is_sqlalchemys_row_with_its_types(database, tmp_path, request
             assert hot.row(unit.connection, {k: "nobody" for k in values}) is None
             assert hot.rows(unit.connection, {k: "nobody" for k in values}) == []
         assert len(presence._PRESENCE.rows(unit.connection, {"meeting_id": meeting})) >= 2  # moderator, listener
+        through_session = presence._PRESENCE.rows(unit.session, {"meeting_id": meeting})  # SQLAlchemy's own rows
+        assert [r._asdict() for r in through_session] == [
+            r._asdict() for r in presence._PRESENCE.rows(unit.connection, {"meeting_id": meeting})]
         sender = realtime._SENDER.row(unit.connection, {"participant_id": participant})
         assert sender.revoked is False and sender.role == "listener" and isinstance(sender.last_seen_at, float)
         assert isinstance(timer._MEETING.row(unit.connection, {"meeting_id": meeting}).settings, dict)
