@@ -11,11 +11,11 @@ import csv
 import io
 import json
 import logging
-import sys
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from .. import offload
 from .model import report_kinds
 from .render import render
 
@@ -71,13 +71,16 @@ def to_pdf(report: Mapping) -> bytes:
 
 
 def off_the_loop(fn, *args):
-    """Run CPU-heavy work (a PDF takes about a second) in a real OS thread under eventlet, so
-    the sockets of meetings running at the same time are not held up; directly otherwise."""
-    if "eventlet" not in sys.modules:  # `spiegel run` imports it first; the threading mode never does
-        return fn(*args)
-    from eventlet import patcher, tpool
+    """Run CPU-heavy work (a PDF takes about a second) in a real OS thread under eventlet or
+    gevent, so the sockets of meetings running at the same time are not held up; directly in
+    threading mode, where the request already has a thread of its own.
 
-    return tpool.execute(fn, *args) if patcher.is_monkey_patched("thread") else fn(*args)
+    Under gevent WeasyPrint is first imported here, on the hub (once, about a second): its
+    import looks for pango with ``ldconfig`` in a subprocess, and gevent can watch a child
+    process only from its main loop, not from a thread of its pool."""
+    if offload.green() == "gevent":
+        import weasyprint  # noqa: F401
+    return offload.blocking(lambda: fn(*args))
 
 
 def cell(value: object) -> str:
