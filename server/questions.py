@@ -132,6 +132,14 @@ def _publish_queue(ctx: Ctx, changed: list[Question], before: dict[str, int]) ->
     ctx.to_staff("queue", {"version": ctx.meeting.version, "questions": staff_questions(ctx)})
 
 
+def _lock_the_queue(ctx: Ctx) -> None:
+    """Read the end of the queue under the meeting's row lock on PostgreSQL: several workers add
+    and select questions at once there, and two that read the same highest order took the same
+    place. SQLite's writers take turns, so it needs no lock and is spared the statement."""
+    if ctx.connection.dialect.name == "postgresql":
+        ctx.connection.execute(_LOCK_MEETING, {"meeting_id": ctx.meeting_id})
+
+
 def _touch(ctx: Ctx, q: Question) -> None:
     q.version, q.updated_at = ctx.version(), ctx.now
 
@@ -147,11 +155,7 @@ def add_question(ctx: Ctx, data: QuestionAdd) -> dict:
     finds a resend (its id taken; ``answers_resend`` below), and neither the new question nor
     its author nor the meeting is an ORM row. Their ORM loads, the Session and its flush were
     two thirds of a question (bench/RESULTS.md, session 13)."""
-    if ctx.connection.dialect.name == "postgresql":
-        # The end of the queue under the meeting's row lock: several workers' questions are
-        # added at once there, and two that read the same highest order took the same place
-        # (SQLite's writers take turns, so it needs no lock and is spared the statement).
-        ctx.connection.execute(_LOCK_MEETING, {"meeting_id": ctx.meeting_id})
+    _lock_the_queue(ctx)
     author = ctx.connection.execute(_AUTHOR, {"participant_id": ctx.participant_id,
                                               "meeting_id": ctx.meeting_id}).one()
     q = SimpleNamespace(id=data.id, meeting_id=ctx.meeting_id, participant_id=ctx.participant_id, text=data.text,
@@ -224,6 +228,7 @@ def update_question(ctx: Ctx, data: QuestionUpdate) -> dict:
             raise SpiegelError("invalid_transition", "Only clarifying questions can be selected now.")
         if status == "selected" and q.status == "parked":
             # Newly selected questions join the end of the asking order.
+            _lock_the_queue(ctx)
             last = ctx.session.scalar(select(func.max(Question.order)).where(
                 Question.meeting_id == ctx.meeting.id, Question.status == "selected"))
             q.order = (last or 0) + 1

@@ -702,6 +702,44 @@ def test_questions_parked_at_once_through_two_workers_each_get_their_own_place(t
     assert sorted(orders) == [float(n) for n in range(1, askers + 1)]
 
 
+def test_questions_selected_at_once_through_two_workers_each_get_their_own_place_to_be_asked(
+        tmp_path, postgres_url):
+    """A selected question joins the end of the asking order. Two moderators on two workers
+    select at once: each reads the highest order under the meeting's row lock, or two selected
+    questions took the same place in the order the room sees."""
+    from spiegel.models import Question
+    from spiegel.testing import Meeting
+    from sqlalchemy import select
+
+    clock = FakeClock()
+    apps = [make_app(tmp_path / f"i{n}", clock, DATABASE_URL=postgres_url) for n in range(2)]
+    created = apps[0].test_client().post("/api/admin/meetings", headers={"Authorization": f"Bearer {ADMIN_PASSWORD}"},
+                                         json={"title": "Tegelijk gekozen", "open": True}).get_json()
+    rooms = [Meeting(app, created) for app in apps]
+    moderators = [room.moderator() for room in rooms]
+    assert call(moderators[0], "phase.goto", {"key": "listening"})["ok"]
+    tablet = rooms[0].listener()
+    questions = [call(tablet, "question.add", {"id": uid(), "text": f"Verzonnen vraag {n}"})["question"]["id"]
+                 for n in range(12)]
+    barrier = threading.Barrier(len(questions))
+    answers: list[dict] = []
+
+    def select_one(n: int, question_id: str) -> None:
+        barrier.wait()
+        answers.append(call(moderators[n % 2], "question.update", {"id": question_id, "status": "selected"}))
+
+    threads = [threading.Thread(target=select_one, args=(n, q)) for n, q in enumerate(questions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert [a["ok"] for a in answers] == [True] * len(questions), answers
+    with apps[0].extensions["spiegel"].db.transaction() as s:
+        orders = s.scalars(select(Question.order).where(Question.meeting_id == created["meeting"]["id"],
+                                                        Question.status == "selected")).all()
+    assert len(set(orders)) == len(questions), sorted(orders)
+
+
 # --- workers started at once on a fresh database ------------------------------------------------
 
 #: One worker's start, up to its migration: it waits for the go file, so that all begin at once.
