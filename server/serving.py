@@ -134,6 +134,7 @@ def _threading(app, sock: socket.socket, sizing: Sizing) -> None:
         def connection_dropped(self, error: BaseException, environ=None) -> None:
             self.close_connection = True
 
+    _answer_the_close_before_closing(app)
     # Werkzeug's threaded server starts a thread per connection (no pool to size): the
     # connection cap is what bounds it. It only takes the socket's descriptor, so keep
     # ``sock`` referenced while serving.
@@ -142,3 +143,27 @@ def _threading(app, sock: socket.socket, sizing: Sizing) -> None:
                          request_handler=Handler)
     server.serve_forever()
     sock.close()
+
+
+def _answer_the_close_before_closing(app) -> None:
+    """Under Werkzeug, let a websocket's reader thread finish before the connection is closed.
+
+    Why: simple-websocket's reader thread wakes the request's thread (engine.io's) on a client's
+    close frame *before* it sends its own close frame back; the request then ends, Werkzeug
+    shuts the connection down (:func:`_threading`'s handler), and the answer sometimes found
+    the socket gone (3 of 25 closes on a loaded machine). The thread ends as soon as it has
+    answered; the join's bound is only for a thread stuck in a send to a client that stopped
+    reading."""
+    from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
+
+    class JoinedWebSocket(SimpleWebSocketWSGI):
+        def __call__(self, environ, start_response):
+            try:
+                return super().__call__(environ, start_response)
+            finally:
+                reader = getattr(getattr(self, "ws", None), "thread", None)
+                if reader is not None:
+                    reader.join(10)
+
+    eio = app.extensions["socketio"].server.eio
+    eio._async = {**eio._async, "websocket": JoinedWebSocket}
