@@ -1,13 +1,13 @@
 """Realtime latency of Spiegel against a bare Flask-SocketIO baseline, in one run.
 
-Starts a real `spiegel run` (eventlet, SQLite) and the bare server (bench/bare_server.py:
+Starts a real `spiegel run` (its default mode, gevent; SQLite) and the bare server (bench/bare_server.py:
 Flask-SocketIO committing one SQLite row per note, same pragmas) on 127.0.0.1, connects N
 listener sockets to each, and measures:
 
 - ack latency of `note.add` (stored and committed before the ack) with all listeners
   writing at once, against the bare server's ack of the same message;
 - fan-out latency of a moderator's `timer.adjust` until every listener has the new `state`;
-- `/healthz` latency while the notes are written (a commit that blocks an eventlet hub shows here).
+- `/healthz` latency while the notes are written (a commit that blocks the green hub shows here).
 
 Bounded: a fixed number of messages, every request local, the servers stopped at the end.
 Usage: python bench/realtime_latency.py [--listeners 20] [--notes 50]
@@ -81,7 +81,7 @@ def probe_health(url: str, stop: threading.Event, into: list[float]) -> None:
 def bare_baseline(listeners: int, notes: int) -> list[float]:
     port = free_port()
     db = Path(tempfile.mkdtemp()) / "bare.db"
-    proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "bare_server.py"), str(port), "eventlet", str(db)],
+    proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "bare_server.py"), str(port), "gevent", str(db)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}"

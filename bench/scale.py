@@ -31,7 +31,7 @@ sockets spread over several 127.0.0.x source addresses (``--addresses``) so the 
 limits are not what is measured; servers stopped at the end. Clients run in this process
 (asyncio): on a small machine they share its cores with the server.
 
-Usage: python bench/scale.py [--scenario load] [--mode eventlet] [--repeat 3] [--no-bare]
+Usage: python bench/scale.py [--scenario load] [--mode gevent] [--repeat 3] [--no-bare]
 With ``SCALE_TRACE=BASE`` each note's send and ack time (and each change's fan-out) is written to
 ``BASE.<server>.client``; with the server's ``SPIEGEL_TRACE=BASE.server`` too, bench/ack_tail.py
 says what the slowest acks waited on.
@@ -971,7 +971,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", choices=sorted(PRESETS), default="load")
-    parser.add_argument("--mode", choices=("eventlet", "gevent", "threading"), default="eventlet")
+    parser.add_argument("--mode", choices=("eventlet", "gevent", "threading"), default="gevent")
     parser.add_argument("--tablets", type=int)
     parser.add_argument("--meetings", type=int)
     parser.add_argument("--rate", type=float, help="notes per second, all tablets together")

@@ -24,7 +24,7 @@ Needs root (the cgroup), PostgreSQL (``SPIEGEL_TEST_PG``, default the local serv
 and Redis (``--redis``, default the local one on 6379, under a key prefix of its own).
 
 Usage: python bench/workers.py [--workers 2] [--quota 0.25] [--tablets 250] [--meetings 10]
-[--rate 25] [--seconds 20] [--repeat 1] [--mode eventlet]
+[--rate 25] [--seconds 20] [--repeat 1] [--mode gevent]
 """
 
 from __future__ import annotations
@@ -242,7 +242,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--parallel", type=int, default=50)
-    parser.add_argument("--mode", choices=("eventlet", "gevent", "threading"), default="eventlet")
+    parser.add_argument("--mode", choices=("eventlet", "gevent", "threading"), default="gevent")
     parser.add_argument("--redis", default=os.environ.get("SPIEGEL_BENCH_REDIS", "redis://127.0.0.1:6379/0"))
     parser.add_argument("--shed-lag-ms", type=int, help="SPIEGEL_SHED_LAG_MS for the workers (0: no shedding)")
     args = parser.parse_args()

@@ -239,7 +239,7 @@ def main(argv: list[str] | None = None) -> None:
     purge.set_defaults(func=cmd_purge)
     args = parser.parse_args(argv)
     if args.command == "run" and _workers(args) == 1:
-        monkey_patch(os.environ.get("SPIEGEL_ASYNC_MODE", "eventlet"))
+        monkey_patch(os.environ.get("SPIEGEL_ASYNC_MODE", "gevent"))
     from .plugin_manager import PluginError
     from .storage import StorageError
 

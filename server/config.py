@@ -22,8 +22,8 @@ SETTINGS: tuple[tuple[str, str, object, str], ...] = (
     ("DATABASE_URL", "DATABASE_URL", None,
      "SQLAlchemy URL; default SQLite `spiegel.db` in the instance folder (WAL). "
      "`postgresql+psycopg://...` for PostgreSQL."),
-    ("SPIEGEL_ASYNC_MODE", "ASYNC_MODE", "eventlet",
-     "`eventlet` (default), `gevent` or `threading`. Set explicitly, never auto-detected."),
+    ("SPIEGEL_ASYNC_MODE", "ASYNC_MODE", "gevent",
+     "`gevent` (default), `eventlet` or `threading`. Set explicitly, never auto-detected."),
     ("SPIEGEL_HOST", "HOST", "0.0.0.0", "Address `spiegel run` listens on (tablets reach it over the LAN)."),
     ("SPIEGEL_PORT", "PORT", 5000, "Port `spiegel run` listens on."),
     ("SPIEGEL_PUBLIC_URL", "PUBLIC_URL", None,

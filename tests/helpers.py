@@ -30,7 +30,7 @@ class LiveServer(testing.LiveServer):
     database set per test, any other environment, this suite's admin password and a hard kill."""
 
     admin_password: str = ADMIN_PASSWORD
-    async_mode: str = "eventlet"
+    async_mode: str = "gevent"
     database_url: str | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
 

@@ -28,7 +28,7 @@ def test_defaults_are_safe(tmp_path, monkeypatch):
     for env, *_ in SETTINGS:
         monkeypatch.delenv(env, raising=False)
     config = load_config({"INSTANCE_PATH": str(tmp_path)})
-    assert config["ASYNC_MODE"] == "eventlet"
+    assert config["ASYNC_MODE"] == "gevent"
     assert config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'spiegel.db'}"
     secret = tmp_path / "secret-key"
     assert secret.stat().st_mode & 0o777 == 0o600

@@ -2,11 +2,11 @@
 
 The cluster is stopped, or frozen with SIGSTOP (it then accepts connections and answers
 nothing, the harder case), for 10 seconds while a moderator and a listener are connected to a
-real `spiegel run` (eventlet). While it is down every event is answered with
-`storage_unavailable` before it comes back, pages and `/healthz` keep being served and no
-socket drops; afterwards the tablet's queued items land exactly once, with no restart. Both
-async modes: under eventlet psycopg waits green (`PSYCOPG_WAIT_FUNC=wait_select`), in
-threading mode each blocked call holds only its own thread; in both the watchdog
+real `spiegel run` (gevent, the default; eventlet and threading once each). While it is down
+every event is answered with `storage_unavailable` before it comes back, pages and `/healthz`
+keep being served and no socket drops; afterwards the tablet's queued items land exactly once,
+with no restart. Under gevent and eventlet psycopg waits green (`PSYCOPG_WAIT_FUNC=wait_select`),
+in threading mode each blocked call holds only its own thread; in each the watchdog
 (server/storage.py) ends a transaction the frozen server never answers.
 """
 
@@ -68,8 +68,8 @@ def connect_refusal(url: str, token: str) -> str:
     return "connected"
 
 
-@pytest.mark.parametrize(("async_mode", "outage"), [("eventlet", "frozen"), ("eventlet", "stopped"),
-                                                    ("threading", "frozen")])
+@pytest.mark.parametrize(("async_mode", "outage"), [("gevent", "frozen"), ("gevent", "stopped"),
+                                                    ("eventlet", "frozen"), ("threading", "frozen")])
 def test_a_database_outage_mid_meeting(tmp_path, cluster: Cluster, async_mode: str, outage: str):
     server = start_server(tmp_path, cluster, async_mode)
     try:
