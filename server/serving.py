@@ -25,8 +25,12 @@ BACKLOG = 2048
 #: Places in the pool beyond the socket cap, at least this many: HTTP requests, sockets
 #: being refused, long-polling requests before their upgrade.
 MIN_HEADROOM = 256
-#: File descriptors beyond one per pooled connection: the database, logs, plugin files.
+#: File descriptors beyond those of the pooled connections: the database, logs, plugin files.
 SPARE_FILES = 256
+#: Descriptors a websocket holds in each mode. Under gevent simple-websocket talks on a
+#: ``dup()`` of the connection's socket, so each one holds two (the soak's 521 sockets held
+#: 1,042): sized for one, a cap of 5,000 would have run out of descriptors near 2,900 sockets.
+FILES_PER_CONNECTION = {"eventlet": 1, "gevent": 2, "threading": 1}
 
 
 @dataclass(frozen=True)
@@ -39,9 +43,9 @@ class Sizing:
     open_files: int
 
     @classmethod
-    def for_cap(cls, max_connections: int) -> Sizing:
+    def for_cap(cls, max_connections: int, mode: str) -> Sizing:
         pool = max_connections + max(MIN_HEADROOM, max_connections // 10)
-        return cls(max_connections, pool, BACKLOG, pool + SPARE_FILES)
+        return cls(max_connections, pool, BACKLOG, pool * FILES_PER_CONNECTION[mode] + SPARE_FILES)
 
 
 def raise_open_files(wanted: int) -> int:
@@ -80,7 +84,7 @@ def serve(app, host: str, port: int, config: dict, sock: socket.socket | None = 
     (``spiegel run`` does it first thing).
     """
     mode = config["ASYNC_MODE"]
-    sizing = Sizing.for_cap(int(config["MAX_CONNECTIONS"]))
+    sizing = Sizing.for_cap(int(config["MAX_CONNECTIONS"]), mode)
     raise_open_files(sizing.open_files)
     sock = sock or listen(host, port, sizing.backlog)
     log.info("serving %s: up to %d sockets, pool %d, backlog %d", mode, sizing.max_connections, sizing.pool,
@@ -152,8 +156,9 @@ def _answer_the_close_before_closing(app) -> None:
     close frame *before* it sends its own close frame back; the request then ends, Werkzeug
     shuts the connection down (:func:`_threading`'s handler), and the answer sometimes found
     the socket gone (3 of 25 closes on a loaded machine). The thread ends as soon as it has
-    answered; the join's bound is only for a thread stuck in a send to a client that stopped
-    reading."""
+    answered, or once the client answers a close the server sent; the join's bound is for a
+    client that vanished without answering (its thread is then held 10 s longer, within the
+    connection cap)."""
     from engineio.async_drivers._websocket_wsgi import SimpleWebSocketWSGI
 
     class JoinedWebSocket(SimpleWebSocketWSGI):

@@ -4,6 +4,7 @@ given out again. In each async mode `spiegel run` offers, on a real server proce
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import urllib.request
@@ -112,3 +113,34 @@ def test_a_place_is_claimed_once_and_given_back():
     places.release("a")  # a second release (disconnect after a refusal) frees nothing more
     assert places.claim("c") and not places.claim("d")
     assert places.open == 2
+
+
+def _open_files(pid: int) -> int:
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+@pytest.mark.parametrize("mode", ["eventlet", "gevent", "threading"])
+def test_the_open_files_limit_is_sized_for_what_a_websocket_holds_in_each_mode(tmp_path, mode):
+    """The limit ``spiegel run`` raises for the cap counts each websocket's descriptors as the mode
+    holds them: under gevent simple-websocket keeps a dup of the socket, two per connection, and
+    a limit sized for one ran out near half the cap."""
+    import websocket
+    from spiegel.serving import FILES_PER_CONNECTION, Sizing
+
+    server = LiveServer(instance=tmp_path / "instance", async_mode=mode).start()
+    sockets = []
+    try:
+        before = _open_files(server.proc.pid)
+        for _ in range(20):
+            ws = websocket.create_connection(f"ws://127.0.0.1:{server.port}/socket.io/?EIO=4&transport=websocket",
+                                             timeout=30)
+            assert ws.recv().startswith("0{")  # sent on the websocket: the server holds it by now
+            sockets.append(ws)
+        per_socket = (_open_files(server.proc.pid) - before) / len(sockets)
+        assert round(per_socket) == FILES_PER_CONNECTION[mode], per_socket
+        sizing = Sizing.for_cap(5000, mode)
+        assert sizing.open_files >= sizing.pool * per_socket
+    finally:
+        for ws in sockets:
+            ws.close()
+        server.stop()
